@@ -1,0 +1,242 @@
+/**
+ * `StrataApi` over HTTP: what the CLI uses with `--server URL`. Every method is one request to the
+ * `/api/v1` routes of `strata server` (docs/api.md), so a command behaves the same embedded or remote.
+ *
+ * Errors come back as they would in embedded mode: an error answer carrying one of the engine's codes
+ * is re-thrown as that `EngineError` (same code, message, hint and details); the server's own codes
+ * (BAD_REQUEST, INTERNAL ...) and a server that cannot be reached (SERVER_UNREACHABLE) throw a
+ * `StrataClientError` with the same fields. Both have `code`, `message` and `hint`, which is all the
+ * CLI prints.
+ *
+ * @example
+ * const api: StrataApi = new HttpClient('http://127.0.0.1:8080');
+ * const wf = await api.submit({ text, file: 'wf.yaml', baseDir: '/data/run1' });
+ * console.log((await api.getWorkflow(wf.id)).counts);
+ */
+import { EngineError } from '../engine/errors.js';
+import type { EngineErrorCode } from '../engine/errors.js';
+import type { LogRequest, StrataApi, SubmitInput, TaskDetail, WorkflowView } from '../engine/strata-api.js';
+import type { TaskState } from '../model/index.js';
+import type { EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
+
+/**
+ * The engine's codes, re-thrown as `EngineError`; anything else becomes a `StrataClientError`. A
+ * record rather than a list, so that a code added to `EngineErrorCode` fails to compile until it is here.
+ */
+export const ENGINE_ERROR_CODES: Readonly<Record<EngineErrorCode, true>> = {
+  WORKFLOW_NOT_FOUND: true,
+  TASK_NOT_FOUND: true,
+  TASK_NOT_RETRYABLE: true,
+  WORKFLOW_NOT_RESUMABLE: true,
+  WORKFLOW_LEASED: true,
+  WORKFLOW_FINISHED: true,
+  SPEC_INVALID: true,
+  SPEC_FILE_UNREADABLE: true,
+};
+
+function isEngineErrorCode(code: string): code is EngineErrorCode {
+  return Object.hasOwn(ENGINE_ERROR_CODES, code);
+}
+
+/** Codes a `StrataClientError` may carry besides the server's own (`SERVER_ERROR_CODES`). */
+export const CLIENT_ERROR_CODES = ['SERVER_UNREACHABLE', 'BAD_RESPONSE', 'BAD_SERVER_URL'] as const;
+
+/**
+ * A failure that is not the engine's: the server refused the request (BAD_REQUEST, UNAUTHORIZED,
+ * INTERNAL ...), answered something that is not Strata's error format (BAD_RESPONSE), or could not be
+ * reached at all (SERVER_UNREACHABLE, `httpStatus` undefined).
+ */
+export class StrataClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly details?: unknown,
+    /** The HTTP status of the answer; undefined when there was none. */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'StrataClientError';
+  }
+}
+
+export interface HttpClientOptions {
+  /** Give up on a request after this long. Default 60 s. */
+  timeoutMs?: number;
+  /** Sent with every request (an `authorization` header, once the server asks for one). */
+  headers?: Record<string, string>;
+}
+
+type Query = Record<string, string | number | readonly string[] | undefined>;
+
+export class HttpClient implements StrataApi {
+  /** The server's origin and path prefix, without a trailing slash (`http://host:8080`). */
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly headers: Record<string, string>;
+
+  /** `baseUrl` like `http://127.0.0.1:8080`; `127.0.0.1:8080` alone means http. */
+  constructor(baseUrl: string, options: HttpClientOptions = {}) {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? baseUrl : `http://${baseUrl}`;
+    let url: URL;
+    try {
+      url = new URL(withScheme);
+    } catch {
+      throw new StrataClientError(
+        'BAD_SERVER_URL',
+        `${JSON.stringify(baseUrl)} is not a server URL`,
+        'give it like http://127.0.0.1:8080',
+      );
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new StrataClientError(
+        'BAD_SERVER_URL',
+        `${JSON.stringify(baseUrl)} is not an http(s) URL`,
+        'give it like http://127.0.0.1:8080',
+      );
+    }
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.headers = { accept: 'application/json', ...options.headers };
+  }
+
+  submit(input: SubmitInput): Promise<WorkflowView> {
+    return this.json('POST', '/workflows', {}, input);
+  }
+
+  listWorkflows(
+    filter: { states?: WorkflowRecord['state'][]; limit?: number } = {},
+  ): Promise<WorkflowView[]> {
+    return this.json('GET', '/workflows', { state: filter.states, limit: filter.limit });
+  }
+
+  getWorkflow(ref: string): Promise<WorkflowView> {
+    return this.json('GET', workflowPath(ref));
+  }
+
+  listTasks(
+    ref: string,
+    filter: { states?: TaskState[]; limit?: number; offset?: number } = {},
+  ): Promise<TaskRecord[]> {
+    return this.json('GET', `${workflowPath(ref)}/tasks`, {
+      state: filter.states,
+      limit: filter.limit,
+      offset: filter.offset,
+    });
+  }
+
+  getTask(ref: string, task: string): Promise<TaskDetail> {
+    return this.json('GET', taskPath(ref, task));
+  }
+
+  async readLog(ref: string, task: string, request: LogRequest): Promise<string> {
+    const response = await this.send('GET', `${taskPath(ref, task)}/logs`, {
+      stream: request.stream,
+      attempt: request.attempt,
+      tail: request.tailBytes,
+    });
+    return response.text();
+  }
+
+  cancel(ref: string): Promise<WorkflowView> {
+    return this.json('POST', `${workflowPath(ref)}/cancel`);
+  }
+
+  retry(ref: string, task: string): Promise<WorkflowView> {
+    return this.json('POST', `${taskPath(ref, task)}/retry`);
+  }
+
+  resume(ref: string): Promise<WorkflowView> {
+    return this.json('POST', `${workflowPath(ref)}/resume`);
+  }
+
+  listEvents(ref: string, filter: { afterSeq?: number; limit?: number } = {}): Promise<EventRecord[]> {
+    return this.json('GET', `${workflowPath(ref)}/events`, { after: filter.afterSeq, limit: filter.limit });
+  }
+
+  private async json<T>(method: 'GET' | 'POST', path: string, query: Query = {}, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, query, body);
+    return (await response.json()) as T;
+  }
+
+  /** One request; resolves with a 2xx response, throws the error the answer (or its absence) means. */
+  private async send(method: 'GET' | 'POST', path: string, query: Query, body?: unknown): Promise<Response> {
+    const url = `${this.baseUrl}/api/v1${path}${queryString(query)}`;
+    const headers: Record<string, string> = { ...this.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw this.unreachable(e);
+    }
+    if (response.ok) return response;
+    throw await errorFrom(response, method, url);
+  }
+
+  private unreachable(e: unknown): StrataClientError {
+    const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const reason =
+      err.name === 'TimeoutError'
+        ? `no answer within ${this.timeoutMs} ms`
+        : (err.cause?.code ?? err.cause?.message ?? err.message ?? String(e));
+    return new StrataClientError(
+      'SERVER_UNREACHABLE',
+      `cannot reach Strata server at ${this.baseUrl}: ${reason}`,
+      'is `strata server` running? Check the --server URL, or leave it out to run embedded',
+    );
+  }
+}
+
+function workflowPath(ref: string): string {
+  return `/workflows/${encodeURIComponent(ref)}`;
+}
+
+function taskPath(ref: string, task: string): string {
+  return `${workflowPath(ref)}/tasks/${encodeURIComponent(task)}`;
+}
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value as readonly string[]) params.append(key, v);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** The error an error answer stands for: the server's own words when it sent Strata's error format. */
+async function errorFrom(response: Response, method: string, url: string): Promise<Error> {
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const error = (
+    parsed as { error?: { code?: unknown; message?: unknown; hint?: unknown; details?: unknown } }
+  )?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    const hint = typeof error.hint === 'string' ? error.hint : undefined;
+    if (isEngineErrorCode(error.code)) {
+      return new EngineError(error.code, error.message, hint, error.details);
+    }
+    return new StrataClientError(error.code, error.message, hint, error.details, response.status);
+  }
+  const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return new StrataClientError(
+    'BAD_RESPONSE',
+    `${method} ${url} answered ${response.status} ${response.statusText}` + (excerpt ? `: ${excerpt}` : ''),
+    'is this URL a Strata server? (or a proxy in front of it failing)',
+    undefined,
+    response.status,
+  );
+}

@@ -1,0 +1,425 @@
+#!/usr/bin/env node
+/**
+ * `strata` — the command line. Every command works embedded (engine and store in this process:
+ * SQLite under .strata/ by default, local executor) or against a server (`--server URL`).
+ *
+ * Exit codes: 0 the workflow succeeded (or the command did what it was asked); 1 the workflow
+ * failed or was cancelled, or a request was refused; 2 bad input (spec errors, bad options);
+ * 130 interrupted by Ctrl-C (a later `strata resume` continues).
+ *
+ * @example
+ * strata run examples/quickstart.yaml
+ * strata status --json
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { WorkflowView, StrataApi } from '../engine/strata-api.js';
+import { EngineError, coerceError } from '../engine/errors.js';
+import { loadSpecFile } from '../engine/load-spec.js';
+import type { NodeCapacity, WorkflowState } from '../model/index.js';
+import { openEmbedded } from './embedded.js';
+import type { Embedded } from './embedded.js';
+import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
+import { HttpClient } from './http-client.js';
+import { Progress } from './progress.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
+
+interface GlobalOptions {
+  db?: string;
+  home?: string;
+  server?: string;
+  cpus?: string;
+  gpus?: string;
+}
+
+/** An error the CLI reports as `error CODE: message` with a hint, and an exit code. */
+class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly exitCode = EXIT_USAGE,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit code of the command that ran; each action returns one. */
+let actionExitCode = EXIT_OK;
+
+function act<A extends unknown[]>(fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    actionExitCode = await fn(...args);
+  };
+}
+
+const program = new Command();
+program
+  .name('strata')
+  .description('Run scientific and AI workflows across the compute continuum.')
+  .version('0.1.0')
+  .option('--db <url>', 'store: sqlite:PATH or postgres://… (default: $STRATA_DB, else SQLite in $STRATA_HOME or ./.strata)')
+  .option('--home <dir>', 'state directory for the embedded store and logs (default: $STRATA_HOME or ./.strata)')
+  .option('--server <url>', 'talk to a running `strata server` instead of running the engine here (default: $STRATA_SERVER)')
+  .option('--cpus <n>', 'CPUs the local executor may use (default: all this machine has)')
+  .option('--gpus <ids>', 'GPU indices the local executor may hand out, e.g. 0,1 (default: detected)')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('run a workflow in the foreground with a live progress bar; Ctrl-C stops it, `strata resume` continues')
+  .argument('<file>', 'workflow spec (YAML or JSON)')
+  .option('--json', 'print the final state as JSON instead of a summary')
+  .option('--no-progress', 'no progress bar (one line per state change of the workflow)')
+  .action(act(async (file: string, opts: { json?: boolean; progress: boolean }) => {
+    const g = globals();
+    if (serverUrl(g)) {
+      const api = new HttpClient(serverUrl(g)!);
+      const wf = await api.submit(submitInput(file));
+      return watchRemote(api, wf, opts);
+    }
+    const loaded = loadSpecFile(file); // report spec errors before opening anything
+    const env = await embedded(g);
+    const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
+    return driveInForeground(env, record.id, opts);
+  }));
+
+program
+  .command('submit')
+  .description('store a workflow for a server (or a later `strata resume`) to run, and print its id')
+  .argument('<file>', 'workflow spec (YAML or JSON)')
+  .option('--json', 'print the workflow as JSON')
+  .action(act(async (file: string, opts: { json?: boolean }) => {
+    const g = globals();
+    let wf: WorkflowView;
+    if (serverUrl(g)) wf = await new HttpClient(serverUrl(g)!).submit(submitInput(file));
+    else {
+      const loaded = loadSpecFile(file);
+      const env = await embedded(g);
+      // Stored, not driven: release the lease at once so that a server or `resume` can take it.
+      const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
+      await env.engine.interrupt(record.id);
+      wf = await env.api.getWorkflow(record.id);
+      await env.close();
+    }
+    console.log(opts.json ? JSON.stringify(wf, null, 2) : wf.id);
+    return EXIT_OK;
+  }));
+
+program
+  .command('status')
+  .description('list workflows, or show one (by id or name) with its tasks by state')
+  .argument('[workflow]', 'workflow id or name')
+  .option('--json', 'machine-readable output')
+  .option('--limit <n>', 'how many workflows to list', '20')
+  .action(act(async (ref: string | undefined, opts: { json?: boolean; limit: string }) => {
+    return withApi(async (api) => {
+      if (!ref) {
+        const list = await api.listWorkflows({ limit: positiveInt(opts.limit, '--limit') });
+        console.log(opts.json ? JSON.stringify(list, null, 2) : formatWorkflowTable(list));
+        return EXIT_OK;
+      }
+      const wf = await api.getWorkflow(ref);
+      const notable = await api.listTasks(wf.id, { states: ['failed', 'running', 'queued'], limit: 50 });
+      if (opts.json) console.log(JSON.stringify({ ...wf, tasks: notable }, null, 2));
+      else console.log(formatWorkflowDetail(wf, notable));
+      return wf.state === 'failed' || wf.state === 'cancelled' ? EXIT_FAILED : EXIT_OK;
+    });
+  }));
+
+program
+  .command('logs')
+  .description("print a task's stdout (or stderr) of its latest attempt, or of --attempt N")
+  .argument('<task>', 'task name, e.g. merge or work[3]')
+  .option('-w, --workflow <ref>', 'workflow id or name (default: the most recent workflow)')
+  .option('--attempt <n>', 'attempt number (default: latest)')
+  .option('--stderr', 'print stderr instead of stdout')
+  .option('--tail <bytes>', 'print at most this many bytes from the end', String(1024 * 1024))
+  .action(act(async (task: string, opts: { workflow?: string; attempt?: string; stderr?: boolean; tail: string }) => {
+    return withApi(async (api) => {
+      const ref = opts.workflow ?? (await latestWorkflow(api));
+      const text = await api.readLog(ref, task, {
+        stream: opts.stderr ? 'stderr' : 'stdout',
+        tailBytes: positiveInt(opts.tail, '--tail'),
+        ...(opts.attempt ? { attempt: positiveInt(opts.attempt, '--attempt') } : {}),
+      });
+      process.stdout.write(text);
+      return EXIT_OK;
+    });
+  }));
+
+program
+  .command('cancel')
+  .description('cancel a workflow: tasks not started are cancelled, running attempts are killed')
+  .argument('[workflow]', 'workflow id or name (default: the most recent workflow)')
+  .action(act(async (ref: string | undefined) => {
+    return withApi(async (api, env) => {
+      const id = ref ?? (await latestWorkflow(api));
+      let wf = await api.cancel(id);
+      if (env) {
+        await env.engine.waitFor(wf.id);
+        wf = await api.getWorkflow(wf.id);
+      }
+      console.log(`${wf.id} ${wf.state}`);
+      return EXIT_OK;
+    });
+  }));
+
+program
+  .command('retry')
+  .description('run a failed task again, with what is downstream of it (embedded: in the foreground)')
+  .argument('<task>', 'task name')
+  .option('-w, --workflow <ref>', 'workflow id or name (default: the most recent workflow)')
+  .option('--json', 'print the final state as JSON')
+  .option('--no-progress', 'no progress bar')
+  .action(act(async (task: string, opts: { workflow?: string; json?: boolean; progress: boolean }) => {
+    return reopenCommand(opts.workflow, (api, id) => api.retry(id, task), opts);
+  }));
+
+program
+  .command('resume')
+  .description('continue an interrupted or crashed workflow, and run its failed tasks again (embedded: in the foreground)')
+  .argument('[workflow]', 'workflow id or name (default: the most recent workflow)')
+  .option('--json', 'print the final state as JSON')
+  .option('--no-progress', 'no progress bar')
+  .action(act(async (ref: string | undefined, opts: { json?: boolean; progress: boolean }) => {
+    return reopenCommand(ref, (api, id) => api.resume(id), opts);
+  }));
+
+program
+  .command('validate')
+  .description('check a workflow spec without running it')
+  .argument('<file>', 'workflow spec (YAML or JSON)')
+  .option('--json', 'print the normalised workflow as JSON')
+  .action(act((file: string, opts: { json?: boolean }) => {
+    const { spec } = loadSpecFile(file);
+    if (opts.json) console.log(JSON.stringify(spec, null, 2));
+    else {
+      const edges = spec.tasks.reduce((n, t) => n + t.deps.length, 0);
+      console.log(`${file}: valid — workflow ${spec.name}, ${spec.tasks.length} tasks, ${edges} dependencies`);
+    }
+    return EXIT_OK;
+  }));
+
+program
+  .command('server')
+  .description('run the HTTP API (and /metrics) with the engine, driving every workflow in the store')
+  .addOption(new Option('--port <port>', 'port to listen on').default('8080').env('STRATA_PORT'))
+  .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('STRATA_LISTEN'))
+  .action(act(async (opts: { port: string; host: string }) => {
+    const { runServer } = await import('./run-server.js');
+    const g = globals();
+    await runServer({
+      host: opts.host,
+      port: positiveInt(opts.port, '--port'),
+      ...(g.db ? { db: g.db } : {}),
+      ...(g.home ? { home: g.home } : {}),
+      ...capacityOption(g),
+    });
+    return new Promise<number>(() => undefined); // runs until a signal stops it
+  }));
+
+// ------------------------------------------------------------------ helpers
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+function serverUrl(g: GlobalOptions): string | undefined {
+  return g.server || process.env.STRATA_SERVER || undefined;
+}
+
+function capacityOption(g: GlobalOptions): { capacity?: Partial<NodeCapacity> } {
+  const capacity: Partial<NodeCapacity> = {};
+  if (g.cpus !== undefined) {
+    const cpus = Number(g.cpus);
+    if (!(cpus > 0)) throw new CliError('BAD_OPTION', `--cpus must be a positive number, got ${g.cpus}`);
+    capacity.cpus = cpus;
+  }
+  if (g.gpus !== undefined) {
+    const ids = g.gpus === '' ? [] : g.gpus.split(',').map((s) => Number(s.trim()));
+    if (ids.some((n) => !Number.isInteger(n) || n < 0)) {
+      throw new CliError('BAD_OPTION', `--gpus must list GPU indices like 0,1, got ${g.gpus}`);
+    }
+    capacity.gpuIds = ids;
+  }
+  return Object.keys(capacity).length > 0 ? { capacity } : {};
+}
+
+function embedded(g: GlobalOptions): Promise<Embedded> {
+  return openEmbedded({
+    ...(g.db ? { db: g.db } : {}),
+    ...(g.home ? { home: g.home } : {}),
+    ...capacityOption(g),
+  });
+}
+
+function submitInput(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new EngineError('SPEC_FILE_UNREADABLE', `cannot read workflow file ${file}`, 'check the path');
+  }
+  return { text, file, baseDir: dirname(resolve(file)) };
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError('BAD_OPTION', `${what} must be a positive integer, got ${text}`);
+  return n;
+}
+
+async function latestWorkflow(api: StrataApi): Promise<string> {
+  const [latest] = await api.listWorkflows({ limit: 1 });
+  if (!latest) throw new CliError('WORKFLOW_NOT_FOUND', 'no workflows yet', 'run one with `strata run FILE`', EXIT_FAILED);
+  return latest.id;
+}
+
+/** Runs `body` against the server if one is named, else against an embedded control plane. */
+async function withApi(body: (api: StrataApi, env?: Embedded) => Promise<number>): Promise<number> {
+  const g = globals();
+  if (serverUrl(g)) return body(new HttpClient(serverUrl(g)!));
+  const env = await embedded(g);
+  try {
+    return await body(env.api, env);
+  } finally {
+    await env.close();
+  }
+}
+
+async function reopenCommand(
+  ref: string | undefined,
+  reopen: (api: StrataApi, id: string) => Promise<WorkflowView>,
+  opts: { json?: boolean; progress: boolean },
+): Promise<number> {
+  const g = globals();
+  if (serverUrl(g)) {
+    const api = new HttpClient(serverUrl(g)!);
+    const wf = await reopen(api, ref ?? (await latestWorkflow(api)));
+    return watchRemote(api, wf, opts);
+  }
+  const env = await embedded(g);
+  try {
+    const id = (await env.api.resolve(ref ?? (await latestWorkflow(env.api)))).id;
+    // Adopting an interrupted or crashed workflow re-attaches what still runs; then the request reopens.
+    await reopen(env.api, id);
+    return await driveInForeground(env, id, opts);
+  } catch (e) {
+    await env.close();
+    throw e;
+  }
+}
+
+/** Drives a workflow in this process until it finishes or Ctrl-C interrupts it. */
+async function driveInForeground(env: Embedded, id: string, opts: { json?: boolean; progress: boolean }): Promise<number> {
+  const wf = await env.api.getWorkflow(id);
+  const progress = new Progress(wf, { bar: opts.progress && process.stderr.isTTY === true && !opts.json });
+  const update = () => {
+    const counts = env.engine.progress(id);
+    if (counts) progress.update(counts);
+  };
+  env.engine.on('turn', update);
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      progress.note('stopping: killing running tasks (Ctrl-C again to leave them running and exit now)');
+      void env.engine.interrupt(id);
+    } else {
+      progress.stop();
+      process.stderr.write(`left running tasks alone; \`strata resume ${id}\` re-attaches them\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let errored: Error | null = null;
+  env.engine.on('error', (e) => (errored = e));
+  const state = await env.engine.waitFor(id);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  update();
+  progress.stop();
+  if (errored) throw errored;
+  const final = await env.api.getWorkflow(id);
+  await env.close();
+  return report(final, state, opts.json);
+}
+
+/** Follows a workflow a server runs; Ctrl-C stops watching (the server keeps running it). */
+async function watchRemote(api: StrataApi, first: WorkflowView, opts: { json?: boolean; progress: boolean }): Promise<number> {
+  const progress = new Progress(first, { bar: opts.progress && process.stderr.isTTY === true && !opts.json });
+  let stop = false;
+  const onSignal = () => (stop = true);
+  process.on('SIGINT', onSignal);
+  let wf = first;
+  while (!stop && wf.state === 'running') {
+    progress.update(wf.counts);
+    await new Promise((r) => setTimeout(r, 500));
+    wf = await api.getWorkflow(first.id);
+  }
+  process.off('SIGINT', onSignal);
+  progress.update(wf.counts);
+  progress.stop();
+  if (stop && wf.state === 'running') {
+    process.stderr.write(`stopped watching; the server keeps running ${wf.id} (\`strata status ${wf.id}\`)\n`);
+    return EXIT_INTERRUPTED;
+  }
+  return report(wf, wf.state, opts.json);
+}
+
+function report(wf: WorkflowView, state: WorkflowState | 'interrupted', json: boolean | undefined): number {
+  if (json) console.log(JSON.stringify({ ...wf, outcome: state }, null, 2));
+  else if (state === 'interrupted') {
+    console.error(`${wf.id} interrupted — \`strata resume ${wf.id}\` continues where it stopped`);
+  } else {
+    const c = wf.counts;
+    const line = `${wf.id} ${state}: ${c.succeeded} succeeded, ${c.failed} failed, ${c['upstream-failed']} upstream-failed, ${c.cancelled} cancelled`;
+    if (state === 'succeeded') console.log(line);
+    else console.error(`${line}\n  see \`strata status ${wf.id}\` and \`strata logs TASK -w ${wf.id}\``);
+  }
+  if (state === 'interrupted') return EXIT_INTERRUPTED;
+  return state === 'succeeded' ? EXIT_OK : EXIT_FAILED;
+}
+
+function printError(e: unknown): number {
+  const err = coerceError(e);
+  const coded = err as Error & { code?: unknown; hint?: unknown; exitCode?: unknown };
+  if (typeof coded.code === 'string' && /^[A-Z][A-Z_]+$/.test(coded.code)) {
+    process.stderr.write(`error ${coded.code}: ${err.message}\n`);
+    if (typeof coded.hint === 'string') process.stderr.write(`  hint: ${coded.hint}\n`);
+    if (typeof coded.exitCode === 'number') return coded.exitCode;
+    return coded.code.startsWith('SPEC_') || coded.code.startsWith('STORE_BAD') ? EXIT_USAGE : EXIT_FAILED;
+  }
+  process.stderr.write(`error: ${err.message}\n`);
+  if (process.env.STRATA_DEBUG) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('  (set STRATA_DEBUG=1 for details)\n');
+  return EXIT_FAILED;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let code = EXIT_OK;
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    code = actionExitCode;
+  } catch (e) {
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
+      code = ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    } else {
+      code = printError(e);
+    }
+  }
+  process.exitCode = code;
+  // Open handles (pools, timers) must not keep a finished command alive.
+  setTimeout(() => process.exit(code), 50).unref();
+}
+
+void main(process.argv);

@@ -1,0 +1,110 @@
+/**
+ * The embedded implementation of `StrataApi`: an engine and a store in this process. The CLI uses
+ * it when no `--server` is given; the HTTP server wraps one.
+ */
+import type { TaskState } from '../model/index.js';
+import type { Store, WorkflowRecord } from '../store/store.js';
+import type { Engine } from './engine.js';
+import { EngineError } from './errors.js';
+import { readTail } from './read-tail.js';
+import { loadSpecText } from './load-spec.js';
+import { EMPTY_COUNTS } from './strata-api.js';
+import type { LogRequest, StrataApi, SubmitInput, TaskDetail, WorkflowView } from './strata-api.js';
+
+export class ControlPlane implements StrataApi {
+  constructor(
+    readonly engine: Engine,
+    readonly store: Store,
+  ) {}
+
+  async submit(input: SubmitInput): Promise<WorkflowView> {
+    const loaded = loadSpecText(input.text, { file: input.file, baseDir: input.baseDir });
+    const record = await this.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: input.file });
+    return this.view(record);
+  }
+
+  async listWorkflows(filter?: { states?: WorkflowRecord['state'][]; limit?: number }): Promise<WorkflowView[]> {
+    const records = await this.store.listWorkflows(filter);
+    return Promise.all(records.map((r) => this.view(r)));
+  }
+
+  async getWorkflow(ref: string): Promise<WorkflowView> {
+    return this.view(await this.resolve(ref));
+  }
+
+  async listTasks(ref: string, filter?: { states?: TaskState[]; limit?: number; offset?: number }) {
+    const wf = await this.resolve(ref);
+    return this.store.listTasks(wf.id, filter);
+  }
+
+  async getTask(ref: string, name: string): Promise<TaskDetail> {
+    const wf = await this.resolve(ref);
+    const task = await this.store.getTaskByName(wf.id, name);
+    if (!task) throw taskNotFound(wf.id, name);
+    return { task, attempts: await this.store.listAttempts(wf.id, task.idx) };
+  }
+
+  async readLog(ref: string, name: string, request: LogRequest): Promise<string> {
+    const { task, attempts } = await this.getTask(ref, name);
+    const number = request.attempt ?? task.attempt;
+    const attempt = attempts.find((a) => a.number === number);
+    if (!attempt) {
+      throw new EngineError(
+        'TASK_NOT_FOUND',
+        `task ${name} has no attempt ${number}` + (task.attempt === 0 ? ' (it has not run yet)' : ''),
+        task.attempt > 0 ? `attempts are numbered 1 to ${task.attempt}` : undefined,
+      );
+    }
+    const path = request.stream === 'stdout' ? attempt.stdoutPath : attempt.stderrPath;
+    if (!path) return '';
+    return readTail(path, request.tailBytes ?? 1024 * 1024);
+  }
+
+  async cancel(ref: string): Promise<WorkflowView> {
+    const wf = await this.resolve(ref);
+    await this.engine.cancel(wf.id);
+    return this.getWorkflow(wf.id);
+  }
+
+  async retry(ref: string, task: string): Promise<WorkflowView> {
+    const wf = await this.resolve(ref);
+    await this.engine.retry(wf.id, task);
+    return this.getWorkflow(wf.id);
+  }
+
+  async resume(ref: string): Promise<WorkflowView> {
+    const wf = await this.resolve(ref);
+    await this.engine.resume(wf.id);
+    return this.getWorkflow(wf.id);
+  }
+
+  async listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }) {
+    const wf = await this.resolve(ref);
+    return this.store.listEvents({ workflowId: wf.id, ...filter });
+  }
+
+  /** A workflow by id, or the most recent one with that name. */
+  async resolve(ref: string): Promise<WorkflowRecord> {
+    const byId = await this.store.getWorkflow(ref);
+    if (byId) return byId;
+    const recent = await this.store.listWorkflows({ limit: 1000 });
+    const byName = recent.find((w) => w.name === ref);
+    if (byName) return byName;
+    throw new EngineError(
+      'WORKFLOW_NOT_FOUND',
+      `no workflow with id or name ${JSON.stringify(ref)}`,
+      '`strata status` lists the workflows this store knows',
+    );
+  }
+
+  private async view(record: WorkflowRecord): Promise<WorkflowView> {
+    const { spec: _spec, ...rest } = record;
+    const live = this.engine.progress(record.id);
+    const counts = live ?? { ...EMPTY_COUNTS, ...(await this.store.countTasksByState(record.id)) };
+    return { ...rest, counts };
+  }
+}
+
+function taskNotFound(workflowId: string, name: string): EngineError {
+  return new EngineError('TASK_NOT_FOUND', `workflow ${workflowId} has no task ${JSON.stringify(name)}`);
+}

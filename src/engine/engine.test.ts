@@ -1,0 +1,319 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LaunchRequest } from '../executors/executor.js';
+import { LocalExecutor } from '../executors/local-executor.js';
+import { NoopExecutor } from '../executors/noop-executor.js';
+import type { NoopBehaviour } from '../executors/noop-executor.js';
+import { DEFAULT_RETRY } from '../model/index.js';
+import type { TaskSpec, WorkflowSpec } from '../model/index.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { Engine } from './engine.js';
+import { EngineError } from './errors.js';
+
+let dir: string;
+let store: Store;
+const engines: Engine[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'strata-engine-'));
+  store = await openStore({ url: `sqlite:${join(dir, 'strata.db')}` });
+});
+
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function task(name: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec {
+  return {
+    name,
+    command: { argv: ['true'] },
+    env: {},
+    inputs: [],
+    outputs: [],
+    deps,
+    resources: { cpus: 1, memoryBytes: 0, gpus: 0 },
+    retry: { ...DEFAULT_RETRY, initialDelayMs: 1, maxDelayMs: 5 },
+    validate: { outputsExist: true, outputsNonEmpty: false },
+    ...extra,
+  };
+}
+
+function workflow(tasks: TaskSpec[], failurePolicy: WorkflowSpec['failurePolicy'] = 'fail-fast'): WorkflowSpec {
+  return { name: 'test', failurePolicy, tasks };
+}
+
+async function engineWith(
+  behaviour: (req: LaunchRequest) => NoopBehaviour = () => ({}),
+  options: { cpus?: number; owner?: string } = {},
+) {
+  const executor = new NoopExecutor({
+    capacity: { cpus: options.cpus ?? 1000, memoryBytes: 1e12, gpuIds: [] },
+    behaviour,
+  });
+  const engine = new Engine({
+    store,
+    executor,
+    stateDir: dir,
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
+  await engine.init();
+  engines.push(engine);
+  return engine;
+}
+
+async function states(workflowId: string): Promise<Record<string, string>> {
+  const tasks = await store.listTasks(workflowId);
+  return Object.fromEntries(tasks.map((t) => [t.name, t.state]));
+}
+
+describe('Engine', () => {
+  it('runs a diamond DAG in dependency order and records one event per transition', async () => {
+    const started: string[] = [];
+    const engine = await engineWith((req) => {
+      started.push(req.taskName);
+      return {};
+    });
+    const wf = await engine.submit(
+      workflow([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    expect(started[0]).toBe('a');
+    expect(started[3]).toBe('d');
+    expect((await store.getWorkflow(wf.id))?.state).toBe('succeeded');
+
+    const events = await store.listEvents({ workflowId: wf.id });
+    const forD = events.filter((e) => e.taskIdx === 3).map((e) => `${e.from}->${e.to}`);
+    expect(forD).toEqual(['pending->ready', 'ready->queued', 'queued->running', 'running->succeeded']);
+    const forA = events.filter((e) => e.taskIdx === 0).map((e) => `${e.from}->${e.to}`);
+    expect(forA).toEqual(['ready->queued', 'queued->running', 'running->succeeded']);
+    expect(events.at(-1)).toMatchObject({ taskIdx: null, from: 'running', to: 'succeeded' });
+  });
+
+  it('retries a failing task with backoff until it succeeds within its attempts', async () => {
+    let calls = 0;
+    const engine = await engineWith((req) => {
+      if (req.taskName !== 'flaky') return {};
+      calls += 1;
+      return calls < 3 ? { status: 'failed', exitCode: 1 } : {};
+    });
+    const wf = await engine.submit(
+      workflow([task('flaky', [], { retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }), task('after', ['flaky'])]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    const attempts = await store.listAttempts(wf.id, 0);
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'failed', 'succeeded']);
+    expect(attempts[1]!.queuedAt).toBeGreaterThanOrEqual(attempts[0]!.endedAt!);
+  });
+
+  it('fail-fast: a final failure cancels what has not run and fails the workflow', async () => {
+    const engine = await engineWith((req) =>
+      req.taskName === 'bad' ? { status: 'failed', exitCode: 3 } : { delayMs: req.taskName === 'slow' ? 50 : 0 },
+    );
+    const wf = await engine.submit(
+      workflow([task('bad'), task('slow'), task('child', ['bad']), task('later', ['slow'])], 'fail-fast'),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    const s = await states(wf.id);
+    expect(s.bad).toBe('failed');
+    expect(s.child).toBe('upstream-failed');
+    expect(s.later).toBe('cancelled');
+    const bad = await store.getTaskByName(wf.id, 'bad');
+    const events = await store.listEvents({ workflowId: wf.id });
+    expect(events.find((e) => e.taskIdx === bad!.idx && e.to === 'failed')?.reason).toContain('exit code 3');
+  });
+
+  it('continue: downstream of a failure is upstream-failed, independent branches go on', async () => {
+    const engine = await engineWith((req) => (req.taskName === 'bad' ? { status: 'failed', exitCode: 1 } : {}));
+    const wf = await engine.submit(
+      workflow([task('bad'), task('ok'), task('child', ['bad']), task('grandchild', ['child']), task('ok2', ['ok'])], 'continue'),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    expect(await states(wf.id)).toEqual({
+      bad: 'failed',
+      ok: 'succeeded',
+      child: 'upstream-failed',
+      grandchild: 'upstream-failed',
+      ok2: 'succeeded',
+    });
+  });
+
+  it('retry of one failed task runs it and what is downstream again, with a fresh budget', async () => {
+    let failBad = true;
+    const engine = await engineWith((req) => (req.taskName === 'bad' && failBad ? { status: 'failed', exitCode: 1 } : {}));
+    const wf = await engine.submit(workflow([task('bad'), task('child', ['bad']), task('other')], 'continue'), {
+      baseDir: dir,
+      source: 'test',
+    });
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    await expect(engine.retry(wf.id, 'other')).rejects.toMatchObject({ code: 'TASK_NOT_RETRYABLE' });
+    await expect(engine.retry(wf.id, 'nope')).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+    failBad = false;
+    await engine.retry(wf.id, 'bad');
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    expect(await states(wf.id)).toEqual({ bad: 'succeeded', child: 'succeeded', other: 'succeeded' });
+    const otherAttempts = await store.listAttempts(wf.id, 2);
+    expect(otherAttempts).toHaveLength(1); // what had succeeded did not run again
+    expect((await store.getTaskByName(wf.id, 'bad'))?.retryBase).toBe(1);
+  });
+
+  it('cancel kills running attempts and ends the workflow cancelled', async () => {
+    const engine = await engineWith((req) => ({ delayMs: req.taskName === 'long' ? 60_000 : 0 }));
+    const wf = await engine.submit(workflow([task('long'), task('next', ['long'])]), { baseDir: dir, source: 'test' });
+    await new Promise((r) => setTimeout(r, 50));
+    await engine.cancel(wf.id);
+    expect(await engine.waitFor(wf.id)).toBe('cancelled');
+    expect(await states(wf.id)).toEqual({ long: 'cancelled', next: 'cancelled' });
+    expect((await store.listAttempts(wf.id, 0))[0]?.status).toBe('cancelled');
+    await expect(engine.cancel(wf.id)).rejects.toBeInstanceOf(EngineError);
+  });
+
+  it('interrupt leaves the workflow running; resume by another engine finishes it', async () => {
+    const engine = await engineWith((req) => ({ delayMs: req.taskName === 'long' ? 60_000 : 0 }));
+    const wf = await engine.submit(workflow([task('quick'), task('long'), task('end', ['long', 'quick'])]), {
+      baseDir: dir,
+      source: 'test',
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const done = engine.waitFor(wf.id);
+    await engine.interrupt(wf.id);
+    expect(await done).toBe('interrupted');
+    const record = await store.getWorkflow(wf.id);
+    expect(record?.state).toBe('running');
+    expect(record?.leaseOwner).toBeNull();
+    expect((await states(wf.id)).long).toBe('ready');
+
+    const second = await engineWith(() => ({}), { owner: 'other:1:1' });
+    await second.resume(wf.id);
+    expect(await second.waitFor(wf.id)).toBe('succeeded');
+    expect((await store.listAttempts(wf.id, 0)).length).toBe(1); // quick ran once
+  });
+
+  it('recovers after a crash: lost attempts are retried, succeeded tasks never run again', async () => {
+    const ran = new Map<string, number>();
+    const count = (req: LaunchRequest) => ran.set(req.taskName, (ran.get(req.taskName) ?? 0) + 1);
+    // The first engine's owner names a process that does not exist, as after a SIGKILL.
+    const first = await engineWith(
+      (req) => {
+        count(req);
+        return { delayMs: req.taskName.startsWith('slow') ? 60_000 : 0 };
+      },
+      { owner: 'crashed-host:999999:1' },
+    );
+    const tasks = [task('fast1'), task('fast2'), task('slow1', ['fast1']), task('slow2', ['fast2']), task('end', ['slow1', 'slow2'])];
+    const wf = await first.submit(workflow(tasks), { baseDir: dir, source: 'test' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await states(wf.id)).toMatchObject({ fast1: 'succeeded', slow1: 'running' });
+    // "Crash": the first engine stops without cleaning up; its lease is left behind, expired.
+    await first.close();
+    await store.acquireLease(wf.id, 'crashed-host:999999:1', 0, 1);
+
+    const second = await engineWith((req) => {
+      count(req);
+      return {};
+    });
+    expect(await second.adopt(wf.id)).toBe(true);
+    expect(await second.waitFor(wf.id)).toBe('succeeded');
+    expect(ran.get('fast1')).toBe(1);
+    expect(ran.get('slow1')).toBe(2);
+    const slowAttempts = await store.listAttempts(wf.id, 2);
+    expect(slowAttempts.map((a) => a.status)).toEqual(['lost', 'succeeded']);
+  });
+
+  it('a workflow held by a live engine cannot be adopted by another', async () => {
+    const engine = await engineWith(() => ({ delayMs: 60_000 }));
+    const wf = await engine.submit(workflow([task('a')]), { baseDir: dir, source: 'test' });
+    const other = await engineWith(() => ({}), { owner: `${'somewhere-else'}:1:1` });
+    expect(await other.adopt(wf.id)).toBe(false);
+    await expect(other.cancel(wf.id)).rejects.toMatchObject({ code: 'WORKFLOW_LEASED' });
+  });
+
+  it('never runs more CPUs at once than the node offers', async () => {
+    let running = 0;
+    let peak = 0;
+    const engine = await engineWith(
+      () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        setTimeout(() => (running -= 1), 9);
+        return { delayMs: 10 };
+      },
+      { cpus: 3 },
+    );
+    const tasks = Array.from({ length: 30 }, (_, i) => task(`t${i}`));
+    const wf = await engine.submit(workflow(tasks), { baseDir: dir, source: 'test' });
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    expect(peak).toBe(3);
+  });
+
+  it('fails a task no node can ever hold, saying why', async () => {
+    const engine = await engineWith(() => ({}), { cpus: 2 });
+    const wf = await engine.submit(
+      workflow([task('huge', [], { resources: { cpus: 64, memoryBytes: 0, gpus: 0 } })]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    const events = await store.listEvents({ workflowId: wf.id });
+    expect(events.find((e) => e.to === 'failed')?.reason).toMatch(/unschedulable: needs 64 CPUs.*offers 2 CPUs/);
+  });
+});
+
+describe('Engine with the local executor', () => {
+  async function localEngine() {
+    const executor = new LocalExecutor({ capacity: { cpus: 2 } });
+    const engine = new Engine({ store, executor, stateDir: dir });
+    await engine.init();
+    engines.push(engine);
+    return engine;
+  }
+
+  it('validates outputs: a missing declared output fails the attempt, an existing one passes', async () => {
+    const engine = await localEngine();
+    const wf = await engine.submit(
+      workflow(
+        [
+          task('writes', [], { command: { shell: 'echo hello > out/a.txt' }, outputs: ['out/a.txt'] }),
+          task('forgets', [], { command: { shell: 'true' }, outputs: ['out/b.txt'] }),
+          task('regex', [], {
+            command: { shell: 'echo "result: 42"' },
+            validate: { outputsExist: true, outputsNonEmpty: false, stdoutMatches: '^result: \\d+$' },
+          }),
+          task('validator', [], {
+            command: { shell: 'echo x > v.txt' },
+            validate: { outputsExist: true, outputsNonEmpty: false, command: { argv: ['test', '-s', 'v.txt'] } },
+          }),
+        ],
+        'continue',
+      ),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    expect(await states(wf.id)).toEqual({ writes: 'succeeded', forgets: 'failed', regex: 'succeeded', validator: 'succeeded' });
+    expect(readFileSync(join(dir, 'out', 'a.txt'), 'utf8')).toBe('hello\n');
+    const forgets = await store.listAttempts(wf.id, 1);
+    expect(forgets[0]?.message).toContain('declared output out/b.txt was not written');
+  });
+
+  it('records exit code, times and log paths of each attempt', async () => {
+    const engine = await localEngine();
+    const wf = await engine.submit(
+      workflow([task('talk', [], { command: { shell: 'echo out; echo err >&2; exit 4' } })]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('failed');
+    const [a] = await store.listAttempts(wf.id, 0);
+    expect(a).toMatchObject({ status: 'failed', exitCode: 4, executor: 'local' });
+    expect(a!.startedAt).toBeGreaterThan(0);
+    expect(a!.endedAt).toBeGreaterThanOrEqual(a!.startedAt!);
+    expect(readFileSync(a!.stdoutPath!, 'utf8')).toBe('out\n');
+    expect(readFileSync(a!.stderrPath!, 'utf8')).toBe('err\n');
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * What a user can ask of Strata, as one interface: the CLI talks to it, the HTTP server exposes it,
+ * and it has two implementations — `ControlPlane` (in-process engine and store: embedded mode) and
+ * `HttpClient` (a remote `strata server`). Keeping both behind one interface is what makes every
+ * CLI command work the same with and without `--server`.
+ */
+import type { TaskState } from '../model/index.js';
+import type { AttemptRecord, EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
+
+export type WorkflowView = Omit<WorkflowRecord, 'spec'> & { counts: Record<TaskState, number> };
+
+export interface TaskDetail {
+  task: TaskRecord;
+  attempts: AttemptRecord[];
+}
+
+export interface SubmitInput {
+  /** The workflow spec as YAML or JSON text. */
+  text: string;
+  /** Where it came from, for messages (a path, or `api`). */
+  file: string;
+  /** Absolute directory relative paths in the spec are resolved against (on the engine's machine). */
+  baseDir: string;
+}
+
+export interface LogRequest {
+  /** Default: the latest attempt. */
+  attempt?: number;
+  stream: 'stdout' | 'stderr';
+  /** Return at most this many bytes from the end. */
+  tailBytes?: number;
+}
+
+export interface StrataApi {
+  submit(input: SubmitInput): Promise<WorkflowView>;
+  listWorkflows(filter?: { states?: WorkflowRecord['state'][]; limit?: number }): Promise<WorkflowView[]>;
+  /** By id, or by name (the most recent workflow of that name). */
+  getWorkflow(ref: string): Promise<WorkflowView>;
+  listTasks(ref: string, filter?: { states?: TaskState[]; limit?: number; offset?: number }): Promise<TaskRecord[]>;
+  getTask(ref: string, task: string): Promise<TaskDetail>;
+  readLog(ref: string, task: string, request: LogRequest): Promise<string>;
+  cancel(ref: string): Promise<WorkflowView>;
+  retry(ref: string, task: string): Promise<WorkflowView>;
+  resume(ref: string): Promise<WorkflowView>;
+  listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
+}
+
+export const EMPTY_COUNTS: Readonly<Record<TaskState, number>> = {
+  pending: 0,
+  ready: 0,
+  queued: 0,
+  running: 0,
+  succeeded: 0,
+  failed: 0,
+  cancelled: 0,
+  'upstream-failed': 0,
+};

@@ -1,0 +1,80 @@
+/**
+ * The `Executor` contract: how the engine starts, watches and stops attempts on some back-end
+ * (local processes, Slurm, Kubernetes, edge agents). Every implementation passes the shared
+ * conformance suite in `executor-conformance.ts`.
+ *
+ * An executor never decides *what* runs or *where*: the engine and its scheduler do. It never writes
+ * to the store either: it reports what happened through events, and the engine records them.
+ *
+ * @example
+ * const executor = new LocalExecutor({ stateDir: '.strata' });
+ * executor.onEvent((e) => console.log(e));
+ * await executor.start(request);
+ */
+import type { AttemptOutcome, Command, NodeInfo, Resources } from '../model/index.js';
+
+export interface LaunchRequest {
+  /** Stable id of the attempt, unique across workflows: `${workflowId}/${taskIdx}/${attempt}`. */
+  attemptId: string;
+  workflowId: string;
+  taskName: string;
+  attempt: number;
+  command: Command;
+  env: Record<string, string>;
+  /** Absolute working directory. */
+  workdir: string;
+  resources: Resources;
+  /** The node the scheduler placed the attempt on (one of `nodes()`). */
+  nodeId: string;
+  /** GPU indices given to this attempt alone (exported as CUDA_VISIBLE_DEVICES). */
+  gpuIds: number[];
+  timeoutMs?: number;
+  /** Absolute directory for this attempt's stdout/stderr and executor bookkeeping; created by the executor. */
+  logDir: string;
+}
+
+export type ExecutorEvent =
+  | {
+      kind: 'started';
+      attemptId: string;
+      at: number;
+      nodeId: string;
+      /** What `reattach` needs to find the attempt again (JSON text). */
+      handle: string;
+      stdoutPath: string;
+      stderrPath: string;
+    }
+  | { kind: 'finished'; attemptId: string; outcome: AttemptOutcome };
+
+export interface ExecutorCapabilities {
+  gpus: boolean;
+  containers: boolean;
+  /** Most attempts it can run at once (Infinity when only node capacity limits it). */
+  maxTasks: number;
+  /** Whether attempts outlive the engine process and can be re-attached after a crash. */
+  reattach: boolean;
+}
+
+export interface Executor {
+  readonly name: string;
+  readonly capabilities: ExecutorCapabilities;
+  /** Nodes this executor offers, with their capacity (declared, or detected). */
+  nodes(): Promise<NodeInfo[]>;
+  /**
+   * Starts an attempt. Resolves once it is launched (or has failed to launch: then a `finished`
+   * event with status `failed` follows). Emits `started`, then exactly one `finished`.
+   */
+  start(request: LaunchRequest): Promise<void>;
+  /** Stops an attempt and its whole process tree; a `finished` event with status `cancelled` follows. */
+  cancel(attemptId: string, reason?: string): Promise<void>;
+  /**
+   * After an engine restart: finds an attempt launched by an earlier process. `handle` is what the
+   * `started` event carried, or null if the engine died before recording it. Returns `attached`
+   * (a `finished` event follows when it ends, at once if it already has) or `lost` (it never ran
+   * or left no trace: the engine retries it).
+   */
+  reattach(request: LaunchRequest, handle: string | null): Promise<'attached' | 'lost'>;
+  onEvent(listener: (event: ExecutorEvent) => void): void;
+  /** Stops watching. Running attempts are left alone when `reattach` is supported, otherwise killed. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,19 @@
+/** What one attempt of a task did, as executors report it and the store keeps it. */
+
+export type AttemptStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'lost';
+
+export interface AttemptOutcome {
+  /**
+   * `succeeded`: exit code 0 (validation is the engine's job); `failed`: non-zero exit or killed by a
+   * signal; `timed-out`/`cancelled`: Strata stopped it; `lost`: the executor no longer knows it.
+   */
+  status: 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'lost';
+  exitCode: number | null;
+  signal: string | null;
+  /** Epoch milliseconds. */
+  startedAt: number | null;
+  endedAt: number;
+  cpuTimeMs: number | null;
+  peakRssBytes: number | null;
+  message?: string;
+}

@@ -1,0 +1,180 @@
+/**
+ * The one place that turns anything thrown while answering a request into the API's error body:
+ *
+ *   { "error": { "code": "WORKFLOW_NOT_FOUND", "message": "...", "hint": "...", "details": ... } }
+ *
+ * - `EngineError` (and `ApiError`) keep their code, HTTP status, hint and details: the CLI prints the
+ *   same thing in embedded and remote mode.
+ * - Fastify's request validation errors become 400 BAD_REQUEST naming the field and what was wrong.
+ * - Other 4xx errors Fastify raises itself (bad JSON, body too large ...) keep their status.
+ * - Anything else is a bug: 500 INTERNAL, logged with its stack; the body never carries the stack.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EngineError } from '../engine/errors.js';
+import type { EngineErrorCode } from '../engine/errors.js';
+
+/** Codes the server itself answers with, besides every `EngineErrorCode`. Each is documented in docs/api.md. */
+export const SERVER_ERROR_CODES = [
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL',
+] as const;
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string; details?: unknown };
+}
+
+/**
+ * An error the HTTP layer raises (a check a JSON Schema cannot express, or an auth hook refusing a
+ * request). Engine rules stay in `EngineError`.
+ *
+ * @example
+ * throw new ApiError(400, 'BAD_REQUEST', 'body.baseDir must be an absolute path', 'send path.resolve(dir)');
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: ServerErrorCode,
+    message: string,
+    readonly hint?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const STATUS_CODES: Readonly<Record<number, ServerErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+export function errorBody(
+  code: EngineErrorCode | ServerErrorCode,
+  message: string,
+  hint?: string,
+  details?: unknown,
+): ErrorBody {
+  return {
+    error: {
+      code,
+      message,
+      ...(hint !== undefined ? { hint } : {}),
+      ...(details !== undefined ? { details } : {}),
+    },
+  };
+}
+
+/** Where a 500's error goes: the request logger when logging is on, stderr when it is off. */
+export type InternalErrorReporter = (error: unknown, request: FastifyRequest) => void;
+
+/** Writes a failure of the server to stderr, stack included (the answer never carries it). */
+export const reportToStderr: InternalErrorReporter = (error, request) => {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`strata server: ${request.method} ${request.url} failed: ${detail}\n`);
+};
+
+/**
+ * Installs the error handler and the 404 handler on `app` (the root instance, so that both apply
+ * everywhere). `report` receives every error answered with a 500.
+ */
+export function installErrorHandling(app: FastifyInstance, report: InternalErrorReporter): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorAnswer(error);
+    if (status >= 500) report(error, request);
+    return reply.status(status).type('application/json; charset=utf-8').send(body);
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    return reply
+      .status(404)
+      .send(
+        errorBody(
+          'NOT_FOUND',
+          `no route ${request.method} ${path}`,
+          'the routes are listed at GET /openapi.json and in docs/api.md',
+        ),
+      );
+  });
+}
+
+/** The status and body answering `error`. Exported for tests. */
+export function toErrorAnswer(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof EngineError) {
+    return {
+      status: error.httpStatus,
+      body: errorBody(error.code, error.message, error.hint, error.details),
+    };
+  }
+  if (error instanceof ApiError) {
+    return {
+      status: error.httpStatus,
+      body: errorBody(error.code, error.message, error.hint, error.details),
+    };
+  }
+  const fastifyError = error as Partial<FastifyError> | null;
+  if (fastifyError && Array.isArray(fastifyError.validation)) {
+    return {
+      status: 400,
+      body: errorBody(
+        'BAD_REQUEST',
+        describeValidation(fastifyError.validation, fastifyError.validationContext ?? 'request'),
+        'the request formats are described at GET /openapi.json and in docs/api.md',
+      ),
+    };
+  }
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own client errors (malformed JSON, wrong content type, body too large ...): their
+    // messages are written for API users and carry no internals.
+    const message = typeof fastifyError?.message === 'string' ? fastifyError.message : 'bad request';
+    return { status, body: errorBody(STATUS_CODES[status] ?? 'BAD_REQUEST', message) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: 500,
+    body: errorBody('INTERNAL', `internal error: ${message}`, 'the server log has the details'),
+  };
+}
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * One sentence per problem, each naming the field: `querystring.limit must be <= 1000`,
+ * `body.baseDir is required`, `body has unknown field "basedir"`.
+ */
+export function describeValidation(issues: readonly ValidationIssue[], context: string): string {
+  const sentences = issues.map((issue) => {
+    const where = context + issue.instancePath.replace(/\//g, '.');
+    switch (issue.keyword) {
+      case 'required':
+        return `${where}.${String(issue.params.missingProperty)} is required`;
+      case 'additionalProperties':
+        return `${where} has unknown field ${JSON.stringify(issue.params.additionalProperty)}`;
+      case 'enum': {
+        const allowed = issue.params.allowedValues;
+        return Array.isArray(allowed)
+          ? `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+          : `${where} ${issue.message ?? 'is not allowed'}`;
+      }
+      default:
+        return `${where} ${issue.message ?? 'is invalid'}`;
+    }
+  });
+  return [...new Set(sentences)].join('; ');
+}

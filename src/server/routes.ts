@@ -1,0 +1,230 @@
+/**
+ * The `/api/v1` routes: `StrataApi` over HTTP, one route per method, each with its JSON Schemas
+ * (schemas.ts). Handlers only translate — URL and body in, `StrataApi` call, view out — so the HTTP
+ * API and the embedded CLI can never disagree about what a request means.
+ *
+ * This plugin is the API's boundary: hooks added inside it (authentication, see `ApiRoutesOptions`)
+ * apply to every `/api/v1` route and to nothing else (`/healthz`, `/metrics` stay open to probes).
+ * A live event stream (SSE or WebSocket on `/api/v1/workflows/:ref/events/live`, fed by the engine's
+ * `turn` event) belongs here too when it comes.
+ */
+import { isAbsolute } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
+import type { StrataApi } from '../engine/strata-api.js';
+import { ApiError } from './error-handler.js';
+import {
+  conflictResponses,
+  errorResponses,
+  EventListQuery,
+  LogQuery,
+  SubmitBody,
+  TaskListQuery,
+  TaskParams,
+  WorkflowListQuery,
+  WorkflowParams,
+} from './schemas.js';
+
+export interface ApiRoutesOptions {
+  api: StrataApi;
+  /**
+   * Runs before every `/api/v1` request (not `/healthz`, `/metrics` or `/openapi.json`): the slot
+   * for authentication. Throw `new ApiError(401, 'UNAUTHORIZED', ...)` to refuse a request.
+   */
+  onRequest?: onRequestAsyncHookHandler;
+}
+
+const TAGS = ['workflows'];
+const WORKFLOW = Type.Ref('WorkflowView');
+
+export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { api, onRequest }) => {
+  if (onRequest) app.addHook('onRequest', onRequest);
+
+  app.post<{ Body: SubmitBody }>(
+    '/workflows',
+    {
+      schema: {
+        operationId: 'submitWorkflow',
+        summary: 'Submit a workflow spec; it starts running at once',
+        tags: TAGS,
+        body: SubmitBody,
+        response: { 201: WORKFLOW, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { text, file, baseDir } = request.body;
+      if (!isAbsolute(baseDir)) {
+        throw new ApiError(
+          400,
+          'BAD_REQUEST',
+          `body.baseDir must be an absolute path, got ${JSON.stringify(baseDir)}`,
+          "send the absolute directory, on the server's machine, that the spec's relative paths resolve against",
+        );
+      }
+      const view = await api.submit({ text, file: file ?? 'api', baseDir });
+      return reply.status(201).send(view);
+    },
+  );
+
+  app.get<{ Querystring: WorkflowListQuery }>(
+    '/workflows',
+    {
+      schema: {
+        operationId: 'listWorkflows',
+        summary: 'List workflows, newest first',
+        tags: TAGS,
+        querystring: WorkflowListQuery,
+        response: { 200: Type.Array(WORKFLOW), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { state, limit } = request.query;
+      return api.listWorkflows({
+        ...(state !== undefined ? { states: state } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+    },
+  );
+
+  app.get<{ Params: WorkflowParams }>(
+    '/workflows/:ref',
+    {
+      schema: {
+        operationId: 'getWorkflow',
+        summary: 'One workflow, by id or name, with its task counts',
+        tags: TAGS,
+        params: WorkflowParams,
+        response: { 200: WORKFLOW, ...errorResponses },
+      },
+    },
+    async (request) => api.getWorkflow(request.params.ref),
+  );
+
+  app.get<{ Params: WorkflowParams; Querystring: TaskListQuery }>(
+    '/workflows/:ref/tasks',
+    {
+      schema: {
+        operationId: 'listTasks',
+        summary: "A workflow's tasks, in spec order",
+        tags: TAGS,
+        params: WorkflowParams,
+        querystring: TaskListQuery,
+        response: { 200: Type.Array(Type.Ref('TaskRecord')), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { state, limit, offset } = request.query;
+      return api.listTasks(request.params.ref, {
+        ...(state !== undefined ? { states: state } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(offset !== undefined ? { offset } : {}),
+      });
+    },
+  );
+
+  app.get<{ Params: TaskParams }>(
+    '/workflows/:ref/tasks/:task',
+    {
+      schema: {
+        operationId: 'getTask',
+        summary: 'One task with all its attempts',
+        tags: TAGS,
+        params: TaskParams,
+        response: { 200: Type.Ref('TaskDetail'), ...errorResponses },
+      },
+    },
+    async (request) => api.getTask(request.params.ref, request.params.task),
+  );
+
+  app.get<{ Params: TaskParams; Querystring: LogQuery }>(
+    '/workflows/:ref/tasks/:task/logs',
+    {
+      schema: {
+        operationId: 'readTaskLog',
+        summary: "The end of an attempt's stdout or stderr",
+        tags: TAGS,
+        params: TaskParams,
+        querystring: LogQuery,
+        response: {
+          200: {
+            description: 'the log text (empty when the attempt wrote nothing)',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { stream, attempt, tail } = request.query;
+      const text = await api.readLog(request.params.ref, request.params.task, {
+        stream: stream ?? 'stdout',
+        ...(attempt !== undefined ? { attempt } : {}),
+        ...(tail !== undefined ? { tailBytes: tail } : {}),
+      });
+      return reply.type('text/plain; charset=utf-8').send(text);
+    },
+  );
+
+  app.post<{ Params: WorkflowParams }>(
+    '/workflows/:ref/cancel',
+    {
+      schema: {
+        operationId: 'cancelWorkflow',
+        summary: 'Cancel a workflow: tasks not started are cancelled, running attempts killed',
+        tags: TAGS,
+        params: WorkflowParams,
+        response: { 200: WORKFLOW, ...conflictResponses },
+      },
+    },
+    async (request) => api.cancel(request.params.ref),
+  );
+
+  app.post<{ Params: WorkflowParams }>(
+    '/workflows/:ref/resume',
+    {
+      schema: {
+        operationId: 'resumeWorkflow',
+        summary: 'Run every failed, cancelled or upstream-failed task of a workflow again',
+        tags: TAGS,
+        params: WorkflowParams,
+        response: { 200: WORKFLOW, ...conflictResponses },
+      },
+    },
+    async (request) => api.resume(request.params.ref),
+  );
+
+  app.post<{ Params: TaskParams }>(
+    '/workflows/:ref/tasks/:task/retry',
+    {
+      schema: {
+        operationId: 'retryTask',
+        summary: 'Run a failed, cancelled or upstream-failed task again, with those downstream of it',
+        tags: TAGS,
+        params: TaskParams,
+        response: { 200: WORKFLOW, ...conflictResponses },
+      },
+    },
+    async (request) => api.retry(request.params.ref, request.params.task),
+  );
+
+  app.get<{ Params: WorkflowParams; Querystring: EventListQuery }>(
+    '/workflows/:ref/events',
+    {
+      schema: {
+        operationId: 'listEvents',
+        summary: "A workflow's state transitions, oldest first (poll with `after` = last seq seen)",
+        tags: TAGS,
+        params: WorkflowParams,
+        querystring: EventListQuery,
+        response: { 200: Type.Array(Type.Ref('EventRecord')), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      return api.listEvents(request.params.ref, {
+        ...(after !== undefined ? { afterSeq: after } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+    },
+  );
+};

@@ -1,0 +1,234 @@
+/**
+ * The `Store` contract: everything the engine persists, behind one small interface that SQLite
+ * (embedded default) and PostgreSQL both implement and one conformance suite checks
+ * (`store-conformance.ts`).
+ *
+ * Rules every implementation keeps:
+ * - `commit` is one transaction: every task/workflow state change it carries is applied only if the
+ *   row is still in the `from` state it names (optimistic concurrency), and each change appends
+ *   exactly one row to the append-only event log. If any change does not match, nothing is written
+ *   and `StoreConflictError` is thrown.
+ * - Times are epoch milliseconds given by the caller; the store never reads the clock, so that
+ *   tests and the simulator control time.
+ * - JSON columns (specs, handles) round-trip exactly.
+ *
+ * @example
+ * const store = await openStore({ url: 'sqlite:.strata/strata.db' });
+ * await store.createWorkflow(workflow, tasks);
+ * await store.commit({ tasks: [{ workflowId, idx: 0, from: 'ready', to: 'queued', at: Date.now() }] });
+ */
+import type {
+  AttemptOutcome,
+  AttemptStatus,
+  FailurePolicy,
+  TaskSpec,
+  TaskState,
+  WorkflowSpec,
+  WorkflowState,
+} from '../model/index.js';
+
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  state: WorkflowState;
+  failurePolicy: FailurePolicy;
+  /** The whole normalised spec, as submitted (tasks included). */
+  spec: WorkflowSpec;
+  /** Absolute directory relative paths in the spec are resolved against. */
+  baseDir: string;
+  /** Where the spec came from (a file path, or `api`). */
+  source: string;
+  taskCount: number;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** The engine instance that currently drives this workflow, and until when its lease holds. */
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+}
+
+export interface TaskRecord {
+  workflowId: string;
+  /** Position of the task in `spec.tasks`; (workflowId, idx) is the task's key. */
+  idx: number;
+  name: string;
+  state: TaskState;
+  /** Number of the latest attempt (0 before the first one). */
+  attempt: number;
+  /** Earliest time the task may be dispatched (retry backoff); 0 means at once. */
+  readyAt: number;
+  /**
+   * Attempts numbered up to this one do not count against the retry budget: a manual `retry` or
+   * `resume` sets it to the current attempt, giving the task its full budget again. 0 by default.
+   */
+  retryBase: number;
+  /** Indices of the tasks this one depends on. */
+  deps: number[];
+  spec: TaskSpec;
+  updatedAt: number;
+}
+
+export interface AttemptRecord {
+  workflowId: string;
+  taskIdx: number;
+  number: number;
+  status: AttemptStatus;
+  executor: string;
+  node: string | null;
+  /** Executor-specific, JSON-serialisable way to find the attempt again after a restart. */
+  handle: string | null;
+  queuedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  cpuTimeMs: number | null;
+  peakRssBytes: number | null;
+  stdoutPath: string | null;
+  stderrPath: string | null;
+  message: string | null;
+}
+
+export interface EventRecord {
+  /** Strictly increasing position in the log. */
+  seq: number;
+  workflowId: string;
+  /** null for workflow-level events. */
+  taskIdx: number | null;
+  attempt: number | null;
+  /** null for the event that creates a workflow. */
+  from: string | null;
+  to: string;
+  at: number;
+  reason: string | null;
+}
+
+export interface NewWorkflow {
+  id: string;
+  name: string;
+  failurePolicy: FailurePolicy;
+  spec: WorkflowSpec;
+  baseDir: string;
+  source: string;
+  createdAt: number;
+}
+
+export interface NewTask {
+  idx: number;
+  name: string;
+  state: Extract<TaskState, 'pending' | 'ready'>;
+  deps: number[];
+  spec: TaskSpec;
+}
+
+export interface TaskChange {
+  workflowId: string;
+  idx: number;
+  from: TaskState;
+  to: TaskState;
+  at: number;
+  /** New attempt number, when the change starts one (ready → queued). */
+  attempt?: number;
+  readyAt?: number;
+  retryBase?: number;
+  reason?: string;
+}
+
+export interface WorkflowChange {
+  id: string;
+  from: WorkflowState;
+  to: WorkflowState;
+  at: number;
+  reason?: string;
+}
+
+export type AttemptWrite =
+  | { kind: 'insert'; attempt: AttemptRecord }
+  | {
+      kind: 'update';
+      workflowId: string;
+      taskIdx: number;
+      number: number;
+      status: AttemptStatus;
+      node?: string | null;
+      handle?: string | null;
+      startedAt?: number | null;
+      stdoutPath?: string | null;
+      stderrPath?: string | null;
+      outcome?: AttemptOutcome;
+    };
+
+/**
+ * One transaction's worth of changes. Order inside: attempts, then tasks, then workflows.
+ * The engine puts at most one change per task and per workflow in one change set (so that an
+ * implementation may apply each list as one multi-row statement).
+ */
+export interface ChangeSet {
+  tasks?: TaskChange[];
+  attempts?: AttemptWrite[];
+  workflows?: WorkflowChange[];
+}
+
+export interface TaskFilter {
+  states?: TaskState[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface WorkflowFilter {
+  states?: WorkflowState[];
+  limit?: number;
+}
+
+export interface EventFilter {
+  workflowId?: string;
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly dialect: string;
+  /** Applies the numbered migrations not yet applied; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Writes the workflow (state `running`), all its tasks and a `submitted` event in one transaction. */
+  createWorkflow(workflow: NewWorkflow, tasks: NewTask[]): Promise<WorkflowRecord>;
+  getWorkflow(id: string): Promise<WorkflowRecord | undefined>;
+  /** Newest first. */
+  listWorkflows(filter?: WorkflowFilter): Promise<WorkflowRecord[]>;
+
+  /** Ordered by idx. */
+  listTasks(workflowId: string, filter?: TaskFilter): Promise<TaskRecord[]>;
+  getTask(workflowId: string, idx: number): Promise<TaskRecord | undefined>;
+  getTaskByName(workflowId: string, name: string): Promise<TaskRecord | undefined>;
+  countTasksByState(workflowId?: string): Promise<Partial<Record<TaskState, number>>>;
+
+  /** Ordered by task idx, then attempt number. */
+  listAttempts(workflowId: string, taskIdx?: number): Promise<AttemptRecord[]>;
+  /** Attempts in status `queued` or `running`, across all workflows (recovery). */
+  listOpenAttempts(workflowId?: string): Promise<AttemptRecord[]>;
+
+  /** Applies a change set in one transaction; throws `StoreConflictError` (and writes nothing) on a stale `from`. */
+  commit(changes: ChangeSet): Promise<void>;
+
+  /** Ordered by seq. */
+  listEvents(filter?: EventFilter): Promise<EventRecord[]>;
+
+  /**
+   * Takes the lease on a workflow for `owner` until `now + ttlMs` if it is free, expired, already
+   * held by `owner`, or held by `stealFrom` (an owner the caller knows is dead). Returns whether the
+   * caller now holds it.
+   */
+  acquireLease(
+    workflowId: string,
+    owner: string,
+    now: number,
+    ttlMs: number,
+    stealFrom?: string,
+  ): Promise<boolean>;
+  /** Extends every lease `owner` holds to `now + ttlMs`. */
+  renewLeases(owner: string, now: number, ttlMs: number): Promise<void>;
+  releaseLease(workflowId: string, owner: string): Promise<void>;
+}

@@ -1,0 +1,32 @@
+/**
+ * Merges `defaults` into a task: mappings (env, resources, retries, validate) merge key by key
+ * with the task's keys winning; everything else (workdir, timeout) is replaced when the task sets it.
+ * In `validate`, command and shell are one slot: a task's shell replaces a default command.
+ */
+import type { DeclaredSettings } from './declared-workflow.js';
+
+export function applyDefaults(defaults: DeclaredSettings, task: DeclaredSettings): DeclaredSettings {
+  const env = new Map(defaults.env);
+  for (const [k, v] of task.env) env.set(k, v);
+  return {
+    workdir: task.workdir ?? defaults.workdir,
+    env,
+    resources: mergeDefined(defaults.resources, task.resources),
+    retry: mergeDefined(defaults.retry, task.retry),
+    timeoutMs: task.timeoutMs ?? defaults.timeoutMs,
+    validate: {
+      outputs: task.validate.outputs ?? defaults.validate.outputs,
+      stdout: task.validate.stdout ?? defaults.validate.stdout,
+      command: task.validate.command ?? defaults.validate.command,
+    },
+  };
+}
+
+/** `base` overlaid with the keys of `over` whose value is not undefined. */
+function mergeDefined<T extends object>(base: T, over: T): T {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
