@@ -52,12 +52,23 @@ function fanOutIn(n: number): WorkflowSpec {
   return {
     name: 'fan-out-in',
     failurePolicy: 'fail-fast',
-    tasks: [task('source', []), ...middle, task('sink', middle.map((t) => t.name))],
+    tasks: [
+      task('source', []),
+      ...middle,
+      task(
+        'sink',
+        middle.map((t) => t.name),
+      ),
+    ],
   };
 }
 
 function independent(n: number): WorkflowSpec {
-  return { name: 'procs', failurePolicy: 'fail-fast', tasks: Array.from({ length: n }, (_, i) => task(`p[${i}]`, [])) };
+  return {
+    name: 'procs',
+    failurePolicy: 'fail-fast',
+    tasks: Array.from({ length: n }, (_, i) => task(`p[${i}]`, [])),
+  };
 }
 
 async function runEngine(url: string, executor: Executor, spec: WorkflowSpec, dir: string, schema?: string) {
@@ -112,7 +123,9 @@ async function storeRuns(label: string, url: (dir: string) => string, schema?: (
       const res = await runEngine(url(dir), executor, fanOutIn(TASKS), dir, schema?.());
       rates.push(TASKS / res.seconds);
       events = res.events;
-      console.log(`${label.padEnd(8)} run ${r + 1}: ${TASKS} tasks in ${res.seconds.toFixed(2)} s (${Math.round(TASKS / res.seconds)} tasks/s, ${res.events} events)`);
+      console.log(
+        `${label.padEnd(8)} run ${r + 1}: ${TASKS} tasks in ${res.seconds.toFixed(2)} s (${Math.round(TASKS / res.seconds)} tasks/s, ${res.events} events)`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -122,7 +135,9 @@ async function storeRuns(label: string, url: (dir: string) => string, schema?: (
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:engine — ${TASKS}-task fan-out/fan-in, ${PROCS} processes, ${RUNS} runs, concurrency ${CONCURRENCY}\n`);
+  console.log(
+    `bench:engine — ${TASKS}-task fan-out/fan-in, ${PROCS} processes, ${RUNS} runs, concurrency ${CONCURRENCY}\n`,
+  );
   const sqlite = await storeRuns('sqlite', (dir) => `sqlite:${join(dir, 'strata.db')}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -139,14 +154,20 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log(`procs    run ${r + 1}: local executor ${Math.round(local.at(-1)!)}/s, bare spawn ${Math.round(bare.at(-1)!)}/s`);
+    console.log(
+      `procs    run ${r + 1}: local executor ${Math.round(local.at(-1)!)}/s, bare spawn ${Math.round(bare.at(-1)!)}/s`,
+    );
   }
   const localRate = median(local);
   const bareRate = median(bare);
 
   const pgUrl = process.env.STRATA_BENCH_PG;
   const pg = pgUrl
-    ? await storeRuns('postgres', () => pgUrl, () => `strata_bench_${process.pid}_${Date.now()}`)
+    ? await storeRuns(
+        'postgres',
+        () => pgUrl,
+        () => `strata_bench_${process.pid}_${Date.now()}`,
+      )
     : null;
 
   const rows: Array<[string, string]> = [
@@ -169,11 +190,25 @@ async function main(): Promise<void> {
   };
   if (pg) {
     console.log(
-      JSON.stringify({ bench: 'engine', store: 'postgres', tasks: TASKS, tasks_per_s: Math.round(pg.rate), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), ...common }),
+      JSON.stringify({
+        bench: 'engine',
+        store: 'postgres',
+        tasks: TASKS,
+        tasks_per_s: Math.round(pg.rate),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        ...common,
+      }),
     );
   }
   console.log(
-    JSON.stringify({ bench: 'engine', store: 'sqlite', tasks: TASKS, tasks_per_s: Math.round(sqlite.rate), peak_rss_mb: Math.round(peakRssMb), ...common }),
+    JSON.stringify({
+      bench: 'engine',
+      store: 'sqlite',
+      tasks: TASKS,
+      tasks_per_s: Math.round(sqlite.rate),
+      peak_rss_mb: Math.round(peakRssMb),
+      ...common,
+    }),
   );
 }
 

@@ -46,7 +46,7 @@ describe('crash recovery', () => {
     let kills = 0;
     // A random but reproducible schedule of kill moments.
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     while (kills < KILLS) {
       await sleep(400 + random() * 900);
       if (proc.exitCode !== null) break;

@@ -23,20 +23,49 @@ const ALLOWED: Record<string, string[]> = {
   store: ['model'],
   executors: ['model'],
   engine: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors'],
-  server: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors', 'engine', 'cli'],
+  server: [
+    'model',
+    'workflow',
+    'scheduler',
+    'perfmodel',
+    'energy',
+    'anomaly',
+    'store',
+    'executors',
+    'engine',
+    'cli',
+  ],
   agent: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors', 'engine'],
-  cli: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors', 'engine', 'server'],
+  cli: [
+    'model',
+    'workflow',
+    'scheduler',
+    'perfmodel',
+    'energy',
+    'anomaly',
+    'store',
+    'executors',
+    'engine',
+    'server',
+  ],
 };
 
 /** Calls a pure layer must not make: the clock, randomness, the process and the environment. */
-const IMPURE_CALLS = [/\bDate\.now\(/, /\bnew Date\(\s*\)/, /\bMath\.random\(/, /\bprocess\./, /\bperformance\.now\(/];
+const IMPURE_CALLS = [
+  /\bDate\.now\(/,
+  /\bnew Date\(\s*\)/,
+  /\bMath\.random\(/,
+  /\bprocess\./,
+  /\bperformance\.now\(/,
+];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !path.includes('/testing/')) out.push(path);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !path.includes('/testing/'))
+      out.push(path);
   }
   return out;
 }
@@ -72,7 +101,10 @@ describe('layer rule', () => {
           const target = relative(SRC, join(file, '..', spec)).split('/')[0]!;
           if (target !== layer) expect(allowed, `${rel} imports ${spec} (layer ${target})`).toContain(target);
         } else if (PURE.includes(layer)) {
-          expect(spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0]!), `${rel} imports ${spec}`).toBe(false);
+          expect(
+            spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0]!),
+            `${rel} imports ${spec}`,
+          ).toBe(false);
         }
       }
     });

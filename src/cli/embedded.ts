@@ -33,10 +33,18 @@ export function strataHome(home: string | undefined, env: NodeJS.ProcessEnv = pr
 
 export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const home = strataHome(options.home);
-  const url = options.db || process.env.STRATA_DB || defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
+  const url =
+    options.db ||
+    process.env.STRATA_DB ||
+    defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
   const store = await openStore({ url });
   const executor = new LocalExecutor(options.capacity ? { capacity: options.capacity } : {});
-  const engine = new Engine({ store, executor, stateDir: home, ...(options.observer ? { observer: options.observer } : {}) });
+  const engine = new Engine({
+    store,
+    executor,
+    stateDir: home,
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
   await engine.init();
   return {
     api: new ControlPlane(engine, store),

@@ -5,7 +5,14 @@ import type { TaskRecord } from '../store/store.js';
 function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function when(ms: number | null): string {
@@ -50,7 +57,10 @@ export function formatWorkflowDetail(w: WorkflowView, notable: readonly TaskReco
       .join(', ')}`,
   ];
   if (notable.length > 0) {
-    lines.push('', table([['TASK', 'STATE', 'ATTEMPT'], ...notable.map((t) => [t.name, t.state, String(t.attempt)])]));
+    lines.push(
+      '',
+      table([['TASK', 'STATE', 'ATTEMPT'], ...notable.map((t) => [t.name, t.state, String(t.attempt)])]),
+    );
   }
   return lines.join('\n');
 }

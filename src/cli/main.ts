@@ -52,7 +52,9 @@ class CliError extends Error {
 /** Exit code of the command that ran; each action returns one. */
 let actionExitCode = EXIT_OK;
 
-function act<A extends unknown[]>(fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
+function act<A extends unknown[]>(
+  fn: (...args: A) => number | Promise<number>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     actionExitCode = await fn(...args);
   };
@@ -63,53 +65,68 @@ program
   .name('strata')
   .description('Run scientific and AI workflows across the compute continuum.')
   .version('0.1.0')
-  .option('--db <url>', 'store: sqlite:PATH or postgres://… (default: $STRATA_DB, else SQLite in $STRATA_HOME or ./.strata)')
-  .option('--home <dir>', 'state directory for the embedded store and logs (default: $STRATA_HOME or ./.strata)')
-  .option('--server <url>', 'talk to a running `strata server` instead of running the engine here (default: $STRATA_SERVER)')
+  .option(
+    '--db <url>',
+    'store: sqlite:PATH or postgres://… (default: $STRATA_DB, else SQLite in $STRATA_HOME or ./.strata)',
+  )
+  .option(
+    '--home <dir>',
+    'state directory for the embedded store and logs (default: $STRATA_HOME or ./.strata)',
+  )
+  .option(
+    '--server <url>',
+    'talk to a running `strata server` instead of running the engine here (default: $STRATA_SERVER)',
+  )
   .option('--cpus <n>', 'CPUs the local executor may use (default: all this machine has)')
   .option('--gpus <ids>', 'GPU indices the local executor may hand out, e.g. 0,1 (default: detected)')
   .showHelpAfterError();
 
 program
   .command('run')
-  .description('run a workflow in the foreground with a live progress bar; Ctrl-C stops it, `strata resume` continues')
+  .description(
+    'run a workflow in the foreground with a live progress bar; Ctrl-C stops it, `strata resume` continues',
+  )
   .argument('<file>', 'workflow spec (YAML or JSON)')
   .option('--json', 'print the final state as JSON instead of a summary')
   .option('--no-progress', 'no progress bar (one line per state change of the workflow)')
-  .action(act(async (file: string, opts: { json?: boolean; progress: boolean }) => {
-    const g = globals();
-    if (serverUrl(g)) {
-      const api = new HttpClient(serverUrl(g)!);
-      const wf = await api.submit(submitInput(file));
-      return watchRemote(api, wf, opts);
-    }
-    const loaded = loadSpecFile(file); // report spec errors before opening anything
-    const env = await embedded(g);
-    const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
-    return driveInForeground(env, record.id, opts);
-  }));
+  .action(
+    act(async (file: string, opts: { json?: boolean; progress: boolean }) => {
+      const g = globals();
+      if (serverUrl(g)) {
+        const api = new HttpClient(serverUrl(g)!);
+        const wf = await api.submit(submitInput(file));
+        return watchRemote(api, wf, opts);
+      }
+      const loaded = loadSpecFile(file); // report spec errors before opening anything
+      const env = await embedded(g);
+      const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
+      return driveInForeground(env, record.id, opts);
+    }),
+  );
 
 program
   .command('submit')
   .description('store a workflow for a server (or a later `strata resume`) to run, and print its id')
   .argument('<file>', 'workflow spec (YAML or JSON)')
   .option('--json', 'print the workflow as JSON')
-  .action(act(async (file: string, opts: { json?: boolean }) => {
-    const g = globals();
-    let wf: WorkflowView;
-    if (serverUrl(g)) wf = await new HttpClient(serverUrl(g)!).submit(submitInput(file));
-    else {
-      const loaded = loadSpecFile(file);
-      const env = await embedded(g);
-      // Stored, not driven: release the lease at once so that a server or `resume` can take it.
-      const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
-      await env.engine.interrupt(record.id);
-      wf = await env.api.getWorkflow(record.id);
-      await env.close();
-    }
-    console.log(opts.json ? JSON.stringify(wf, null, 2) : wf.id);
-    return EXIT_OK;
-  }));
+  .action(
+    act(async (file: string, opts: { json?: boolean }) => {
+      const g = globals();
+      let wf: WorkflowView;
+      if (serverUrl(g)) wf = await new HttpClient(serverUrl(g)!).submit(submitInput(file));
+      else {
+        const loaded = loadSpecFile(file);
+        const env = await embedded(g);
+        // Stored, not driven: release the lease at once so that a server or `resume` can take it.
+        const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
+        await env.engine.interrupt(record.id);
+        wf = await env.api.getWorkflow(record.id);
+        await env.close();
+      }
+      console.log(opts.json ? JSON.stringify(wf, null, 2) : wf.id);
+      return EXIT_OK;
+    }),
+  );
 
 program
   .command('status')
@@ -117,20 +134,22 @@ program
   .argument('[workflow]', 'workflow id or name')
   .option('--json', 'machine-readable output')
   .option('--limit <n>', 'how many workflows to list', '20')
-  .action(act(async (ref: string | undefined, opts: { json?: boolean; limit: string }) => {
-    return withApi(async (api) => {
-      if (!ref) {
-        const list = await api.listWorkflows({ limit: positiveInt(opts.limit, '--limit') });
-        console.log(opts.json ? JSON.stringify(list, null, 2) : formatWorkflowTable(list));
-        return EXIT_OK;
-      }
-      const wf = await api.getWorkflow(ref);
-      const notable = await api.listTasks(wf.id, { states: ['failed', 'running', 'queued'], limit: 50 });
-      if (opts.json) console.log(JSON.stringify({ ...wf, tasks: notable }, null, 2));
-      else console.log(formatWorkflowDetail(wf, notable));
-      return wf.state === 'failed' || wf.state === 'cancelled' ? EXIT_FAILED : EXIT_OK;
-    });
-  }));
+  .action(
+    act(async (ref: string | undefined, opts: { json?: boolean; limit: string }) => {
+      return withApi(async (api) => {
+        if (!ref) {
+          const list = await api.listWorkflows({ limit: positiveInt(opts.limit, '--limit') });
+          console.log(opts.json ? JSON.stringify(list, null, 2) : formatWorkflowTable(list));
+          return EXIT_OK;
+        }
+        const wf = await api.getWorkflow(ref);
+        const notable = await api.listTasks(wf.id, { states: ['failed', 'running', 'queued'], limit: 50 });
+        if (opts.json) console.log(JSON.stringify({ ...wf, tasks: notable }, null, 2));
+        else console.log(formatWorkflowDetail(wf, notable));
+        return wf.state === 'failed' || wf.state === 'cancelled' ? EXIT_FAILED : EXIT_OK;
+      });
+    }),
+  );
 
 program
   .command('logs')
@@ -140,35 +159,41 @@ program
   .option('--attempt <n>', 'attempt number (default: latest)')
   .option('--stderr', 'print stderr instead of stdout')
   .option('--tail <bytes>', 'print at most this many bytes from the end', String(1024 * 1024))
-  .action(act(async (task: string, opts: { workflow?: string; attempt?: string; stderr?: boolean; tail: string }) => {
-    return withApi(async (api) => {
-      const ref = opts.workflow ?? (await latestWorkflow(api));
-      const text = await api.readLog(ref, task, {
-        stream: opts.stderr ? 'stderr' : 'stdout',
-        tailBytes: positiveInt(opts.tail, '--tail'),
-        ...(opts.attempt ? { attempt: positiveInt(opts.attempt, '--attempt') } : {}),
-      });
-      process.stdout.write(text);
-      return EXIT_OK;
-    });
-  }));
+  .action(
+    act(
+      async (task: string, opts: { workflow?: string; attempt?: string; stderr?: boolean; tail: string }) => {
+        return withApi(async (api) => {
+          const ref = opts.workflow ?? (await latestWorkflow(api));
+          const text = await api.readLog(ref, task, {
+            stream: opts.stderr ? 'stderr' : 'stdout',
+            tailBytes: positiveInt(opts.tail, '--tail'),
+            ...(opts.attempt ? { attempt: positiveInt(opts.attempt, '--attempt') } : {}),
+          });
+          process.stdout.write(text);
+          return EXIT_OK;
+        });
+      },
+    ),
+  );
 
 program
   .command('cancel')
   .description('cancel a workflow: tasks not started are cancelled, running attempts are killed')
   .argument('[workflow]', 'workflow id or name (default: the most recent workflow)')
-  .action(act(async (ref: string | undefined) => {
-    return withApi(async (api, env) => {
-      const id = ref ?? (await latestWorkflow(api));
-      let wf = await api.cancel(id);
-      if (env) {
-        await env.engine.waitFor(wf.id);
-        wf = await api.getWorkflow(wf.id);
-      }
-      console.log(`${wf.id} ${wf.state}`);
-      return EXIT_OK;
-    });
-  }));
+  .action(
+    act(async (ref: string | undefined) => {
+      return withApi(async (api, env) => {
+        const id = ref ?? (await latestWorkflow(api));
+        let wf = await api.cancel(id);
+        if (env) {
+          await env.engine.waitFor(wf.id);
+          wf = await api.getWorkflow(wf.id);
+        }
+        console.log(`${wf.id} ${wf.state}`);
+        return EXIT_OK;
+      });
+    }),
+  );
 
 program
   .command('retry')
@@ -177,52 +202,64 @@ program
   .option('-w, --workflow <ref>', 'workflow id or name (default: the most recent workflow)')
   .option('--json', 'print the final state as JSON')
   .option('--no-progress', 'no progress bar')
-  .action(act(async (task: string, opts: { workflow?: string; json?: boolean; progress: boolean }) => {
-    return reopenCommand(opts.workflow, (api, id) => api.retry(id, task), opts);
-  }));
+  .action(
+    act(async (task: string, opts: { workflow?: string; json?: boolean; progress: boolean }) => {
+      return reopenCommand(opts.workflow, (api, id) => api.retry(id, task), opts);
+    }),
+  );
 
 program
   .command('resume')
-  .description('continue an interrupted or crashed workflow, and run its failed tasks again (embedded: in the foreground)')
+  .description(
+    'continue an interrupted or crashed workflow, and run its failed tasks again (embedded: in the foreground)',
+  )
   .argument('[workflow]', 'workflow id or name (default: the most recent workflow)')
   .option('--json', 'print the final state as JSON')
   .option('--no-progress', 'no progress bar')
-  .action(act(async (ref: string | undefined, opts: { json?: boolean; progress: boolean }) => {
-    return reopenCommand(ref, (api, id) => api.resume(id), opts);
-  }));
+  .action(
+    act(async (ref: string | undefined, opts: { json?: boolean; progress: boolean }) => {
+      return reopenCommand(ref, (api, id) => api.resume(id), opts);
+    }),
+  );
 
 program
   .command('validate')
   .description('check a workflow spec without running it')
   .argument('<file>', 'workflow spec (YAML or JSON)')
   .option('--json', 'print the normalised workflow as JSON')
-  .action(act((file: string, opts: { json?: boolean }) => {
-    const { spec } = loadSpecFile(file);
-    if (opts.json) console.log(JSON.stringify(spec, null, 2));
-    else {
-      const edges = spec.tasks.reduce((n, t) => n + t.deps.length, 0);
-      console.log(`${file}: valid — workflow ${spec.name}, ${spec.tasks.length} tasks, ${edges} dependencies`);
-    }
-    return EXIT_OK;
-  }));
+  .action(
+    act((file: string, opts: { json?: boolean }) => {
+      const { spec } = loadSpecFile(file);
+      if (opts.json) console.log(JSON.stringify(spec, null, 2));
+      else {
+        const edges = spec.tasks.reduce((n, t) => n + t.deps.length, 0);
+        console.log(
+          `${file}: valid — workflow ${spec.name}, ${spec.tasks.length} tasks, ${edges} dependencies`,
+        );
+      }
+      return EXIT_OK;
+    }),
+  );
 
 program
   .command('server')
   .description('run the HTTP API (and /metrics) with the engine, driving every workflow in the store')
   .addOption(new Option('--port <port>', 'port to listen on').default('8080').env('STRATA_PORT'))
   .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('STRATA_LISTEN'))
-  .action(act(async (opts: { port: string; host: string }) => {
-    const { runServer } = await import('./run-server.js');
-    const g = globals();
-    await runServer({
-      host: opts.host,
-      port: positiveInt(opts.port, '--port'),
-      ...(g.db ? { db: g.db } : {}),
-      ...(g.home ? { home: g.home } : {}),
-      ...capacityOption(g),
-    });
-    return new Promise<number>(() => undefined); // runs until a signal stops it
-  }));
+  .action(
+    act(async (opts: { port: string; host: string }) => {
+      const { runServer } = await import('./run-server.js');
+      const g = globals();
+      await runServer({
+        host: opts.host,
+        port: positiveInt(opts.port, '--port'),
+        ...(g.db ? { db: g.db } : {}),
+        ...(g.home ? { home: g.home } : {}),
+        ...capacityOption(g),
+      });
+      return new Promise<number>(() => undefined); // runs until a signal stops it
+    }),
+  );
 
 // ------------------------------------------------------------------ helpers
 
@@ -271,13 +308,20 @@ function submitInput(file: string) {
 
 function positiveInt(text: string, what: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError('BAD_OPTION', `${what} must be a positive integer, got ${text}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CliError('BAD_OPTION', `${what} must be a positive integer, got ${text}`);
   return n;
 }
 
 async function latestWorkflow(api: StrataApi): Promise<string> {
   const [latest] = await api.listWorkflows({ limit: 1 });
-  if (!latest) throw new CliError('WORKFLOW_NOT_FOUND', 'no workflows yet', 'run one with `strata run FILE`', EXIT_FAILED);
+  if (!latest)
+    throw new CliError(
+      'WORKFLOW_NOT_FOUND',
+      'no workflows yet',
+      'run one with `strata run FILE`',
+      EXIT_FAILED,
+    );
   return latest.id;
 }
 
@@ -317,7 +361,11 @@ async function reopenCommand(
 }
 
 /** Drives a workflow in this process until it finishes or Ctrl-C interrupts it. */
-async function driveInForeground(env: Embedded, id: string, opts: { json?: boolean; progress: boolean }): Promise<number> {
+async function driveInForeground(
+  env: Embedded,
+  id: string,
+  opts: { json?: boolean; progress: boolean },
+): Promise<number> {
   const wf = await env.api.getWorkflow(id);
   const progress = new Progress(wf, { bar: opts.progress && process.stderr.isTTY === true && !opts.json });
   const update = () => {
@@ -353,7 +401,11 @@ async function driveInForeground(env: Embedded, id: string, opts: { json?: boole
 }
 
 /** Follows a workflow a server runs; Ctrl-C stops watching (the server keeps running it). */
-async function watchRemote(api: StrataApi, first: WorkflowView, opts: { json?: boolean; progress: boolean }): Promise<number> {
+async function watchRemote(
+  api: StrataApi,
+  first: WorkflowView,
+  opts: { json?: boolean; progress: boolean },
+): Promise<number> {
   const progress = new Progress(first, { bar: opts.progress && process.stderr.isTTY === true && !opts.json });
   let stop = false;
   const onSignal = () => (stop = true);
@@ -368,7 +420,9 @@ async function watchRemote(api: StrataApi, first: WorkflowView, opts: { json?: b
   progress.update(wf.counts);
   progress.stop();
   if (stop && wf.state === 'running') {
-    process.stderr.write(`stopped watching; the server keeps running ${wf.id} (\`strata status ${wf.id}\`)\n`);
+    process.stderr.write(
+      `stopped watching; the server keeps running ${wf.id} (\`strata status ${wf.id}\`)\n`,
+    );
     return EXIT_INTERRUPTED;
   }
   return report(wf, wf.state, opts.json);

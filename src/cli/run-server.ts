@@ -23,7 +23,9 @@ export interface RunServerOptions {
 export async function runServer(options: RunServerOptions): Promise<void> {
   const home = strataHome(options.home);
   const storeUrl =
-    options.db || process.env.STRATA_DB || defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
+    options.db ||
+    process.env.STRATA_DB ||
+    defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
   const server = await startServer({
     storeUrl,
     stateDir: home,
@@ -37,7 +39,9 @@ export async function runServer(options: RunServerOptions): Promise<void> {
       `took over ${server.adopted.length} running workflow(s)\n`,
   );
   const adopter = setInterval(() => {
-    server.engine.adoptAll().catch((e: unknown) => process.stderr.write(`adopting workflows failed: ${String(e)}\n`));
+    server.engine
+      .adoptAll()
+      .catch((e: unknown) => process.stderr.write(`adopting workflows failed: ${String(e)}\n`));
   }, ADOPT_INTERVAL_MS);
   let stopping = false;
   const stop = () => {

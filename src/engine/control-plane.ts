@@ -23,7 +23,10 @@ export class ControlPlane implements StrataApi {
     return this.view(record);
   }
 
-  async listWorkflows(filter?: { states?: WorkflowRecord['state'][]; limit?: number }): Promise<WorkflowView[]> {
+  async listWorkflows(filter?: {
+    states?: WorkflowRecord['state'][];
+    limit?: number;
+  }): Promise<WorkflowView[]> {
     const records = await this.store.listWorkflows(filter);
     return Promise.all(records.map((r) => this.view(r)));
   }

@@ -43,7 +43,10 @@ function task(name: string, deps: string[] = [], extra: Partial<TaskSpec> = {}):
   };
 }
 
-function workflow(tasks: TaskSpec[], failurePolicy: WorkflowSpec['failurePolicy'] = 'fail-fast'): WorkflowSpec {
+function workflow(
+  tasks: TaskSpec[],
+  failurePolicy: WorkflowSpec['failurePolicy'] = 'fail-fast',
+): WorkflowSpec {
   return { name: 'test', failurePolicy, tasks };
 }
 
@@ -103,7 +106,10 @@ describe('Engine', () => {
       return calls < 3 ? { status: 'failed', exitCode: 1 } : {};
     });
     const wf = await engine.submit(
-      workflow([task('flaky', [], { retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }), task('after', ['flaky'])]),
+      workflow([
+        task('flaky', [], { retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }),
+        task('after', ['flaky']),
+      ]),
       { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
@@ -114,7 +120,9 @@ describe('Engine', () => {
 
   it('fail-fast: a final failure cancels what has not run and fails the workflow', async () => {
     const engine = await engineWith((req) =>
-      req.taskName === 'bad' ? { status: 'failed', exitCode: 3 } : { delayMs: req.taskName === 'slow' ? 50 : 0 },
+      req.taskName === 'bad'
+        ? { status: 'failed', exitCode: 3 }
+        : { delayMs: req.taskName === 'slow' ? 50 : 0 },
     );
     const wf = await engine.submit(
       workflow([task('bad'), task('slow'), task('child', ['bad']), task('later', ['slow'])], 'fail-fast'),
@@ -131,9 +139,14 @@ describe('Engine', () => {
   });
 
   it('continue: downstream of a failure is upstream-failed, independent branches go on', async () => {
-    const engine = await engineWith((req) => (req.taskName === 'bad' ? { status: 'failed', exitCode: 1 } : {}));
+    const engine = await engineWith((req) =>
+      req.taskName === 'bad' ? { status: 'failed', exitCode: 1 } : {},
+    );
     const wf = await engine.submit(
-      workflow([task('bad'), task('ok'), task('child', ['bad']), task('grandchild', ['child']), task('ok2', ['ok'])], 'continue'),
+      workflow(
+        [task('bad'), task('ok'), task('child', ['bad']), task('grandchild', ['child']), task('ok2', ['ok'])],
+        'continue',
+      ),
       { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
@@ -148,11 +161,16 @@ describe('Engine', () => {
 
   it('retry of one failed task runs it and what is downstream again, with a fresh budget', async () => {
     let failBad = true;
-    const engine = await engineWith((req) => (req.taskName === 'bad' && failBad ? { status: 'failed', exitCode: 1 } : {}));
-    const wf = await engine.submit(workflow([task('bad'), task('child', ['bad']), task('other')], 'continue'), {
-      baseDir: dir,
-      source: 'test',
-    });
+    const engine = await engineWith((req) =>
+      req.taskName === 'bad' && failBad ? { status: 'failed', exitCode: 1 } : {},
+    );
+    const wf = await engine.submit(
+      workflow([task('bad'), task('child', ['bad']), task('other')], 'continue'),
+      {
+        baseDir: dir,
+        source: 'test',
+      },
+    );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     await expect(engine.retry(wf.id, 'other')).rejects.toMatchObject({ code: 'TASK_NOT_RETRYABLE' });
     await expect(engine.retry(wf.id, 'nope')).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
@@ -167,7 +185,10 @@ describe('Engine', () => {
 
   it('cancel kills running attempts and ends the workflow cancelled', async () => {
     const engine = await engineWith((req) => ({ delayMs: req.taskName === 'long' ? 60_000 : 0 }));
-    const wf = await engine.submit(workflow([task('long'), task('next', ['long'])]), { baseDir: dir, source: 'test' });
+    const wf = await engine.submit(workflow([task('long'), task('next', ['long'])]), {
+      baseDir: dir,
+      source: 'test',
+    });
     await new Promise((r) => setTimeout(r, 50));
     await engine.cancel(wf.id);
     expect(await engine.waitFor(wf.id)).toBe('cancelled');
@@ -208,7 +229,13 @@ describe('Engine', () => {
       },
       { owner: 'crashed-host:999999:1' },
     );
-    const tasks = [task('fast1'), task('fast2'), task('slow1', ['fast1']), task('slow2', ['fast2']), task('end', ['slow1', 'slow2'])];
+    const tasks = [
+      task('fast1'),
+      task('fast2'),
+      task('slow1', ['fast1']),
+      task('slow2', ['fast2']),
+      task('end', ['slow1', 'slow2']),
+    ];
     const wf = await first.submit(workflow(tasks), { baseDir: dir, source: 'test' });
     await new Promise((r) => setTimeout(r, 100));
     expect(await states(wf.id)).toMatchObject({ fast1: 'succeeded', slow1: 'running' });
@@ -262,7 +289,9 @@ describe('Engine', () => {
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     const events = await store.listEvents({ workflowId: wf.id });
-    expect(events.find((e) => e.to === 'failed')?.reason).toMatch(/unschedulable: needs 64 CPUs.*offers 2 CPUs/);
+    expect(events.find((e) => e.to === 'failed')?.reason).toMatch(
+      /unschedulable: needs 64 CPUs.*offers 2 CPUs/,
+    );
   });
 });
 
@@ -288,7 +317,11 @@ describe('Engine with the local executor', () => {
           }),
           task('validator', [], {
             command: { shell: 'echo x > v.txt' },
-            validate: { outputsExist: true, outputsNonEmpty: false, command: { argv: ['test', '-s', 'v.txt'] } },
+            validate: {
+              outputsExist: true,
+              outputsNonEmpty: false,
+              command: { argv: ['test', '-s', 'v.txt'] },
+            },
           }),
         ],
         'continue',
@@ -296,7 +329,12 @@ describe('Engine with the local executor', () => {
       { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
-    expect(await states(wf.id)).toEqual({ writes: 'succeeded', forgets: 'failed', regex: 'succeeded', validator: 'succeeded' });
+    expect(await states(wf.id)).toEqual({
+      writes: 'succeeded',
+      forgets: 'failed',
+      regex: 'succeeded',
+      validator: 'succeeded',
+    });
     expect(readFileSync(join(dir, 'out', 'a.txt'), 'utf8')).toBe('hello\n');
     const forgets = await store.listAttempts(wf.id, 1);
     expect(forgets[0]?.message).toContain('declared output out/b.txt was not written');

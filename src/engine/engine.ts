@@ -74,7 +74,7 @@ export interface EngineObserver {
 export interface EngineOptions {
   store: Store;
   executor: Executor;
-  /** Where attempt logs go: `<stateDir>/logs/<workflow>/<task>/<attempt>/`. */
+  /** Where attempt logs go: `<stateDir>/logs/<workflow>/<task>.<attempt>/`. */
   stateDir: string;
   scheduler?: Scheduler;
   /** Lease owner id; default `host:pid:start` of this process. */
@@ -113,6 +113,8 @@ class Turn {
   readonly workflows: WorkflowChange[] = [];
   readonly touched = new Set<TaskRuntime>();
   readonly after: Array<() => void> = [];
+  /** Requests applied in this turn: answered once it is committed, or rejected if it is not. */
+  readonly requests: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   get empty(): boolean {
     return this.tasks.length === 0 && this.attempts.length === 0 && this.workflows.length === 0;
   }
@@ -150,7 +152,8 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
   private leaseTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
   /** Requests (cancel, retry, adopt ...) run inside the loop, so that turns never interleave. */
-  private requests: Array<{ apply: (turn: Turn) => void; resolve: () => void; reject: (e: Error) => void }> = [];
+  private requests: Array<{ apply: (turn: Turn) => void; resolve: () => void; reject: (e: Error) => void }> =
+    [];
   private readonly adopting = new Map<string, Promise<boolean>>();
   private fatal: Error | null = null;
 
@@ -179,15 +182,25 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
       });
     }
     this.executor.onEvent((e) => this.onExecutorEvent(e));
-    this.leaseTimer = setInterval(() => {
-      this.store.renewLeases(this.owner, this.clock(), this.leaseTtlMs).catch((e) => this.fail(coerceError(e)));
-    }, Math.max(100, Math.floor(this.leaseTtlMs / 3)));
+    this.leaseTimer = setInterval(
+      () => {
+        this.store
+          .renewLeases(this.owner, this.clock(), this.leaseTtlMs)
+          .catch((e) => this.fail(coerceError(e)));
+      },
+      Math.max(100, Math.floor(this.leaseTtlMs / 3)),
+    );
     this.leaseTimer.unref();
   }
 
   /** Nodes the engine places work on, with what is free on each now. */
   nodeViews(): NodeView[] {
     return this.nodes.map((n) => ({ id: n.id, capacity: n.capacity, free: this.free.get(n.id)! }));
+  }
+
+  /** How many workflows this engine drives now. */
+  drivenWorkflows(): number {
+    return this.workflows.size;
   }
 
   /** Slots in use: CPUs held by in-flight attempts, out of the total. */
@@ -211,7 +224,8 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     const tasks: NewTask[] = spec.tasks.map((t, idx) => {
       const deps = t.deps.map((d) => {
         const i = index.get(d);
-        if (i === undefined) throw new EngineError('SPEC_INVALID', `task ${t.name} depends on unknown task ${d}`);
+        if (i === undefined)
+          throw new EngineError('SPEC_INVALID', `task ${t.name} depends on unknown task ${d}`);
         return i;
       });
       return { idx, name: t.name, state: deps.length === 0 ? 'ready' : 'pending', deps, spec: t };
@@ -417,7 +431,10 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     if (wf.record.state === 'succeeded') {
       throw new EngineError('WORKFLOW_NOT_RESUMABLE', `workflow ${workflowId} already succeeded`);
     }
-    if (!wf.tasks.some((t) => ['failed', 'cancelled', 'upstream-failed'].includes(t.state)) && wf.open === 0) {
+    if (
+      !wf.tasks.some((t) => ['failed', 'cancelled', 'upstream-failed'].includes(t.state)) &&
+      wf.open === 0
+    ) {
       throw new EngineError('WORKFLOW_NOT_RESUMABLE', `workflow ${workflowId} has nothing to run again`);
     }
     await this.reopen(wf, wf.tasks, 'resume requested');
@@ -446,15 +463,17 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
   private onExecutorEvent(event: ExecutorEvent): void {
     const flight = this.inFlight.get(event.attemptId);
     if (!flight) return; // an attempt of a workflow this engine does not drive (any more)
-    if (event.kind === 'finished' && event.outcome.status === 'succeeded' && needsValidation(flight.task.spec)) {
+    if (
+      event.kind === 'finished' &&
+      event.outcome.status === 'succeeded' &&
+      needsValidation(flight.task.spec)
+    ) {
       // Validate before the report reaches the loop: the task stays running until it is judged.
       const env = { ...process.env, ...flight.request.env };
       validateAttempt(flight.task.spec, flight.request.workdir, flight.stdoutPath, env)
         .then((problem) => {
           this.inbox.push(
-            problem
-              ? { ...event, outcome: { ...event.outcome, status: 'failed', message: problem } }
-              : event,
+            problem ? { ...event, outcome: { ...event.outcome, status: 'failed', message: problem } } : event,
           );
           this.wake();
         })
@@ -475,10 +494,11 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
   }
 
   private async loop(): Promise<void> {
+    let turn: Turn | null = null;
     try {
       while (this.wakeRequested && !this.closed) {
         this.wakeRequested = false;
-        const turn = new Turn();
+        turn = new Turn();
         this.applyRequests(turn);
         this.takeReports(turn);
         this.promoteDueRetries();
@@ -487,6 +507,7 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
         this.finishWorkflows(turn);
         if (turn.empty) {
           for (const action of turn.after) action();
+          for (const r of turn.requests) r.resolve();
           continue;
         }
         await this.commitTurn(turn);
@@ -494,7 +515,9 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
         if (this.inbox.length > 0 || this.readyQueue.length > 0) this.wakeRequested = true;
       }
     } catch (e) {
-      this.fail(coerceError(e));
+      const error = coerceError(e);
+      for (const r of turn?.requests ?? []) r.reject(error);
+      this.fail(error);
     } finally {
       this.looping = false;
       this.armDelayTimer();
@@ -518,7 +541,7 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     for (const r of requests) {
       try {
         r.apply(turn); // validates before it changes anything, so a refusal leaves the turn clean
-        turn.after.push(r.resolve);
+        turn.requests.push(r);
       } catch (e) {
         r.reject(coerceError(e));
       }
@@ -528,6 +551,7 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
   private async commitTurn(turn: Turn): Promise<void> {
     await this.store.commit({ tasks: turn.tasks, attempts: turn.attempts, workflows: turn.workflows });
     for (const action of turn.after) action();
+    for (const r of turn.requests.splice(0)) r.resolve();
     this.observer?.committed?.({ tasks: turn.tasks, workflows: turn.workflows });
     this.emit('turn', { kind: 'turn', tasks: turn.tasks, workflows: turn.workflows });
   }
@@ -686,7 +710,9 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
   }
 
   private killAttempt(flight: InFlight): void {
-    this.executor.cancel(flight.request.attemptId, flight.stop ?? 'cancel').catch((e) => this.fail(coerceError(e)));
+    this.executor
+      .cancel(flight.request.attemptId, flight.stop ?? 'cancel')
+      .catch((e) => this.fail(coerceError(e)));
   }
 
   private dispatch(turn: Turn): void {
@@ -723,7 +749,10 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
       this.readyQueue = keep.concat(rest);
       return;
     }
-    const ready: ReadyTask[] = candidates.map((c, k) => ({ key: String(k), resources: c.task.spec.resources }));
+    const ready: ReadyTask[] = candidates.map((c, k) => ({
+      key: String(k),
+      resources: c.task.spec.resources,
+    }));
     const placements = this.scheduler.place(ready, this.nodeViews(), now);
     const placed = new Set<number>();
     for (const p of placements) {
@@ -737,7 +766,14 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     this.readyQueue = keep.concat(unplaced, rest);
   }
 
-  private launch(turn: Turn, wf: WorkflowRuntime, task: TaskRuntime, nodeId: string, gpuIds: number[], now: number): void {
+  private launch(
+    turn: Turn,
+    wf: WorkflowRuntime,
+    task: TaskRuntime,
+    nodeId: string,
+    gpuIds: number[],
+    now: number,
+  ): void {
     const attempt = task.attempt + 1;
     const request = this.launchRequest(wf, task, attempt, nodeId, gpuIds);
     const flight: InFlight = {
@@ -777,7 +813,7 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     });
     this.move(turn, wf, task, 'queued', { attempt });
     turn.after.push(() => {
-      this.prepareDirs(task, request.workdir);
+      this.prepareDirs(task, request);
       this.executor
         .start(request)
         .then(() => {
@@ -788,7 +824,13 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     });
   }
 
-  private launchRequest(wf: WorkflowRuntime, task: TaskRuntime, attempt: number, nodeId: string, gpuIds: number[]): LaunchRequest {
+  private launchRequest(
+    wf: WorkflowRuntime,
+    task: TaskRuntime,
+    attempt: number,
+    nodeId: string,
+    gpuIds: number[],
+  ): LaunchRequest {
     const baseDir = wf.record.baseDir;
     const workdir = task.spec.workdir ? resolve(baseDir, task.spec.workdir) : baseDir;
     return {
@@ -803,13 +845,19 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
       nodeId,
       gpuIds,
       ...(task.spec.timeoutMs !== undefined ? { timeoutMs: task.spec.timeoutMs } : {}),
-      logDir: join(this.stateDir, 'logs', wf.record.id, safeName(task.name), String(attempt)),
+      // One folder per attempt directly under the workflow's: one mkdir per attempt, not three.
+      logDir: join(this.stateDir, 'logs', wf.record.id, `${safeName(task.name)}.${attempt}`),
     };
   }
 
   /** The workdir and the folders of declared outputs exist before the command runs. */
-  private prepareDirs(task: TaskRuntime, workdir: string): void {
-    const dirs = [workdir, ...task.spec.outputs.map((o) => dirname(isAbsolute(o) ? o : resolve(workdir, o)))];
+  private prepareDirs(task: TaskRuntime, request: LaunchRequest): void {
+    const { workdir } = request;
+    const dirs = [
+      dirname(request.logDir),
+      workdir,
+      ...task.spec.outputs.map((o) => dirname(isAbsolute(o) ? o : resolve(workdir, o))),
+    ];
     for (const dir of dirs) {
       if (this.createdDirs.has(dir)) continue;
       try {
@@ -951,7 +999,12 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     return this.request((turn) => this.reopenNow(turn, wf, candidates, reason));
   }
 
-  private reopenNow(turn: Turn, wf: WorkflowRuntime, candidates: readonly TaskRuntime[], reason: string): void {
+  private reopenNow(
+    turn: Turn,
+    wf: WorkflowRuntime,
+    candidates: readonly TaskRuntime[],
+    reason: string,
+  ): void {
     if (!this.workflows.has(wf.record.id)) this.workflows.set(wf.record.id, wf);
     const reopened = new Set<number>();
     const now = this.clock();

@@ -25,7 +25,8 @@ export function loadSpecText(text: string, where: { file: string; baseDir: strin
   const baseDir = resolve(where.baseDir);
   const result = parseWorkflowSpec(text, {
     file: where.file,
-    listFiles: (pattern) => globSync(pattern, { cwd: baseDir, onlyFiles: true, expandDirectories: false }).sort(),
+    listFiles: (pattern) =>
+      globSync(pattern, { cwd: baseDir, onlyFiles: true, expandDirectories: false }).sort(),
   });
   if (!result.ok) throw specInvalid(result.errors);
   return { spec: result.spec, baseDir, source: where.file };
@@ -38,7 +39,11 @@ export function loadSpecFile(path: string): LoadedSpec {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new EngineError('SPEC_FILE_UNREADABLE', `cannot read workflow file ${path}: ${reason}`, 'check the path');
+    throw new EngineError(
+      'SPEC_FILE_UNREADABLE',
+      `cannot read workflow file ${path}: ${reason}`,
+      'check the path',
+    );
   }
   return loadSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
 }

@@ -36,7 +36,10 @@ export interface StrataApi {
   listWorkflows(filter?: { states?: WorkflowRecord['state'][]; limit?: number }): Promise<WorkflowView[]>;
   /** By id, or by name (the most recent workflow of that name). */
   getWorkflow(ref: string): Promise<WorkflowView>;
-  listTasks(ref: string, filter?: { states?: TaskState[]; limit?: number; offset?: number }): Promise<TaskRecord[]>;
+  listTasks(
+    ref: string,
+    filter?: { states?: TaskState[]; limit?: number; offset?: number },
+  ): Promise<TaskRecord[]>;
   getTask(ref: string, task: string): Promise<TaskDetail>;
   readLog(ref: string, task: string, request: LogRequest): Promise<string>;
   cancel(ref: string): Promise<WorkflowView>;

@@ -55,7 +55,11 @@ export async function validateAttempt(
   return null;
 }
 
-function runValidator(command: TaskSpec['command'], cwd: string, env: NodeJS.ProcessEnv): Promise<number | string> {
+function runValidator(
+  command: TaskSpec['command'],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number | string> {
   const [file, ...args] = 'shell' in command ? ['/bin/sh', '-c', command.shell] : command.argv;
   return new Promise((resolvePromise) => {
     const child = spawn(file ?? 'false', args, { cwd, env, stdio: 'ignore' });

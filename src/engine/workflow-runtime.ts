@@ -73,7 +73,8 @@ function attemptTallies(attempts: readonly AttemptRecord[], tasks: readonly Task
   for (const a of attempts) {
     const task = tasks[a.taskIdx];
     if (!task || a.number <= task.retryBase) continue;
-    if (a.status === 'failed' || a.status === 'timed-out') failures.set(a.taskIdx, (failures.get(a.taskIdx) ?? 0) + 1);
+    if (a.status === 'failed' || a.status === 'timed-out')
+      failures.set(a.taskIdx, (failures.get(a.taskIdx) ?? 0) + 1);
     if (a.status === 'lost') lost.set(a.taskIdx, (lost.get(a.taskIdx) ?? 0) + 1);
   }
   return { failures, lost };

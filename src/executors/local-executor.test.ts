@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { AttemptOutcome, Command } from '../model/index.js';
 import { detectCapacity, parseGpuIndexList } from './detect-capacity.js';
 import type { ExecutorEvent, LaunchRequest } from './executor.js';
@@ -446,13 +446,18 @@ setInterval(() => {}, 60_000); // an engine at work, until the test kills it
   ])(
     'reports an attempt that ended while nobody watched, from its GNU time record (%s)',
     async (_l, withHandle) => {
-      const req = await request({ shell: 'echo bye; exit 4' });
+      // It leaves a process behind on purpose: the attempt is over all the same.
+      const req = await request({ shell: 'sleep 60 & echo bye; exit 4' });
       const handle = await startInDoomedEngine(req);
       await attemptEnded(handle);
+      const { pid } = JSON.parse(handle) as { pid: number };
+      onTestFinished(() => {
+        process.kill(-pid, 'SIGKILL');
+      });
 
       const { executor, finished, events } = watch();
       expect(await executor.reattach(req, withHandle ? handle : null)).toBe('attached');
-      const outcome = await finished(req.attemptId);
+      const outcome = await finished(req.attemptId, 5000);
       expect(outcome).toMatchObject({ status: 'failed', exitCode: 4, message: 'exited with code 4' });
       expect(outcome.cpuTimeMs).not.toBeNull();
       expect(outcome.peakRssBytes).toBeGreaterThan(0);

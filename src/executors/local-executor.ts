@@ -8,8 +8,11 @@
  * - The exit status of a process goes to its parent alone. When the engine that spawned an attempt is
  *   gone, only GNU time, wrapped around the command, can tell how it ended: it writes the exit status,
  *   CPU time and peak memory to `<logDir>/rusage`. GNU time is also the only wrapper (no shell).
- * - `start` is a hot path (thousands of short attempts a minute): one `mkdir`, two `open`s, one spawn
- *   and one read of `/proc/PID/stat`. stdout and stderr go straight to files, never through Node.
+ * - `start` is a hot path (thousands of short attempts a minute): one `mkdir`, two `open`s, one spawn,
+ *   one read of `/proc/PID/stat`; at the end one read of the small GNU time record. All synchronous:
+ *   measured, thread-pool round trips cost more than these calls, and `start` then has no window in
+ *   which a `cancel` could slip between its steps. stdout and stderr go straight to files, never
+ *   through Node.
  *
  * It never decides what runs or where, and never writes to the store: it reports through events.
  *
@@ -24,8 +27,8 @@ import {
   closeSync,
   constants as fsConstants,
   existsSync,
-  mkdir,
-  open,
+  mkdirSync,
+  openSync,
   readFileSync,
   statSync,
 } from 'node:fs';
@@ -78,11 +81,6 @@ interface LocalHandle {
 
 type StopReason = 'timed-out' | 'cancelled';
 
-interface Launching {
-  /** Set when `cancel` comes before the spawn: the attempt then never runs. */
-  cancelled: string | null;
-}
-
 /** One attempt this executor watches, launched here or re-attached. */
 interface Watched {
   req: LaunchRequest;
@@ -125,11 +123,14 @@ export class LocalExecutor implements Executor {
   private readonly pollIntervalMs: number;
   private readonly gnuTime: string | null;
   private readonly declared: Partial<NodeCapacity>;
+  /**
+   * The engine's environment when the executor was made. Copying `process.env` (every read goes
+   * through getenv) for each start would cost more than the rest of `start` but the spawn.
+   */
+  private readonly baseEnv: Readonly<Record<string, string>>;
   private capacityPromise: Promise<NodeCapacity> | null = null;
   private readonly listeners: ((event: ExecutorEvent) => void)[] = [];
   private readonly watched = new Map<string, Watched>();
-  /** Attempts whose log files are being created: not spawned yet, but already cancellable. */
-  private readonly launching = new Map<string, Launching>();
   /** Finished-at-once re-attachments, emitted on the next turn so that `reattach` resolves first. */
   private readonly pendingImmediates = new Set<NodeJS.Immediate>();
   private closed = false;
@@ -139,6 +140,9 @@ export class LocalExecutor implements Executor {
     this.killGraceMs = options.killGraceMs ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.declared = options.capacity ?? {};
+    this.baseEnv = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     this.gnuTime =
       options.gnuTime === undefined
         ? existsSync(DEFAULT_GNU_TIME)
@@ -172,13 +176,12 @@ export class LocalExecutor implements Executor {
   async start(req: LaunchRequest): Promise<void> {
     this.assertOpen();
     const id = req.attemptId;
-    if (this.watched.has(id) || this.launching.has(id))
-      throw new Error(`attempt ${id} is already running here`);
+    if (this.watched.has(id)) throw new Error(`attempt ${id} is already running here`);
     const stdoutPath = join(req.logDir, 'stdout.log');
     const stderrPath = join(req.logDir, 'stderr.log');
     const target = commandLine(req);
     if (typeof target === 'string') {
-      this.failLaunch(req, Date.now(), target);
+      this.failLaunch(req, target);
       return;
     }
     const [file, args] = this.gnuTime
@@ -188,45 +191,28 @@ export class LocalExecutor implements Executor {
         ]
       : [target.file, target.args];
 
-    // The log files are made off the main thread: file creation can cost as much as the spawn itself
-    // on a busy disk, and the main thread is what limits how many attempts a second start.
-    const launch: Launching = { cancelled: null };
-    this.launching.set(id, launch);
     let fds: [number, number];
     try {
-      fds = await openLogFiles(req.logDir, stdoutPath, stderrPath);
+      fds = openLogFiles(req.logDir, stdoutPath, stderrPath);
     } catch (error) {
-      this.failLaunch(
-        req,
-        Date.now(),
-        `cannot write the logs of the attempt in ${req.logDir}: ${errorText(error)}`,
-      );
+      this.failLaunch(req, `cannot write the logs of the attempt in ${req.logDir}: ${errorText(error)}`);
       return;
-    } finally {
-      this.launching.delete(id);
     }
     const [out, err] = fds;
-    if (this.closed || launch.cancelled !== null) {
-      closeQuietly(out);
-      closeQuietly(err);
-      // Closed: nothing was spawned, so a later re-attach answers lost and the engine runs it again.
-      if (!this.closed) this.failLaunch(req, Date.now(), launch.cancelled ?? 'cancelled', 'cancelled');
-      return;
-    }
 
     const startedAt = Date.now();
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
         cwd: req.workdir,
-        env: attemptEnv(req),
+        env: attemptEnv(this.baseEnv, req),
         // Leader of its own process group and session: stoppable as a tree, and it outlives the engine.
         detached: true,
         stdio: ['ignore', out, err],
       });
     } catch (error) {
       // Invalid arguments (a NUL byte in argv, ...) and some spawn errors throw instead of emitting.
-      this.failLaunch(req, startedAt, this.describeSpawnError(error, req, target.file));
+      this.failLaunch(req, this.describeSpawnError(error, req, target.file));
       return;
     } finally {
       closeQuietly(out);
@@ -236,9 +222,7 @@ export class LocalExecutor implements Executor {
     const pid = child.pid;
     if (pid === undefined) {
       // ENOENT, EACCES, ...: the 'error' event follows on the next tick.
-      child.once('error', (error) =>
-        this.failLaunch(req, startedAt, this.describeSpawnError(error, req, target.file)),
-      );
+      child.once('error', (error) => this.failLaunch(req, this.describeSpawnError(error, req, target.file)));
       return;
     }
     const startTicks = readProcStatSync(pid)?.startTicks ?? null;
@@ -278,11 +262,8 @@ export class LocalExecutor implements Executor {
   }
 
   async cancel(attemptId: string, reason?: string): Promise<void> {
-    const message = reason ? `cancelled: ${reason}` : 'cancelled';
-    const launching = this.launching.get(attemptId);
-    if (launching) launching.cancelled ??= message;
     const attempt = this.watched.get(attemptId);
-    if (attempt) this.stop(attempt, 'cancelled', message);
+    if (attempt) this.stop(attempt, 'cancelled', reason ? `cancelled: ${reason}` : 'cancelled');
   }
 
   async reattach(req: LaunchRequest, handle: string | null): Promise<'attached' | 'lost'> {
@@ -299,10 +280,13 @@ export class LocalExecutor implements Executor {
       }
     } else {
       // No handle (the engine died between spawn and recording it): every process of the attempt
-      // carries its id in its environment. Prefer the group leader, else the oldest survivor.
+      // carries its id in its environment. The group leader is the attempt. Without it, a record
+      // means the attempt ended (what survives was left behind on purpose, `cmd &`); with no record,
+      // the oldest survivor is followed (its end is all there is left to know).
       const procs = await findProcessesByEnv('STRATA_ATTEMPT_ID', req.attemptId);
       procs.sort((a, b) => a.startTicks - b.startTicks);
-      const leader = procs.find((p) => p.pid === p.pgrp) ?? procs[0];
+      const leader =
+        procs.find((p) => p.pid === p.pgrp) ?? ((await readRusageFile(logDir)) ? undefined : procs[0]);
       if (leader) {
         found = {
           pid: leader.pid,
@@ -387,17 +371,13 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  private failLaunch(
-    req: LaunchRequest,
-    startedAt: number,
-    message: string,
-    status: 'failed' | 'cancelled' = 'failed',
-  ): void {
+  /** An attempt that never ran (so `startedAt` is null): its `finished` follows `start`, no `started`. */
+  private failLaunch(req: LaunchRequest, message: string): void {
     const outcome: AttemptOutcome = {
-      status,
+      status: 'failed',
       exitCode: null,
       signal: null,
-      startedAt,
+      startedAt: null,
       endedAt: Date.now(),
       cpuTimeMs: null,
       peakRssBytes: null,
@@ -577,9 +557,9 @@ function commandLine(req: LaunchRequest): { file: string; args: string[] } | str
 }
 
 /** The attempt's environment: the engine's, the task's, then Strata's own variables (which win). */
-function attemptEnv(req: LaunchRequest): NodeJS.ProcessEnv {
+function attemptEnv(base: Readonly<Record<string, string>>, req: LaunchRequest): Record<string, string> {
   return {
-    ...process.env,
+    ...base,
     ...req.env,
     STRATA_ATTEMPT_ID: req.attemptId,
     STRATA_WORKFLOW_ID: req.workflowId,
@@ -635,21 +615,16 @@ async function readRusageFile(logDir: string): Promise<{ rusage: RusageRecord; m
   }
 }
 
-/** Creates the log directory and opens (truncating) the two log files; returns their fds. */
-function openLogFiles(logDir: string, stdoutPath: string, stderrPath: string): Promise<[number, number]> {
-  const openForWriting = (path: string) =>
-    new Promise<number>((resolve, reject) =>
-      open(path, 'w', (error, fd) => (error ? reject(error) : resolve(fd))),
-    );
-  return new Promise<void>((resolve, reject) =>
-    mkdir(logDir, { recursive: true }, (error) => (error ? reject(error) : resolve())),
-  ).then(async () => {
-    const [out, err] = await Promise.allSettled([openForWriting(stdoutPath), openForWriting(stderrPath)]);
-    if (out.status === 'fulfilled' && err.status === 'fulfilled') return [out.value, err.value];
-    if (out.status === 'fulfilled') closeQuietly(out.value);
-    if (err.status === 'fulfilled') closeQuietly(err.value);
-    throw out.status === 'rejected' ? out.reason : (err as PromiseRejectedResult).reason;
-  });
+/** Creates the log directory and opens (truncating) both log files; returns their fds. */
+function openLogFiles(logDir: string, stdoutPath: string, stderrPath: string): [number, number] {
+  mkdirSync(logDir, { recursive: true });
+  const out = openSync(stdoutPath, 'w');
+  try {
+    return [out, openSync(stderrPath, 'w')];
+  } catch (error) {
+    closeQuietly(out);
+    throw error;
+  }
 }
 
 /**
@@ -721,8 +696,7 @@ function clearTimers(attempt: Watched): void {
   attempt.timeoutTimer = attempt.graceTimer = attempt.loopTimer = null;
 }
 
-function closeQuietly(fd: number | null): void {
-  if (fd === null) return;
+function closeQuietly(fd: number): void {
   try {
     closeSync(fd);
   } catch {

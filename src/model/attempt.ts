@@ -1,6 +1,7 @@
 /** What one attempt of a task did, as executors report it and the store keeps it. */
 
-export type AttemptStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'lost';
+export type AttemptStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'lost';
 
 export interface AttemptOutcome {
   /**

@@ -19,7 +19,9 @@ export class FirstFitPolicy implements Scheduler {
       // Once no node has a CPU left, nothing more can be placed: stop scanning a long queue.
       if (!free.some((n) => n.cpus > 0)) break;
       const { cpus, memoryBytes, gpus } = task.resources;
-      const node = free.find((n) => n.cpus >= cpus && n.memoryBytes >= memoryBytes && n.gpuIds.length >= gpus);
+      const node = free.find(
+        (n) => n.cpus >= cpus && n.memoryBytes >= memoryBytes && n.gpuIds.length >= gpus,
+      );
       if (!node) continue;
       node.cpus -= cpus;
       node.memoryBytes -= memoryBytes;

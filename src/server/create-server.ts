@@ -75,11 +75,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // disagree, and only a restart recovers. Listening here keeps it from crashing the process as an
   // unhandled 'error' event; /healthz then answers 503 so that a supervisor restarts the server.
   let engineFailure: Error | null = null;
-  engine.on('error', (e) => {
+  const onEngineError = (e: Error): void => {
     engineFailure ??= e;
-    const report = options.logger ? app.log.error.bind(app.log) : null;
-    if (report) report({ err: e }, 'the engine stopped after an error; restart the server to recover');
-    else process.stderr.write(`strata server: the engine stopped after an error: ${e.stack ?? e.message}\n`);
+    if (options.logger) {
+      app.log.error({ err: e }, 'the engine stopped after an error; restart the server to recover');
+    } else {
+      process.stderr.write(`strata server: the engine stopped after an error: ${e.stack ?? e.message}\n`);
+    }
+  };
+  engine.on('error', onEngineError);
+  app.addHook('onClose', async () => {
+    engine.off('error', onEngineError);
   });
 
   await app.register(swagger, {

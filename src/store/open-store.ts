@@ -82,6 +82,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 /**
  * The store used when none is given: `sqlite:$STRATA_HOME/strata.db`, or `sqlite:<cwd>/.strata/strata.db`
  * when STRATA_HOME is unset or empty.
+ *
+ * @example
+ * defaultStoreUrl({}, '/home/me/flows') // 'sqlite:/home/me/flows/.strata/strata.db'
  */
 export function defaultStoreUrl(env: NodeJS.ProcessEnv, cwd: string): string {
   const home = env.STRATA_HOME || path.join(cwd, '.strata');

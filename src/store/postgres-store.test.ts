@@ -176,10 +176,16 @@ describe('PostgresStore specifics', () => {
         { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 },
         { workflowId: 'wf-1', idx: 1, from: 'pending', to: 'ready', at: 1 },
         { workflowId: 'wf-1', idx: 0, from: 'queued', to: 'running', at: 2 },
-        { workflowId: 'wf-1', idx: 0, from: 'running', to: 'succeeded', at: 3 },
+        { workflowId: 'wf-1', idx: 0, from: 'running', to: 'ready', at: 3, readyAt: 50 },
+        { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 4, attempt: 2 },
       ],
     });
-    expect(await store.getTask('wf-1', 0)).toMatchObject({ state: 'succeeded', attempt: 1, updatedAt: 3 });
+    expect(await store.getTask('wf-1', 0)).toMatchObject({
+      state: 'queued',
+      attempt: 2,
+      readyAt: 50,
+      updatedAt: 4,
+    });
     expect((await store.listAttempts('wf-1'))[0]).toMatchObject({
       status: 'succeeded',
       node: 'n1',
@@ -189,7 +195,8 @@ describe('PostgresStore specifics', () => {
       [0, 'queued', 1],
       [1, 'ready', 0],
       [0, 'running', 1],
-      [0, 'succeeded', 1],
+      [0, 'ready', 1],
+      [0, 'queued', 2],
     ]);
     await expect(
       store.commit({

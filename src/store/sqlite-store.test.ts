@@ -96,7 +96,7 @@ describe('SqliteStore specifics', () => {
     await reopened.close();
   });
 
-  it('applies two changes to the same task in one change set in order', async () => {
+  it('applies several changes to the same task in one change set in order, events with the right attempts', async () => {
     const store = await openFile();
     const { workflow, tasks } = makeWorkflow('wf-1', 1);
     await store.createWorkflow(workflow, tasks);
@@ -104,14 +104,23 @@ describe('SqliteStore specifics', () => {
       tasks: [
         { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 },
         { workflowId: 'wf-1', idx: 0, from: 'queued', to: 'running', at: 2 },
-        { workflowId: 'wf-1', idx: 0, from: 'running', to: 'succeeded', at: 3 },
+        { workflowId: 'wf-1', idx: 0, from: 'running', to: 'ready', at: 3, readyAt: 50 },
+        { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 4, attempt: 2 },
+        { workflowId: 'wf-1', idx: 0, from: 'queued', to: 'running', at: 5 },
       ],
     });
-    expect(await store.getTask('wf-1', 0)).toMatchObject({ state: 'succeeded', attempt: 1, updatedAt: 3 });
+    expect(await store.getTask('wf-1', 0)).toMatchObject({
+      state: 'running',
+      attempt: 2,
+      readyAt: 50,
+      updatedAt: 5,
+    });
     expect((await store.listEvents()).slice(1).map((e) => [e.to, e.attempt])).toEqual([
       ['queued', 1],
       ['running', 1],
-      ['succeeded', 1],
+      ['ready', 1],
+      ['queued', 2],
+      ['running', 2],
     ]);
     await store.close();
   });

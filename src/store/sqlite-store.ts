@@ -112,18 +112,9 @@ const SQL = {
   insertWorkflow:
     `INSERT INTO workflows (${WORKFLOW_COLUMNS}) ` +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)',
-  insertTask:
-    'INSERT INTO tasks (workflow_id, idx, state, attempt, ready_at, retry_base, updated_at) ' +
-    'VALUES (?, ?, ?, 0, 0, 0, ?)',
-  insertTaskSpec: 'INSERT INTO task_specs (workflow_id, idx, name, deps, spec) VALUES (?, ?, ?, ?, ?)',
-  insertAttempt: `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertEvent:
     'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?)',
-  // For a change that names no attempt, its event carries the task's attempt (read after the update).
-  insertEventCurrentAttempt:
-    'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason) ' +
-    'SELECT workflow_id, idx, attempt, ?, ?, ?, ? FROM tasks WHERE workflow_id = ? AND idx = ?',
   updateTask:
     'UPDATE tasks SET state = ?, updated_at = ?, attempt = coalesce(?, attempt), ' +
     'ready_at = coalesce(?, ready_at), retry_base = coalesce(?, retry_base) ' +
@@ -142,6 +133,29 @@ const SQL = {
   releaseLease:
     'UPDATE workflows SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
 } as const;
+
+/** Rows per multi-row INSERT (tasks, events, attempts): one statement per row costs about twice as much. */
+const INSERT_CHUNK = 64;
+const EVENT_INSERT =
+  'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason) VALUES ';
+const EVENT_ROW =
+  '(?, ?, coalesce(?, (SELECT attempt FROM tasks WHERE workflow_id = ? AND idx = ?)), ?, ?, ?, ?)';
+const EVENT_WIDTH = 9;
+const TASK_INSERT =
+  'INSERT INTO tasks (workflow_id, idx, state, attempt, ready_at, retry_base, updated_at) VALUES ';
+const TASK_SPEC_INSERT = 'INSERT INTO task_specs (workflow_id, idx, name, deps, spec) VALUES ';
+const ATTEMPT_INSERT = `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES `;
+const ATTEMPT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const ATTEMPT_WIDTH = 17;
+
+/** The tables written by multi-row INSERTs: the statement head and one row's placeholders. */
+const MULTI_ROW = {
+  tasks: { insert: TASK_INSERT, row: '(?, ?, ?, 0, 0, 0, ?)' },
+  taskSpecs: { insert: TASK_SPEC_INSERT, row: '(?, ?, ?, ?, ?)' },
+  events: { insert: EVENT_INSERT, row: EVENT_ROW },
+  attempts: { insert: ATTEMPT_INSERT, row: ATTEMPT_ROW },
+} as const;
+type MultiRowTable = keyof typeof MULTI_ROW;
 
 // Which optional fields an attempt update carries (undefined = leave the column alone).
 const SET_NODE = 1;
@@ -184,6 +198,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Prepared statements by SQL text: each is compiled once per connection. */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly multiRowStatements = new Map<MultiRowTable, Array<Database.Statement | undefined>>();
   /** Attempt update statements by the set of fields they write (a bit mask, at most 64). */
   private readonly attemptUpdates: Array<Database.Statement | undefined> = [];
   private readonly commitTx: (changes: ChangeSet) => void;
@@ -353,6 +368,22 @@ export class SqliteStore implements Store {
     this.stmt(SQL.releaseLease).run(workflowId, owner);
   }
 
+  /** The INSERT of `n` rows into `table`, prepared once per (table, n). */
+  private multiRow(table: MultiRowTable, n: number): Database.Statement {
+    let byCount = this.multiRowStatements.get(table);
+    if (!byCount) {
+      byCount = [];
+      this.multiRowStatements.set(table, byCount);
+    }
+    let statement = byCount[n];
+    if (!statement) {
+      const { insert, row } = MULTI_ROW[table];
+      statement = this.db.prepare(insert + new Array<string>(n).fill(row).join(', '));
+      byCount[n] = statement;
+    }
+    return statement;
+  }
+
   private stmt(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -384,18 +415,14 @@ export class SqliteStore implements Store {
       }
       throw error;
     }
-    const insertTask = this.stmt(SQL.insertTask);
-    const insertTaskSpec = this.stmt(SQL.insertTaskSpec);
+    const taskRows: unknown[] = [];
+    const specRows: unknown[] = [];
     for (const task of tasks) {
-      insertTask.run(workflow.id, task.idx, task.state, at);
-      insertTaskSpec.run(
-        workflow.id,
-        task.idx,
-        task.name,
-        JSON.stringify(task.deps),
-        JSON.stringify(task.spec),
-      );
+      taskRows.push(workflow.id, task.idx, task.state, at);
+      specRows.push(workflow.id, task.idx, task.name, JSON.stringify(task.deps), JSON.stringify(task.spec));
+      if (taskRows.length === INSERT_CHUNK * 4) this.flushTasks(taskRows, specRows);
     }
+    if (taskRows.length > 0) this.flushTasks(taskRows, specRows);
     this.stmt(SQL.insertEvent).run(workflow.id, null, null, null, 'running', at, 'submitted');
     return {
       id: workflow.id,
@@ -414,17 +441,40 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Runs inside the `commit` transaction: attempts, then tasks, then workflows. Throwing rolls back. */
+  /**
+   * Runs inside the `commit` transaction: attempts, then tasks, then workflows. Throwing rolls back.
+   *
+   * Events and inserted attempts are gathered and written by multi-row INSERTs of up to
+   * `INSERT_CHUNK` rows, which halves their cost next to one statement per row.
+   */
   private applyChanges(changes: ChangeSet): void {
+    const rows: unknown[] = [];
     for (const write of changes.attempts ?? []) {
-      if (write.kind === 'insert') this.insertAttempt(write.attempt);
-      else this.updateAttempt(write);
+      if (write.kind === 'insert') {
+        const a = write.attempt;
+        rows.push(a.workflowId, a.taskIdx, a.number, a.status, a.executor, a.node, a.handle, a.queuedAt);
+        rows.push(a.startedAt, a.endedAt, a.exitCode, a.signal, a.cpuTimeMs, a.peakRssBytes);
+        rows.push(a.stdoutPath, a.stderrPath, a.message);
+        if (rows.length === INSERT_CHUNK * ATTEMPT_WIDTH) this.flushAttempts(rows);
+      } else {
+        // An update may target an attempt inserted just before it.
+        if (rows.length > 0) this.flushAttempts(rows);
+        this.updateAttempt(write);
+      }
     }
-    const insertEvent = this.stmt(SQL.insertEvent);
+    if (rows.length > 0) this.flushAttempts(rows);
+
+    // A change that names no attempt gives its event the task's attempt, read by a subquery when the
+    // event row is inserted; so such a row must be written before its task changes again.
+    // `unresolved` holds the task indices of the buffered rows of that kind.
+    let unresolved: Set<number> | undefined;
     if (changes.tasks?.length) {
       const updateTask = this.stmt(SQL.updateTask);
-      const insertEventCurrentAttempt = this.stmt(SQL.insertEventCurrentAttempt);
       for (const c of changes.tasks) {
+        if (unresolved?.has(c.idx)) {
+          this.flushEvents(rows);
+          unresolved.clear();
+        }
         const result = updateTask.run(
           c.to,
           c.at,
@@ -436,54 +486,73 @@ export class SqliteStore implements Store {
           c.from,
         );
         if (result.changes !== 1) throw this.taskConflict(c);
-        const reason = c.reason ?? null;
         if (c.attempt === undefined) {
-          insertEventCurrentAttempt.run(c.from, c.to, c.at, reason, c.workflowId, c.idx);
+          (unresolved ??= new Set()).add(c.idx);
+          rows.push(c.workflowId, c.idx, null, c.workflowId, c.idx);
         } else {
-          insertEvent.run(c.workflowId, c.idx, c.attempt, c.from, c.to, c.at, reason);
+          rows.push(c.workflowId, c.idx, c.attempt, null, null);
+        }
+        rows.push(c.from, c.to, c.at, c.reason ?? null);
+        if (rows.length === INSERT_CHUNK * EVENT_WIDTH) {
+          this.flushEvents(rows);
+          unresolved?.clear();
         }
       }
     }
     if (changes.workflows?.length) {
       const updateWorkflow = this.stmt(SQL.updateWorkflow);
-      for (const change of changes.workflows) {
-        const finishedAt = TERMINAL_WORKFLOW_STATES.has(change.to) ? change.at : null;
-        const result = updateWorkflow.run(change.to, change.at, finishedAt, change.id, change.from);
-        if (result.changes !== 1) throw this.workflowConflict(change);
-        insertEvent.run(change.id, null, null, change.from, change.to, change.at, change.reason ?? null);
+      for (const w of changes.workflows) {
+        const finishedAt = TERMINAL_WORKFLOW_STATES.has(w.to) ? w.at : null;
+        const result = updateWorkflow.run(w.to, w.at, finishedAt, w.id, w.from);
+        if (result.changes !== 1) throw this.workflowConflict(w);
+        rows.push(w.id, null, null, null, null, w.from, w.to, w.at, w.reason ?? null);
+        if (rows.length === INSERT_CHUNK * EVENT_WIDTH) this.flushEvents(rows);
       }
     }
+    if (rows.length > 0) this.flushEvents(rows);
   }
 
-  private insertAttempt(a: AttemptRecord): void {
+  /** Inserts the buffered task rows (4 values each) and their spec rows (5 each), and empties both. */
+  private flushTasks(taskRows: unknown[], specRows: unknown[]): void {
+    const n = taskRows.length / 4;
+    this.multiRow('tasks', n).run(taskRows);
+    this.multiRow('taskSpecs', n).run(specRows);
+    taskRows.length = 0;
+    specRows.length = 0;
+  }
+
+  /** Inserts the buffered event rows (EVENT_WIDTH values each) and empties the buffer. */
+  private flushEvents(rows: unknown[]): void {
+    this.multiRow('events', rows.length / EVENT_WIDTH).run(rows);
+    rows.length = 0;
+  }
+
+  /** Inserts the buffered attempt rows (ATTEMPT_WIDTH values each) and empties the buffer. */
+  private flushAttempts(rows: unknown[]): void {
     try {
-      this.stmt(SQL.insertAttempt).run(
-        a.workflowId,
-        a.taskIdx,
-        a.number,
-        a.status,
-        a.executor,
-        a.node,
-        a.handle,
-        a.queuedAt,
-        a.startedAt,
-        a.endedAt,
-        a.exitCode,
-        a.signal,
-        a.cpuTimeMs,
-        a.peakRssBytes,
-        a.stdoutPath,
-        a.stderrPath,
-        a.message,
-      );
+      this.multiRow('attempts', rows.length / ATTEMPT_WIDTH).run(rows);
     } catch (error) {
-      if (isSqliteError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
-        throw new StoreConflictError(
-          `Attempt ${a.number} of task ${a.taskIdx} in workflow ${a.workflowId} already exists.`,
-        );
-      }
+      if (isSqliteError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw this.attemptExists(rows);
       throw error;
     }
+    rows.length = 0;
+  }
+
+  /** Names the first buffered attempt that exists already (or twice in the buffer). */
+  private attemptExists(rows: readonly unknown[]): StoreConflictError {
+    const exists = this.stmt('SELECT 1 FROM attempts WHERE workflow_id = ? AND task_idx = ? AND number = ?');
+    const seen = new Set<string>();
+    for (let i = 0; i < rows.length; i += ATTEMPT_WIDTH) {
+      const key = rows.slice(i, i + 3) as [string, number, number];
+      const text = JSON.stringify(key);
+      if (seen.has(text) || exists.get(...key) !== undefined) {
+        return new StoreConflictError(
+          `Attempt ${key[2]} of task ${key[1]} in workflow ${key[0]} already exists.`,
+        );
+      }
+      seen.add(text);
+    }
+    return new StoreConflictError('An attempt inserted already exists.');
   }
 
   /** Only the fields the update carries are written (see `attemptUpdateSql`). */

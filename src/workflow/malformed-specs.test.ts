@@ -603,6 +603,32 @@ const cases: Case[] = [
     ],
   },
   {
+    title: 'pairwise after past the end of the other array: one error for all members',
+    yaml: y(
+      'name: wf',
+      'tasks:',
+      '  - name: prep',
+      '    foreach: { range: [0, 5] }',
+      '    command: [echo]',
+      '  - name: train',
+      '    foreach: { range: [0, 10000] }',
+      "    after: ['prep[{{index}}]']",
+      '    command: [echo]',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'SPEC_UNKNOWN_DEPENDENCY',
+        line: 8,
+        column: 13,
+        path: 'tasks[1].after[0]',
+        message:
+          '"prep[5]" does not exist: array "prep" has members prep[0] to prep[4] (in "train[5]") (and 9994 more like it)',
+        hint: 'use an index from 0 to 4',
+      },
+    ],
+  },
+  {
     title: 'a cycle through after and a file',
     yaml: y(
       'name: wf',

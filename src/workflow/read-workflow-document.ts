@@ -164,6 +164,14 @@ class DocumentReader {
     const f = this.fields(root, '', 'top');
     const rootPos = this.src.pos(root);
 
+    const schemaRef = f.get('$schema');
+    if (schemaRef) {
+      this.readString(
+        schemaRef,
+        'the path or URL of a JSON Schema',
+        'write e.g. "$schema": "schemas/workflow.schema.json", or remove it',
+      );
+    }
     const version = f.get('version');
     if (version) this.readVersion(version);
 
@@ -178,8 +186,16 @@ class DocumentReader {
 
     const defaultsField = f.get('defaults');
     let defaults: DeclaredSettings = emptySettings();
-    if (defaultsField && this.expectKind(defaultsField, ['mapping'], 'a mapping of task defaults')) {
-      const df = this.fields(defaultsField.node as never, defaultsField.path, 'defaults');
+    if (
+      defaultsField &&
+      this.expectKind(
+        defaultsField,
+        ['mapping'],
+        'a mapping of task defaults',
+        'write e.g. defaults: { retries: 2, timeout: 10m }',
+      )
+    ) {
+      const df = this.fields(defaultsField.node, defaultsField.path, 'defaults');
       defaults = this.readSettings(df, 'defaults');
     }
 
@@ -187,8 +203,15 @@ class DocumentReader {
     const tasksField = f.get('tasks');
     if (!tasksField) {
       this.missing(rootPos, 'tasks', 'add a "tasks:" list with at least one task');
-    } else if (this.expectKind(tasksField, ['list'], 'a list of tasks')) {
-      const items = this.src.items(tasksField.node as never);
+    } else if (
+      this.expectKind(
+        tasksField,
+        ['list'],
+        'a list of tasks',
+        'write each task as an item "- name: ..." under tasks:',
+      )
+    ) {
+      const items = this.src.items(tasksField.node);
       if (items.length === 0) {
         this.errors.add(
           'SPEC_NO_TASKS',
@@ -221,7 +244,7 @@ class DocumentReader {
       );
       return undefined;
     }
-    const f = this.fields(node as never, path, 'task');
+    const f = this.fields(node, path, 'task');
 
     let name: string | undefined;
     const nameField = f.get('name');
@@ -357,7 +380,7 @@ class DocumentReader {
     ) {
       return undefined;
     }
-    const items = this.src.items(field.node as never);
+    const items = this.src.items(field.node);
     if (items.length === 0) {
       this.errors.add(
         'SPEC_EMPTY_COMMAND',
@@ -402,7 +425,7 @@ class DocumentReader {
     ) {
       return env;
     }
-    for (const entry of this.src.entries(field.node as never)) {
+    for (const entry of this.src.entries(field.node)) {
       const keyPos = this.src.pos(entry.keyNode);
       if (entry.key === undefined) {
         this.wrongType(
@@ -440,8 +463,16 @@ class DocumentReader {
 
   private readResources(field: Field): DeclaredResources {
     const out: DeclaredResources = {};
-    if (!this.expectKind(field, ['mapping'], 'a mapping like { cpus: 1, memory: 1Gi, gpus: 0 }')) return out;
-    const f = this.fields(field.node as never, field.path, 'resources');
+    if (
+      !this.expectKind(
+        field,
+        ['mapping'],
+        'a mapping',
+        'write e.g. resources: { cpus: 1, memory: 1Gi, gpus: 0 }',
+      )
+    )
+      return out;
+    const f = this.fields(field.node, field.path, 'resources');
     const cpus = f.get('cpus');
     if (cpus) {
       const text = this.src.scalarText(cpus.node) ?? '';
@@ -527,7 +558,7 @@ class DocumentReader {
       return {};
     }
     const out: DeclaredRetry = {};
-    const f = this.fields(field.node as never, field.path, 'retries');
+    const f = this.fields(field.node, field.path, 'retries');
     const limit = f.get('limit');
     if (limit) out.limit = this.readRetryLimit(limit);
     const backoff = f.get('backoff');
@@ -586,14 +617,25 @@ class DocumentReader {
 
   private readValidate(field: Field, scope: Scope): DeclaredValidate {
     const out: DeclaredValidate = {};
-    if (!this.expectKind(field, ['mapping'], 'a mapping like { outputs: non-empty, stdout: "done" }'))
+    if (
+      !this.expectKind(
+        field,
+        ['mapping'],
+        'a mapping',
+        'write e.g. validate: { outputs: non-empty, stdout: "done" }',
+      )
+    )
       return out;
-    const f = this.fields(field.node as never, field.path, 'validate');
+    const f = this.fields(field.node, field.path, 'validate');
     const outputs = f.get('outputs');
     if (outputs) out.outputs = this.readChoice(outputs, OUTPUT_CHECKS);
     const stdout = f.get('stdout');
     if (stdout) {
-      const pattern = this.readString(stdout, 'a regular expression');
+      const pattern = this.readString(
+        stdout,
+        'a regular expression',
+        'quote the pattern, e.g. stdout: "total: \\d+"',
+      );
       if (pattern !== undefined) {
         try {
           new RegExp(pattern);
@@ -620,7 +662,7 @@ class DocumentReader {
     const hint = 'write foreach: { list: [a, b] }, { range: [0, 10] } or { glob: "data/*.csv" }';
     if (!this.expectKind(field, ['mapping'], 'a mapping with list, range or glob', hint)) return undefined;
     const before = this.errors.count;
-    const f = this.fields(field.node as never, field.path, 'foreach');
+    const f = this.fields(field.node, field.path, 'foreach');
     const kinds = SPEC_FIELDS.foreach.filter((k) => f.has(k));
     if (kinds.length > 1) {
       this.errors.add(
@@ -666,7 +708,7 @@ class DocumentReader {
 
   private readForeachList(field: Field): ForeachSource | undefined {
     if (!this.expectKind(field, ['list'], 'a list of values', 'write e.g. list: [a, b, c]')) return undefined;
-    const nodes = this.src.items(field.node as never);
+    const nodes = this.src.items(field.node);
     if (nodes.length === 0) {
       this.errors.add(
         'SPEC_BAD_FOREACH',
@@ -714,7 +756,7 @@ class DocumentReader {
     let to: number | undefined;
     let step: number | undefined = 1;
     if (this.src.kind(field.node) === 'list') {
-      const nodes = this.src.items(field.node as never);
+      const nodes = this.src.items(field.node);
       if (nodes.length < 2 || nodes.length > 3) {
         this.errors.add(
           'SPEC_BAD_FOREACH',
@@ -730,7 +772,7 @@ class DocumentReader {
       to = b;
       step = nodes.length === 3 ? c : 1;
     } else {
-      const f = this.fields(field.node as never, field.path, 'range');
+      const f = this.fields(field.node, field.path, 'range');
       const fromField = f.get('from');
       if (fromField) from = this.readRangeBound(fromField);
       const toField = f.get('to');
@@ -799,7 +841,7 @@ class DocumentReader {
       return [];
     }
     const out: TemplateField[] = [];
-    this.src.items(field.node as never).forEach((node, i) => {
+    this.src.items(field.node).forEach((node, i) => {
       const t = this.readTemplate(
         this.itemField(field, node, i),
         scope,
@@ -828,7 +870,7 @@ class DocumentReader {
     )
       return [];
     const out: TemplateField[] = [];
-    this.src.items(field.node as never).forEach((node, i) => {
+    this.src.items(field.node).forEach((node, i) => {
       const t = this.readTemplate(this.itemField(field, node, i), scope, 'a task name', AFTER_HINT);
       if (t) out.push(t);
     });
@@ -851,10 +893,13 @@ class DocumentReader {
   }
 
   private readName(field: Field, what: 'workflow' | 'task'): string | undefined {
+    const written = this.src.scalarText(field.node);
     const name = this.readString(
       field,
       `a ${what} name`,
-      `write e.g. name: ${what === 'task' ? 'prepare' : 'my-workflow'}`,
+      written !== undefined
+        ? `quote it to make it a string: name: "${written}"`
+        : `write e.g. name: ${what === 'task' ? 'prepare' : 'my-workflow'}`,
     );
     if (name === undefined) return undefined;
     if (what === 'task') this.writtenNames.add(name);
@@ -870,7 +915,11 @@ class DocumentReader {
   }
 
   private readChoice<T extends string>(field: Field, choices: readonly T[]): T | undefined {
-    const value = this.readString(field, `one of ${quoteList(choices)}`);
+    const value = this.readString(
+      field,
+      `one of ${quoteList(choices)}`,
+      `write one of ${quoteList(choices)}`,
+    );
     if (value === undefined) return undefined;
     if ((choices as readonly string[]).includes(value)) return value as T;
     const close = closestMatch(value, choices);
@@ -904,7 +953,7 @@ class DocumentReader {
     return ms;
   }
 
-  private readNumber(field: Field, what: string, hint = ''): number | undefined {
+  private readNumber(field: Field, what: string, hint: string): number | undefined {
     const v = this.src.scalarValue(field.node);
     if (this.src.kind(field.node) !== 'number') {
       this.wrongType(field.pos, field.path, what, field.node, hint);
@@ -918,7 +967,7 @@ class DocumentReader {
     return n;
   }
 
-  private readString(field: Field, what: string, hint = ''): string | undefined {
+  private readString(field: Field, what: string, hint: string): string | undefined {
     if (this.src.kind(field.node) !== 'string') {
       this.wrongType(field.pos, field.path, what, field.node, hint);
       return undefined;
@@ -984,10 +1033,10 @@ class DocumentReader {
   // ---------------------------------------------------------------- mappings and errors
 
   /** The fields of a mapping, reporting unknown ones (with a suggestion) and non-string keys. */
-  private fields(node: YNode, path: string, context: Context): Map<string, Field> {
+  private fields(node: YNode | null, path: string, context: Context): Map<string, Field> {
     const out = new Map<string, Field>();
     const allowed = SPEC_FIELDS[context];
-    for (const entry of this.src.entries(node as never)) {
+    for (const entry of this.src.entries(node)) {
       const keyPos = this.src.pos(entry.keyNode);
       if (entry.key === undefined) {
         this.wrongType(
@@ -1035,7 +1084,7 @@ class DocumentReader {
     return this.src.pos(node);
   }
 
-  private expectKind(field: Field, kinds: readonly NodeKind[], what: string, hint = ''): boolean {
+  private expectKind(field: Field, kinds: readonly NodeKind[], what: string, hint: string): boolean {
     if (kinds.includes(this.src.kind(field.node))) return true;
     this.wrongType(field.pos, field.path, what, field.node, hint);
     return false;

@@ -376,28 +376,27 @@ class GraphBuilder {
     const member = /^(.*)\[(\d+)\]$/.exec(ref);
     const base = member ? (member[1] ?? '') : ref;
     const target = this.byName.get(base);
-    const where = isConstantTemplate(field.template) ? '' : ` (in "${taskName(group, id)}")`;
-    const fail = (message: string, hint: string): undefined => {
-      this.aggregate(
-        'SPEC_UNKNOWN_DEPENDENCY',
-        field.pos,
-        field.path,
-        `${message}${where}`,
-        hint,
-        `${field.path}|${message}`,
-      );
+    // One report per field and kind of problem; the message is only built for the first member.
+    const fail = (problem: string, explain: () => [message: string, hint: string]): undefined => {
+      const key = `${field.path}|${problem}`;
+      if (this.countAggregated('SPEC_UNKNOWN_DEPENDENCY', key)) return undefined;
+      const [message, hint] = explain();
+      const where = isConstantTemplate(field.template) ? '' : ` (in "${taskName(group, id)}")`;
+      this.aggregate('SPEC_UNKNOWN_DEPENDENCY', field.pos, field.path, `${message}${where}`, hint, key);
       return undefined;
     };
     if (target === undefined) {
       if (this.unresolvable.has(base) || this.declared.writtenNames.has(base)) return undefined;
-      const close = closestMatch(base, this.byName.keys());
-      const names = [...this.byName.keys()];
-      return fail(
-        `after names "${ref}", which is not a task`,
-        close !== undefined
-          ? `did you mean "${member ? `${close}[${member[2] ?? ''}]` : close}"?`
-          : `tasks are: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
-      );
+      return fail('no-such-task', () => {
+        const close = closestMatch(base, this.byName.keys());
+        const names = [...this.byName.keys()];
+        return [
+          `after names "${ref}", which is not a task`,
+          close !== undefined
+            ? `did you mean "${member ? `${close}[${member[2] ?? ''}]` : close}"?`
+            : `tasks are: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
+        ];
+      });
     }
     if (!member) {
       const ids = new Array<number>(target.count);
@@ -406,13 +405,16 @@ class GraphBuilder {
     }
     const index = Number(member[2]);
     if (target.items === undefined) {
-      return fail(`"${ref}" does not exist: "${base}" is not a foreach array`, `write after: [${base}]`);
+      return fail('not-an-array', () => [
+        `"${ref}" does not exist: "${base}" is not a foreach array`,
+        `write after: [${base}]`,
+      ]);
     }
     if (index >= target.count) {
-      return fail(
+      return fail('past-the-end', () => [
         `"${ref}" does not exist: array "${base}" has members ${base}[0] to ${base}[${target.count - 1}]`,
         `use an index from 0 to ${target.count - 1}`,
-      );
+      ]);
     }
     return [target.firstId + index];
   }
@@ -470,6 +472,13 @@ class GraphBuilder {
     const seen = this.aggregated.get(k);
     if (seen) seen.more++;
     else this.aggregated.set(k, { code, pos, path, message, hint, more: 0 });
+  }
+
+  /** Counts one more occurrence of an error already recorded under `key`; false when there is none yet. */
+  private countAggregated(code: SpecErrorCode, key: string): boolean {
+    const seen = this.aggregated.get(`${code}|${key}`);
+    if (seen) seen.more++;
+    return seen !== undefined;
   }
 
   private flushAggregated(): void {

@@ -137,22 +137,22 @@ export class YamlSource {
     return node !== null && isScalar(node) ? node.value : undefined;
   }
 
-  /** Pairs of a mapping node with their (string) keys; non-scalar keys are given as `undefined`. */
-  entries(
-    node: YAMLMap,
-  ): Array<{ key: string | undefined; keyNode: Pair['key']; value: YNode | null; pair: Pair }> {
+  /** Pairs of a mapping node (none for anything else), keys as text; a non-scalar key is `undefined`. */
+  entries(node: YNode | null): Array<{ key: string | undefined; keyNode: Pair['key']; value: YNode | null }> {
+    if (!isMap(node)) return [];
     return node.items.map((pair) => {
       const keyNode = this.resolve(pair.key);
       return {
         key: this.scalarText(keyNode) ?? (keyNode === null ? '' : undefined),
         keyNode: pair.key,
         value: this.resolve(pair.value),
-        pair,
       };
     });
   }
 
-  items(node: YAMLSeq): Array<YNode | null> {
+  /** Items of a list node (none for anything else). */
+  items(node: YNode | null): Array<YNode | null> {
+    if (!isSeq(node)) return [];
     return node.items.map((item) => this.resolve(item));
   }
 

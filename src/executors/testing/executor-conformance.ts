@@ -261,9 +261,15 @@ export function executorConformanceSuite(name: string, make: () => Promise<Execu
     });
 
     it('cancels an attempt with everything it forked', async () => {
-      const req = await h.request({ shell: '(sleep 2; echo late > late) & sleep 60' });
+      const req = await h.request({ shell: '(sleep 2; echo late > late) & echo ready > ready; sleep 60' });
       await made.executor.start(req);
       await h.started(req.attemptId);
+      // Cancel once the tree exists: a cancel before the fork would prove nothing.
+      const deadline = Date.now() + FINISH_WITHIN_MS;
+      while (!(await exists(join(req.workdir, 'ready')))) {
+        if (Date.now() > deadline) throw new Error('the attempt never wrote its ready file');
+        await sleep(20);
+      }
       await made.executor.cancel(req.attemptId, 'conformance test');
       const outcome = await h.finished(req.attemptId);
       expect(outcome.status).toBe('cancelled');
