@@ -20,14 +20,12 @@ import { loadSpecFile } from '../engine/load-spec.js';
 import type { NodeCapacity, WorkflowState } from '../model/index.js';
 import { openEmbedded } from './embedded.js';
 import type { Embedded } from './embedded.js';
+import { CliError } from './cli-error.js';
 import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
 import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_INTERRUPTED = 130;
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
 interface GlobalOptions {
   db?: string;
@@ -35,18 +33,6 @@ interface GlobalOptions {
   server?: string;
   cpus?: string;
   gpus?: string;
-}
-
-/** An error the CLI reports as `error CODE: message` with a hint, and an exit code. */
-class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-    readonly exitCode = EXIT_USAGE,
-  ) {
-    super(message);
-  }
 }
 
 /** Exit code of the command that ran; each action returns one. */
@@ -117,9 +103,12 @@ program
       else {
         const loaded = loadSpecFile(file);
         const env = await embedded(g);
-        // Stored, not driven: release the lease at once so that a server or `resume` can take it.
-        const record = await env.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: file });
-        await env.engine.interrupt(record.id);
+        // Stored, not driven: a server or `resume` takes it.
+        const record = await env.engine.submit(
+          loaded.spec,
+          { baseDir: loaded.baseDir, source: file },
+          { drive: false },
+        );
         wf = await env.api.getWorkflow(record.id);
         await env.close();
       }
@@ -252,7 +241,7 @@ program
       const g = globals();
       await runServer({
         host: opts.host,
-        port: positiveInt(opts.port, '--port'),
+        port: portNumber(opts.port),
         ...(g.db ? { db: g.db } : {}),
         ...(g.home ? { home: g.home } : {}),
         ...capacityOption(g),
@@ -306,6 +295,14 @@ function submitInput(file: string) {
   return { text, file, baseDir: dirname(resolve(file)) };
 }
 
+function portNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new CliError('BAD_OPTION', `--port must be a port number (0 picks a free one), got ${text}`);
+  }
+  return n;
+}
+
 function positiveInt(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0)
@@ -316,12 +313,7 @@ function positiveInt(text: string, what: string): number {
 async function latestWorkflow(api: StrataApi): Promise<string> {
   const [latest] = await api.listWorkflows({ limit: 1 });
   if (!latest)
-    throw new CliError(
-      'WORKFLOW_NOT_FOUND',
-      'no workflows yet',
-      'run one with `strata run FILE`',
-      EXIT_FAILED,
-    );
+    throw new CliError('NO_WORKFLOWS', 'no workflows yet', 'run one with `strata run FILE`', EXIT_FAILED);
   return latest.id;
 }
 

@@ -90,8 +90,7 @@ export class ControlPlane implements StrataApi {
   async resolve(ref: string): Promise<WorkflowRecord> {
     const byId = await this.store.getWorkflow(ref);
     if (byId) return byId;
-    const recent = await this.store.listWorkflows({ limit: 1000 });
-    const byName = recent.find((w) => w.name === ref);
+    const [byName] = await this.store.listWorkflows({ name: ref, limit: 1 });
     if (byName) return byName;
     throw new EngineError(
       'WORKFLOW_NOT_FOUND',

@@ -216,8 +216,15 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
 
   // ---------------------------------------------------------------- requests
 
-  /** Stores a validated workflow and starts driving it. */
-  async submit(spec: WorkflowSpec, where: { baseDir: string; source: string }): Promise<WorkflowRecord> {
+  /**
+   * Stores a validated workflow and starts driving it — or, with `drive: false`, only stores it, for
+   * a server or a later `resume` to run.
+   */
+  async submit(
+    spec: WorkflowSpec,
+    where: { baseDir: string; source: string },
+    options: { drive?: boolean } = {},
+  ): Promise<WorkflowRecord> {
     const now = this.clock();
     const id = newWorkflowId(now);
     const index = new Map(spec.tasks.map((t, i) => [t.name, i]));
@@ -235,13 +242,14 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
         id,
         name: spec.name,
         failurePolicy: spec.failurePolicy,
-        spec,
+        spec: { name: spec.name, failurePolicy: spec.failurePolicy },
         baseDir: resolve(where.baseDir),
         source: where.source,
         createdAt: now,
       },
       tasks,
     );
+    if (options.drive === false) return record;
     // Fresh from our own hands: build the mirror from what we have instead of reading it back.
     if (!(await this.store.acquireLease(record.id, this.owner, now, this.leaseTtlMs))) {
       throw new Error(`could not take the lease on the new workflow ${record.id}`);

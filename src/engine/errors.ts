@@ -3,15 +3,18 @@
  * stable code and the HTTP status the server answers with, so the CLI and the API say the same.
  */
 
-export type EngineErrorCode =
-  | 'WORKFLOW_NOT_FOUND'
-  | 'TASK_NOT_FOUND'
-  | 'TASK_NOT_RETRYABLE'
-  | 'WORKFLOW_NOT_RESUMABLE'
-  | 'WORKFLOW_LEASED'
-  | 'WORKFLOW_FINISHED'
-  | 'SPEC_INVALID'
-  | 'SPEC_FILE_UNREADABLE';
+/** Every code an `EngineError` may carry; each is documented in docs/errors.md. */
+export const ENGINE_ERROR_CODES = [
+  'WORKFLOW_NOT_FOUND',
+  'TASK_NOT_FOUND',
+  'TASK_NOT_RETRYABLE',
+  'WORKFLOW_NOT_RESUMABLE',
+  'WORKFLOW_LEASED',
+  'WORKFLOW_FINISHED',
+  'SPEC_INVALID',
+  'SPEC_FILE_UNREADABLE',
+] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 const HTTP_STATUS: Record<EngineErrorCode, number> = {
   WORKFLOW_NOT_FOUND: 404,

@@ -1,5 +1,8 @@
 /** Errors of the store layer. */
 
+/** Every code a store error may carry; each is documented in docs/errors.md. */
+export const STORE_ERROR_CODES = ['STORE_CONFLICT', 'STORE_BAD_URL'] as const;
+
 /** A change named a `from` state the row was no longer in: another writer got there first. */
 export class StoreConflictError extends Error {
   readonly code = 'STORE_CONFLICT';

@@ -197,6 +197,13 @@ CREATE TABLE events (
 CREATE INDEX events_workflow_idx ON events (workflow_id, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'workflows by name',
+    // `strata status NAME` and every command that takes a workflow by name look up the newest one.
+    sqlite: 'CREATE INDEX workflows_name_idx ON workflows (name, created_at DESC, id DESC);',
+    postgres: 'CREATE INDEX workflows_name_idx ON workflows (name, created_at DESC, id DESC);',
+  },
 ];
 
 /** The newest schema version this build of Strata knows. */

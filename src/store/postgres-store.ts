@@ -391,10 +391,18 @@ export class PostgresStore implements Store {
   }
 
   async listWorkflows(filter: WorkflowFilter = {}): Promise<WorkflowRecord[]> {
-    const where = filter.states ? 'WHERE state = ANY($2::text[])' : '';
-    const sql = `SELECT ${WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT $1`;
     const args: unknown[] = [filter.limit ?? null];
-    if (filter.states) args.push(filter.states);
+    const conditions: string[] = [];
+    if (filter.states) {
+      args.push(filter.states);
+      conditions.push(`state = ANY($${args.length}::text[])`);
+    }
+    if (filter.name !== undefined) {
+      args.push(filter.name);
+      conditions.push(`name = $${args.length}`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const sql = `SELECT ${WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT $1`;
     const result = await this.pool.query<WorkflowRow>(sql, args);
     return result.rows.map(toWorkflow);
   }

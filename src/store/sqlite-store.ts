@@ -266,10 +266,19 @@ export class SqliteStore implements Store {
   }
 
   async listWorkflows(filter: WorkflowFilter = {}): Promise<WorkflowRecord[]> {
-    const states = filter.states;
-    const where = states ? `WHERE state IN (${placeholders(states.length)})` : '';
+    const conditions: string[] = [];
+    const args: unknown[] = [];
+    if (filter.states) {
+      conditions.push(`state IN (${placeholders(filter.states.length)})`);
+      args.push(...filter.states);
+    }
+    if (filter.name !== undefined) {
+      conditions.push('name = ?');
+      args.push(filter.name);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const sql = `SELECT ${WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.stmt(sql).all(...(states ?? []), filter.limit ?? -1) as WorkflowRow[];
+    const rows = this.stmt(sql).all(...args, filter.limit ?? -1) as WorkflowRow[];
     return rows.map(toWorkflow);
   }
 

@@ -32,8 +32,8 @@ export interface WorkflowRecord {
   name: string;
   state: WorkflowState;
   failurePolicy: FailurePolicy;
-  /** The whole normalised spec, as submitted (tasks included). */
-  spec: WorkflowSpec;
+  /** The workflow-level part of the spec; each task's own spec is in its task record. */
+  spec: WorkflowSettings;
   /** Absolute directory relative paths in the spec are resolved against. */
   baseDir: string;
   /** Where the spec came from (a file path, or `api`). */
@@ -103,11 +103,17 @@ export interface EventRecord {
   reason: string | null;
 }
 
+/**
+ * The normalised spec without its tasks: a workflow row stays small however many tasks it has
+ * (listing workflows never reads task specs).
+ */
+export type WorkflowSettings = Omit<WorkflowSpec, 'tasks'>;
+
 export interface NewWorkflow {
   id: string;
   name: string;
   failurePolicy: FailurePolicy;
-  spec: WorkflowSpec;
+  spec: WorkflowSettings;
   baseDir: string;
   source: string;
   createdAt: number;
@@ -177,6 +183,8 @@ export interface TaskFilter {
 
 export interface WorkflowFilter {
   states?: WorkflowState[];
+  /** Only workflows with exactly this name. */
+  name?: string;
   limit?: number;
 }
 

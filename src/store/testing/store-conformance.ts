@@ -338,6 +338,25 @@ export function storeConformanceSuite(
         expect(await store.listWorkflows({ limit: 0 })).toEqual([]);
       });
 
+      it('listWorkflows filters by exact name, newest first, combined with state and limit', async () => {
+        for (const [id, name, at] of [
+          ['n1', 'alpha', T0 + 1],
+          ['n2', 'beta', T0 + 2],
+          ['n3', 'alpha', T0 + 3],
+          ['n4', 'alphabet', T0 + 4],
+        ] as const) {
+          const { workflow, tasks } = makeWorkflow(id, 1, at);
+          await store.createWorkflow({ ...workflow, name }, tasks);
+        }
+        await store.commit({ workflows: [{ id: 'n3', from: 'running', to: 'succeeded', at: T0 + 9 }] });
+        const ids = async (filter: Parameters<Store['listWorkflows']>[0]) =>
+          (await store.listWorkflows(filter)).map((w) => w.id);
+        expect(await ids({ name: 'alpha' })).toEqual(['n3', 'n1']);
+        expect(await ids({ name: 'alpha', limit: 1 })).toEqual(['n3']);
+        expect(await ids({ name: 'alpha', states: ['running'] })).toEqual(['n1']);
+        expect(await ids({ name: 'gamma' })).toEqual([]);
+      });
+
       it('listTasks filters by states and pages with limit and offset, in idx order', async () => {
         const { workflow, tasks } = makeWorkflow('wf-1', 10);
         for (const t of tasks) t.state = t.idx % 2 === 0 ? 'ready' : 'pending';

@@ -1,0 +1,213 @@
+/**
+ * The `strata` CLI as a user runs it: the built binary in a fresh directory, embedded SQLite and the
+ * local executor, and once against a real `strata server` over HTTP.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from './strata-cli.js';
+
+const root = join(import.meta.dirname, '..');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('strata CLI (embedded)', () => {
+  it('runs the bundled quickstart end to end, then shows status and logs', async () => {
+    const dir = workspace();
+    cpSync(join(root, 'examples', 'quickstart.yaml'), join(dir, 'quickstart.yaml'));
+    const run = await runCli(['run', 'quickstart.yaml'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/succeeded: 8 succeeded, 0 failed/);
+
+    const status = await runCli(['status', '--json'], dir);
+    const list = JSON.parse(status.stdout) as Array<{
+      name: string;
+      state: string;
+      counts: { succeeded: number };
+    }>;
+    expect(list[0]).toMatchObject({ name: 'quickstart', state: 'succeeded', counts: { succeeded: 8 } });
+
+    const logs = await runCli(['logs', 'report'], dir);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/words: +17/);
+
+    const one = await runCli(['status', 'quickstart'], dir);
+    expect(one.stdout).toMatch(/state +succeeded/);
+  });
+
+  it('validate reports spec errors with file:line:column, code and hint, exit 2', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      [
+        'name: bad',
+        'tasks:',
+        '  - name: a',
+        '    comand: [true]',
+        '  - name: b',
+        '    shell: x',
+        '    after: [c]',
+        '',
+      ].join('\n'),
+    );
+    const res = await runCli(['validate', 'bad.yaml'], dir);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('error SPEC_INVALID');
+    expect(res.stderr).toMatch(/bad\.yaml:4:5 error SPEC_UNKNOWN_FIELD at tasks\[0\]\.comand/);
+    expect(res.stderr).toMatch(/did you mean "command"/);
+    expect(res.stderr).toMatch(/bad\.yaml:7:\d+ error SPEC_UNKNOWN_DEPENDENCY/);
+    expect(res.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace for a user's mistake
+
+    writeFileSync(join(dir, 'good.yaml'), 'name: good\ntasks:\n  - name: a\n    command: [true]\n');
+    const ok = await runCli(['validate', 'good.yaml'], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('valid — workflow good, 1 tasks');
+  });
+
+  it('exits 1 when the workflow fails; retry after a fix makes it succeed', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'wf.yaml'),
+      [
+        'name: flaky',
+        'failure: continue',
+        'tasks:',
+        '  - name: needs-flag',
+        "    shell: 'test -f flag && echo ok > out.txt'",
+        '    outputs: [out.txt]',
+        '  - name: after',
+        '    shell: cat out.txt',
+        '    inputs: [out.txt]',
+        '  - name: independent',
+        '    command: [true]',
+        '',
+      ].join('\n'),
+    );
+    const first = await runCli(['run', 'wf.yaml', '--no-progress'], dir);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/failed: 1 succeeded, 1 failed, 1 upstream-failed/);
+
+    const status = await runCli(['status', 'flaky', '--json'], dir);
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'failed' });
+
+    writeFileSync(join(dir, 'flag'), '');
+    const retried = await runCli(['retry', 'needs-flag', '-w', 'flaky', '--no-progress'], dir);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stdout).toMatch(/succeeded: 3 succeeded/);
+    const logs = await runCli(['logs', 'after'], dir);
+    expect(logs.stdout).toBe('ok\n');
+  });
+
+  it('gives clear errors for a bad store URL, an unknown workflow and an empty store', async () => {
+    const dir = workspace();
+    const badDb = await runCli(['--db', 'mysql://x', 'status'], dir);
+    expect(badDb.code).toBe(2);
+    expect(badDb.stderr).toMatch(/^error STORE_BAD_URL: /);
+
+    const none = await runCli(['resume'], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/error NO_WORKFLOWS: no workflows yet\n {2}hint: run one/);
+
+    const unknown = await runCli(['status', 'nope'], dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/error WORKFLOW_NOT_FOUND/);
+
+    const option = await runCli(['--cpus', '0', 'run', 'x.yaml'], dir);
+    expect(option.code).toBe(2);
+  });
+
+  it('submit stores a workflow without running it; resume runs it', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'wf.yaml'),
+      "name: later\ntasks:\n  - name: a\n    shell: 'echo hi > a.txt'\n    outputs: [a.txt]\n",
+    );
+    const submitted = await runCli(['submit', 'wf.yaml'], dir);
+    expect(submitted.code).toBe(0);
+    const id = submitted.stdout.trim();
+    expect(id).toMatch(/^wf-/);
+    const status = JSON.parse((await runCli(['status', id, '--json'], dir)).stdout) as {
+      state: string;
+      counts: { ready: number };
+    };
+    expect(status).toMatchObject({ state: 'running', counts: { ready: 1 } });
+    const resumed = await runCli(['resume', id, '--no-progress'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+  });
+});
+
+describe('strata CLI interruption', () => {
+  it('Ctrl-C stops cleanly (exit 130, workflow resumable) and `resume` finishes the work', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'wf.yaml'),
+      [
+        'name: slow',
+        'tasks:',
+        '  - name: s',
+        '    foreach: { range: [0, 6] }',
+        "    shell: 'sleep 1; echo {{index}} >> done.txt'",
+        '',
+      ].join('\n'),
+    );
+    const run = startCli(['--cpus', '2', 'run', 'wf.yaml', '--no-progress'], dir);
+    for (let i = 0; i < 200 && !/slow: 6 tasks/.test(run.output()); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    run.kill('SIGINT');
+    const stopped = await run.result;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted — `strata resume wf-\S+` continues/);
+
+    const status = JSON.parse((await runCli(['status', 'slow', '--json'], dir)).stdout) as { state: string };
+    expect(status.state).toBe('running');
+
+    const resumed = await runCli(['resume', '--no-progress'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/succeeded: 6 succeeded/);
+  });
+});
+
+describe('strata CLI against a server', () => {
+  it('runs a workflow through `strata server` with --server, and reads its status and logs', async () => {
+    const dir = workspace();
+    cpSync(join(root, 'examples', 'quickstart.yaml'), join(dir, 'quickstart.yaml'));
+    const server = startCli(['server', '--port', '0'], dir);
+    try {
+      let url = '';
+      for (let i = 0; i < 200 && !url; i++) {
+        url = /listening on (http:\/\/\S+)/.exec(server.output())?.[1] ?? '';
+        if (!url) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(url, server.output()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const run = await runCli(['--server', url, 'run', 'quickstart.yaml', '--no-progress'], dir);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/succeeded: 8 succeeded/);
+      const logs = await runCli(['--server', url, 'logs', 'report'], dir);
+      expect(logs.stdout).toMatch(/words: +17/);
+      const missing = await runCli(['--server', url, 'retry', 'report'], dir);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/error TASK_NOT_RETRYABLE/);
+    } finally {
+      server.kill('SIGTERM');
+      const end = await server.result;
+      expect(end.code).toBe(0);
+    }
+  });
+
+  it('says clearly when the server cannot be reached', async () => {
+    const res = await runCli(['--server', 'http://127.0.0.1:9', 'status'], workspace());
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error SERVER_UNREACHABLE: cannot reach Strata server/);
+  });
+});
