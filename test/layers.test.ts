@@ -12,6 +12,16 @@ const SRC = join(import.meta.dirname, '..', 'src');
 const PURE = ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'sim'];
 
 /** Which of our layers each layer may import (besides itself). */
+const BELOW_ENGINE = [
+  'model',
+  'workflow',
+  'scheduler',
+  'perfmodel',
+  'energy',
+  'anomaly',
+  'store',
+  'executors',
+];
 const ALLOWED: Record<string, string[]> = {
   model: [],
   workflow: ['model'],
@@ -22,32 +32,11 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly'],
   store: ['model'],
   executors: ['model'],
-  engine: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors'],
-  server: [
-    'model',
-    'workflow',
-    'scheduler',
-    'perfmodel',
-    'energy',
-    'anomaly',
-    'store',
-    'executors',
-    'engine',
-    'cli',
-  ],
-  agent: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'store', 'executors', 'engine'],
-  cli: [
-    'model',
-    'workflow',
-    'scheduler',
-    'perfmodel',
-    'energy',
-    'anomaly',
-    'store',
-    'executors',
-    'engine',
-    'server',
-  ],
+  engine: BELOW_ENGINE,
+  // The processes: the CLI may start a server (`strata server`); the server never reaches into the CLI.
+  server: [...BELOW_ENGINE, 'engine'],
+  cli: [...BELOW_ENGINE, 'engine', 'server'],
+  agent: [...BELOW_ENGINE, 'engine'],
 };
 
 /** Calls a pure layer must not make: the clock, randomness, the process and the environment. */

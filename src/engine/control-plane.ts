@@ -2,13 +2,13 @@
  * The embedded implementation of `StrataApi`: an engine and a store in this process. The CLI uses
  * it when no `--server` is given; the HTTP server wraps one.
  */
+import { emptyTaskCounts } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import type { Store, WorkflowRecord } from '../store/store.js';
 import type { Engine } from './engine.js';
 import { EngineError } from './errors.js';
 import { readTail } from './read-tail.js';
 import { loadSpecText } from './load-spec.js';
-import { EMPTY_COUNTS } from './strata-api.js';
 import type { LogRequest, StrataApi, SubmitInput, TaskDetail, WorkflowView } from './strata-api.js';
 
 export class ControlPlane implements StrataApi {
@@ -102,7 +102,7 @@ export class ControlPlane implements StrataApi {
   private async view(record: WorkflowRecord): Promise<WorkflowView> {
     const { spec: _spec, ...rest } = record;
     const live = this.engine.progress(record.id);
-    const counts = live ?? { ...EMPTY_COUNTS, ...(await this.store.countTasksByState(record.id)) };
+    const counts = live ?? { ...emptyTaskCounts(), ...(await this.store.countTasksByState(record.id)) };
     return { ...rest, counts };
   }
 }

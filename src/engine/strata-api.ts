@@ -47,14 +47,3 @@ export interface StrataApi {
   resume(ref: string): Promise<WorkflowView>;
   listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
 }
-
-export const EMPTY_COUNTS: Readonly<Record<TaskState, number>> = {
-  pending: 0,
-  ready: 0,
-  queued: 0,
-  running: 0,
-  succeeded: 0,
-  failed: 0,
-  cancelled: 0,
-  'upstream-failed': 0,
-};

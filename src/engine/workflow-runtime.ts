@@ -4,7 +4,7 @@
  * truth: this mirror is rebuilt from it on every start (see `loadRuntime`), and changed only
  * together with a change set that is committed before anything acts on it.
  */
-import { TERMINAL_TASK_STATES } from '../model/index.js';
+import { emptyTaskCounts, TERMINAL_TASK_STATES } from '../model/index.js';
 import type { TaskSpec, TaskState, WorkflowState } from '../model/index.js';
 import type { AttemptRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
 
@@ -42,16 +42,7 @@ export interface WorkflowRuntime {
 }
 
 export function countsOf(wf: WorkflowRuntime): Record<TaskState, number> {
-  const counts: Record<TaskState, number> = {
-    pending: 0,
-    ready: 0,
-    queued: 0,
-    running: 0,
-    succeeded: 0,
-    failed: 0,
-    cancelled: 0,
-    'upstream-failed': 0,
-  };
+  const counts = emptyTaskCounts();
   for (const t of wf.tasks) counts[t.state] += 1;
   return counts;
 }

@@ -15,6 +15,11 @@ export const TASK_STATES = [
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
+/** A count of zero for every task state (a fresh object each call). */
+export function emptyTaskCounts(): Record<TaskState, number> {
+  return Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+}
+
 export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
   'succeeded',
   'failed',
