@@ -160,6 +160,9 @@ async function main(): Promise<void> {
   }
   const localRate = median(local);
   const bareRate = median(bare);
+  // Each local run is paired with the bare loop just before it: the median of the pairs' ratios is
+  // less exposed to the machine's load changing between runs than the ratio of the two medians.
+  const ratio = median(local.map((l, i) => l / bare[i]!));
 
   const pgUrl = process.env.STRATA_BENCH_PG;
   const pg = pgUrl
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
     ['peak RSS (MB, whole process)', peakRssMb.toFixed(0)],
     [`local executor tasks/s (concurrency ${CONCURRENCY})`, Math.round(localRate).toString()],
     ['bare spawn/s (same concurrency)', Math.round(bareRate).toString()],
-    ['local / bare', (localRate / bareRate).toFixed(2)],
+    ['local / bare (median of paired runs)', ratio.toFixed(2)],
   ];
   if (pg) rows.push(['postgres engine tasks/s (median)', Math.round(pg.rate).toString()]);
   console.log('');
@@ -187,6 +190,7 @@ async function main(): Promise<void> {
   const common = {
     local_tasks_per_s: Math.round(localRate),
     spawn_baseline_per_s: Math.round(bareRate),
+    local_vs_spawn: Number(ratio.toFixed(2)),
   };
   if (pg) {
     console.log(

@@ -340,6 +340,48 @@ describe('Engine with the local executor', () => {
     expect(forgets[0]?.message).toContain('declared output out/b.txt was not written');
   });
 
+  it('gives each GPU to one task at a time through CUDA_VISIBLE_DEVICES', async () => {
+    const executor = new LocalExecutor({ capacity: { cpus: 8, gpuIds: [0, 1] } });
+    const engine = new Engine({ store, executor, stateDir: dir });
+    await engine.init();
+    engines.push(engine);
+    const gpuTask = (i: number) =>
+      task(`g${i}`, [], {
+        // Records which GPU it got and when it held it (ms since the epoch, from date +%s%N).
+        command: {
+          shell: `s=$(date +%s%N); sleep 0.3; echo "$CUDA_VISIBLE_DEVICES $s $(date +%s%N)" > gpu-${i}.txt`,
+        },
+        outputs: [`gpu-${i}.txt`],
+        resources: { cpus: 1, memoryBytes: 0, gpus: 1 },
+      });
+    const wf = await engine.submit(
+      workflow(
+        [0, 1, 2, 3, 4, 5]
+          .map(gpuTask)
+          .concat(task('cpu-only', [], { command: { shell: 'echo "[$CUDA_VISIBLE_DEVICES]" > cpu.txt' } })),
+      ),
+      {
+        baseDir: dir,
+        source: 'test',
+      },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    const holds = [0, 1, 2, 3, 4, 5].map((i) => {
+      const [gpu, from, to] = readFileSync(join(dir, `gpu-${i}.txt`), 'utf8')
+        .trim()
+        .split(' ');
+      return { gpu: gpu!, from: Number(from), to: Number(to) };
+    });
+    expect(new Set(holds.map((h) => h.gpu))).toEqual(new Set(['0', '1']));
+    for (const a of holds) {
+      for (const b of holds) {
+        if (a !== b && a.gpu === b.gpu)
+          expect(a.to <= b.from || b.to <= a.from, 'one GPU held by two tasks at once').toBe(true);
+      }
+    }
+    expect(readFileSync(join(dir, 'cpu.txt'), 'utf8')).toBe('[]\n');
+  });
+
   it('records exit code, times and log paths of each attempt', async () => {
     const engine = await localEngine();
     const wf = await engine.submit(
