@@ -21,3 +21,5 @@ export * from './states.js';
 export * from './resources.js';
 export * from './workflow-spec.js';
 export * from './attempt.js';
+export * from './platform.js';
+export * from './workload.js';

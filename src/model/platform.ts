@@ -1,0 +1,76 @@
+/**
+ * The platform model: the compute continuum the scheduler places work on and the digital twin
+ * simulates — sites, node types with counts, links between sites, and where data lives first.
+ * Units inside Strata: bytes, bytes per second, seconds, watts, joules, gCO2e per kWh.
+ */
+
+export type SiteKind = 'hpc' | 'cloud' | 'edge' | 'device';
+
+/** Grid carbon intensity of a site: a constant, or a series (piecewise constant, repeating). */
+export type CarbonIntensity =
+  | { kind: 'constant'; gPerKWh: number }
+  | {
+      kind: 'series';
+      /** Points sorted by `atS` (seconds from the series' start); each value holds until the next. */
+      points: Array<{ atS: number; gPerKWh: number }>;
+      /** The series repeats with this period (e.g. 86,400 for a daily profile); none = the last value holds. */
+      periodS?: number;
+    };
+
+export interface Site {
+  id: string;
+  kind: SiteKind;
+  location?: { lat: number; lon: number; region?: string };
+  carbon: CarbonIntensity;
+  /** The executor that runs this site's nodes for real (`local`, `slurm:NAME`, ...), when it has one. */
+  executor?: string;
+}
+
+export interface NodeType {
+  id: string;
+  site: string;
+  /** How many identical nodes of this type the site has. */
+  count: number;
+  cores: number;
+  /** Relative speed of one core: 1 = the reference core task work is measured in. */
+  speed: number;
+  memoryBytes: number;
+  gpus: number;
+  /** Relative speed of one GPU (1 = reference GPU); 0 when the type has none. */
+  gpuSpeed: number;
+  /** Power at idle and at full load, in watts (linear in utilisation between them). */
+  idleW: number;
+  maxW: number;
+}
+
+export interface Link {
+  /** Site ids; links are symmetric. */
+  from: string;
+  to: string;
+  bandwidthBps: number;
+  latencyS: number;
+  energyJPerByte: number;
+}
+
+export interface Platform {
+  name: string;
+  sites: Site[];
+  nodeTypes: NodeType[];
+  links: Link[];
+  /** Bandwidth between two nodes of the same site (default: effectively free). */
+  intraSite?: { bandwidthBps: number; latencyS: number };
+  /** Where named data files initially are (file name → site id). */
+  data: Record<string, string>;
+}
+
+/** A node of the platform: the `index`-th node of a node type. */
+export interface PlatformNode {
+  /** `${type}#${index}`. */
+  id: string;
+  type: NodeType;
+  index: number;
+}
+
+export function platformNodeCount(p: Platform): number {
+  return p.nodeTypes.reduce((n, t) => n + t.count, 0);
+}
