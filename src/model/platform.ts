@@ -74,3 +74,14 @@ export interface PlatformNode {
 export function platformNodeCount(p: Platform): number {
   return p.nodeTypes.reduce((n, t) => n + t.count, 0);
 }
+
+/**
+ * Nodes are numbered globally, node type by node type in `platform.nodeTypes` order: the `k`-th node
+ * of the type at position `t` has global index `offsets[t] + k`. Returns `offsets` (length = number
+ * of types + 1; the last entry is the total node count).
+ */
+export function nodeOffsets(p: Platform): Int32Array {
+  const offsets = new Int32Array(p.nodeTypes.length + 1);
+  p.nodeTypes.forEach((t, i) => (offsets[i + 1] = offsets[i]! + t.count));
+  return offsets;
+}
