@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LaunchRequest } from '../executors/executor.js';
+import type { Executor, ExecutorEvent, LaunchRequest } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local-executor.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
 import type { NoopBehaviour } from '../executors/noop-executor.js';
@@ -253,6 +253,121 @@ describe('Engine', () => {
     expect(ran.get('slow1')).toBe(2);
     const slowAttempts = await store.listAttempts(wf.id, 2);
     expect(slowAttempts.map((a) => a.status)).toEqual(['lost', 'succeeded']);
+  });
+
+  it('recovers an attempt that ran to its end while no engine had recorded its start', async () => {
+    const first = await engineWith(() => ({ delayMs: 60_000 }), { owner: 'crashed-host:999999:1' });
+    const wf = await first.submit(workflow([task('a'), task('b', ['a'])]), { baseDir: dir, source: 'test' });
+    // Crash right after dispatch: the attempt is recorded queued, its start never was.
+    await first.close();
+    await store.commit({
+      tasks: [{ workflowId: wf.id, idx: 0, from: 'running', to: 'ready', at: 1 }],
+    });
+    await store.commit({
+      tasks: [{ workflowId: wf.id, idx: 0, from: 'ready', to: 'queued', at: 2, attempt: 2 }],
+      attempts: [
+        {
+          kind: 'insert',
+          attempt: {
+            workflowId: wf.id,
+            taskIdx: 0,
+            number: 2,
+            status: 'queued',
+            executor: 'test-double',
+            node: 'local',
+            handle: null,
+            queuedAt: 2,
+            startedAt: null,
+            endedAt: null,
+            exitCode: null,
+            signal: null,
+            cpuTimeMs: null,
+            peakRssBytes: null,
+            stdoutPath: null,
+            stderrPath: null,
+            message: null,
+          },
+        },
+      ],
+    });
+    await store.acquireLease(wf.id, 'crashed-host:999999:1', 0, 1);
+    // A test double of an executor whose re-attach finds the attempt already ended with exit 0.
+    const listeners: Array<(e: ExecutorEvent) => void> = [];
+    const finder: Executor = {
+      name: 'test-double',
+      capabilities: { gpus: false, containers: false, maxTasks: Infinity, reattach: true },
+      nodes: async () => [
+        {
+          id: 'local',
+          executor: 'test-double',
+          capacity: { cpus: 4, memoryBytes: 1e12, gpuIds: [] },
+          labels: {},
+        },
+      ],
+      start: async (req) => {
+        setImmediate(() => {
+          for (const l of listeners) {
+            l({
+              kind: 'started',
+              attemptId: req.attemptId,
+              at: 5,
+              nodeId: 'local',
+              handle: '{}',
+              stdoutPath: '',
+              stderrPath: '',
+            });
+            l({
+              kind: 'finished',
+              attemptId: req.attemptId,
+              outcome: {
+                status: 'succeeded',
+                exitCode: 0,
+                signal: null,
+                startedAt: 5,
+                endedAt: 6,
+                cpuTimeMs: null,
+                peakRssBytes: null,
+              },
+            });
+          }
+        });
+      },
+      cancel: async () => undefined,
+      reattach: async (req) => {
+        setImmediate(() => {
+          for (const l of listeners)
+            l({
+              kind: 'finished',
+              attemptId: req.attemptId,
+              outcome: {
+                status: 'succeeded',
+                exitCode: 0,
+                signal: null,
+                startedAt: 3,
+                endedAt: 4,
+                cpuTimeMs: 1,
+                peakRssBytes: 2,
+              },
+            });
+        });
+        return 'attached';
+      },
+      onEvent: (l) => void listeners.push(l),
+      close: async () => undefined,
+    };
+    const second = new Engine({ store, executor: finder, stateDir: dir });
+    await second.init();
+    engines.push(second);
+    expect(await second.adopt(wf.id)).toBe(true);
+    expect(await second.waitFor(wf.id)).toBe('succeeded');
+    const attempts = await store.listAttempts(wf.id, 0);
+    expect(attempts.find((a) => a.number === 2)).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      cpuTimeMs: 1,
+    });
+    const events = await store.listEvents({ workflowId: wf.id });
+    expect(events.filter((e) => e.taskIdx === 0).at(-1)).toMatchObject({ from: 'queued', to: 'succeeded' });
   });
 
   it('a workflow held by a live engine cannot be adopted by another', async () => {

@@ -32,7 +32,9 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>>
   pending: ['ready', 'cancelled', 'upstream-failed'],
   // ready → failed: the task can never fit on any node (unschedulable).
   ready: ['queued', 'failed', 'cancelled', 'upstream-failed'],
-  queued: ['running', 'ready', 'failed', 'cancelled'],
+  // queued → succeeded/failed: the attempt ran and ended while no engine recorded its start (it was
+  // re-attached after a crash and found finished).
+  queued: ['running', 'succeeded', 'ready', 'failed', 'cancelled'],
   running: ['succeeded', 'failed', 'ready', 'cancelled'],
   succeeded: [],
   // A failed, cancelled or upstream-failed task comes back through `retry` / `resume`.

@@ -38,3 +38,21 @@ export function parseDurationMs(value: string | number): number | undefined {
   }
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+
+/**
+ * Seconds in a duration, not rounded (a network latency of `0.2ms` must not become 0 or 1 ms), or
+ * undefined when it is not one. Same grammar as parseDurationMs; numbers are seconds.
+ *
+ * @example
+ * parseDurationSeconds('5ms') // 0.005
+ */
+export function parseDurationSeconds(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (!DURATION_RE.test(value)) return undefined;
+  let totalMs = 0;
+  for (const match of value.matchAll(PART_RE)) {
+    const unit = UNIT_MS.find(([name]) => name === match[2]);
+    totalMs += Number(match[1]) * (unit?.[1] ?? 0);
+  }
+  return Number.isFinite(totalMs) ? totalMs / 1000 : undefined;
+}

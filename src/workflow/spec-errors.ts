@@ -83,15 +83,22 @@ export interface SourcePos {
  */
 export const MAX_SPEC_ERRORS = 500;
 
-/** Collects errors for one parse; drops exact duplicates and stops at MAX_SPEC_ERRORS. */
-export class SpecErrorCollector {
+/**
+ * Collects errors for one parse; drops exact duplicates and stops at MAX_SPEC_ERRORS. `Code` is the
+ * family of codes it takes (the platform parser has its own, PLATFORM_*), `tooManyCode` the code of
+ * the error that says it stopped.
+ */
+export class SpecErrorCollector<Code extends string = SpecErrorCode> {
   readonly errors: SpecError[] = [];
   private readonly seen = new Set<string>();
   private truncated = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly tooManyCode: string = 'SPEC_TOO_MANY_ERRORS',
+  ) {}
 
-  add(code: SpecErrorCode, pos: SourcePos, path: string, message: string, hint: string): void {
+  add(code: Code, pos: SourcePos, path: string, message: string, hint: string): void {
     if (this.truncated) return;
     const key = `${code}\u0000${pos.line}:${pos.column}\u0000${path}\u0000${message}`;
     if (this.seen.has(key)) return;
@@ -99,7 +106,7 @@ export class SpecErrorCollector {
     if (this.errors.length >= MAX_SPEC_ERRORS) {
       this.truncated = true;
       this.errors.push({
-        code: 'SPEC_TOO_MANY_ERRORS',
+        code: this.tooManyCode,
         message: `stopped after ${MAX_SPEC_ERRORS} errors`,
         file: this.file,
         line: pos.line,

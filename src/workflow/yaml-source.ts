@@ -14,8 +14,22 @@ export type YNode = Scalar | YAMLMap | YAMLSeq;
 
 export type NodeKind = 'mapping' | 'list' | 'string' | 'number' | 'boolean' | 'null';
 
+/** The codes YamlSource reports its errors with, and what the file holds (for hints). */
+export interface YamlErrorCodes {
+  syntax: string;
+  duplicateKey: string;
+  /** "workflow", "platform": as in "a workflow file holds one document". */
+  document: string;
+}
+
+const WORKFLOW_CODES: YamlErrorCodes = {
+  syntax: 'SPEC_YAML_SYNTAX',
+  duplicateKey: 'SPEC_DUPLICATE_KEY',
+  document: 'workflow',
+};
+
 /** A hint for a YAML syntax error: from its message where that is telling, else from its code. */
-function syntaxHint(code: string, message: string): string {
+function syntaxHint(code: string, message: string, document: string): string {
   if (/closing .*quote/i.test(message)) return 'a quoted string is not closed: add the closing quote';
   if (/end with a [\]}]/.test(message)) {
     return 'a [ or { is not closed, or a line inside it is not indented more than the line that opened it';
@@ -25,7 +39,7 @@ function syntaxHint(code: string, message: string): string {
     case 'TAB_AS_INDENT':
       return 'indent with spaces; YAML does not allow tabs for indentation';
     case 'MULTIPLE_DOCS':
-      return 'a workflow file holds one document; remove the extra "---" line';
+      return `a ${document} file holds one document; remove the extra "---" line`;
     case 'BAD_INDENT':
       return 'check the indentation: items of one list or mapping must line up';
     case 'BLOCK_AS_IMPLICIT_KEY':
@@ -51,8 +65,13 @@ export class YamlSource {
   /**
    * Parses `text`. Syntax errors are reported and give `undefined`; duplicate keys are reported but
    * the document is still returned (the first occurrence wins), so that other mistakes show too.
+   * `codes` are the workflow's (SPEC_*) unless another format's are given.
    */
-  static load(text: string, errors: SpecErrorCollector): YamlSource | undefined {
+  static load(
+    text: string,
+    errors: SpecErrorCollector<string>,
+    codes: YamlErrorCodes = WORKFLOW_CODES,
+  ): YamlSource | undefined {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const source = new YamlSource(doc, lineCounter, text.length);
@@ -63,7 +82,7 @@ export class YamlSource {
         const found = source.findKeyAt(e.pos[0]);
         const key = found?.key ?? text.slice(e.pos[0], e.pos[1]);
         errors.add(
-          'SPEC_DUPLICATE_KEY',
+          codes.duplicateKey,
           pos,
           found?.path ?? '',
           `field "${key}" appears twice in the same mapping`,
@@ -73,11 +92,11 @@ export class YamlSource {
       }
       fatal = true;
       errors.add(
-        'SPEC_YAML_SYNTAX',
+        codes.syntax,
         pos,
         '',
         `invalid YAML: ${firstLine(e.message)}`,
-        syntaxHint(e.code, e.message),
+        syntaxHint(e.code, e.message, codes.document),
       );
     }
     return fatal ? undefined : source;
