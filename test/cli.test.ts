@@ -146,6 +146,28 @@ describe('strata CLI (embedded)', () => {
   });
 });
 
+describe('strata import wfcommons', () => {
+  it('imports a WfCommons instance and writes a Strata workflow that runs the same DAG', async () => {
+    const dir = workspace();
+    const instance = join(root, 'test', 'fixtures', 'wfcommons', 'helloworld-chain-5-chameleon.json');
+    const imported = await runCli(
+      ['import', 'wfcommons', instance, '-o', 'chain.yaml', '--scale', '0.0001'],
+      dir,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/5 tasks, 4 dependencies/);
+    expect(imported.stdout).toMatch(/Pegasus 5\.0, makespan 661 s/);
+    const run = await runCli(['run', 'chain.yaml', '--no-progress'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/succeeded: 5 succeeded/);
+
+    writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": "1.5", "name": "x"');
+    const broken = await runCli(['import', 'wfcommons', 'broken.json'], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json:1:\d+ error WFC_NOT_JSON/);
+  });
+});
+
 describe('strata CLI interruption', () => {
   it('Ctrl-C stops cleanly (exit 130, workflow resumable) and `resume` finishes the work', async () => {
     const dir = workspace();

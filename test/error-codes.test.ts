@@ -10,13 +10,15 @@ import { CLIENT_ERROR_CODES } from '../src/cli/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
 import { SERVER_ERROR_CODES } from '../src/server/error-handler.js';
 import { STORE_ERROR_CODES } from '../src/store/errors.js';
-import { SPEC_ERROR_CODES } from '../src/workflow/index.js';
+import { PLATFORM_ERROR_CODES, SPEC_ERROR_CODES, WFC_ERROR_CODES } from '../src/workflow/index.js';
 
 const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'errors.md'), 'utf8');
 const documented = [...doc.matchAll(/^### ([A-Z][A-Z_]+)\s*$/gm)].map((m) => m[1]!);
 
 const emitted = [
   ...SPEC_ERROR_CODES,
+  ...PLATFORM_ERROR_CODES,
+  ...WFC_ERROR_CODES,
   ...ENGINE_ERROR_CODES,
   ...STORE_ERROR_CODES,
   ...SERVER_ERROR_CODES,

@@ -11,12 +11,13 @@
  * strata run examples/quickstart.yaml
  * strata status --json
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { WorkflowView, StrataApi } from '../engine/strata-api.js';
 import { EngineError, coerceError } from '../engine/errors.js';
-import { loadSpecFile } from '../engine/load-spec.js';
+import { loadSpecFile, specInvalid } from '../engine/load-spec.js';
+import { importWfCommons, workloadToStrataYaml } from '../workflow/index.js';
 import type { NodeCapacity, WorkflowState } from '../model/index.js';
 import { openEmbedded } from './embedded.js';
 import type { Embedded } from './embedded.js';
@@ -228,6 +229,79 @@ program
       }
       return EXIT_OK;
     }),
+  );
+
+program
+  .command('import')
+  .description('import a workflow from another format; for now `wfcommons` (WfFormat 1.4/1.5 instances)')
+  .argument('<format>', 'wfcommons')
+  .argument('<file>', 'the instance (JSON)')
+  .option(
+    '-o, --output <file>',
+    'where to write the runnable Strata workflow (default: <name>.strata.yaml here)',
+  )
+  .option('--scale <factor>', 'seconds of sleep per second of recorded runtime', '0.001')
+  .option('--min-sleep <seconds>', 'shortest sleep of a task', '0')
+  .option('--json', 'print the imported workload summary as JSON')
+  .action(
+    act(
+      (
+        format: string,
+        file: string,
+        opts: { output?: string; scale: string; minSleep: string; json?: boolean },
+      ) => {
+        if (format !== 'wfcommons') {
+          throw new CliError(
+            'BAD_OPTION',
+            `unknown import format ${JSON.stringify(format)}`,
+            'the formats are: wfcommons',
+          );
+        }
+        const scale = Number(opts.scale);
+        const minSleep = Number(opts.minSleep);
+        if (!(scale >= 0) || !(minSleep >= 0)) {
+          throw new CliError('BAD_OPTION', '--scale and --min-sleep must be non-negative numbers');
+        }
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          throw new EngineError('SPEC_FILE_UNREADABLE', `cannot read ${file}`, 'check the path');
+        }
+        const result = importWfCommons(text, { file });
+        if (!result.ok) throw specInvalid(result.errors);
+        const { workload, warnings } = result;
+        const yaml = workloadToStrataYaml(workload, { scale, minSleepS: minSleep });
+        const output = opts.output ?? `${basename(file).replace(/\.json$/i, '')}.strata.yaml`;
+        writeFileSync(output, yaml);
+        const edges = workload.tasks.reduce((n, t) => n + t.parents.length, 0);
+        const summary = {
+          name: workload.name,
+          tasks: workload.tasks.length,
+          files: workload.files.length,
+          edges,
+          types: new Set(workload.tasks.map((t) => t.type)).size,
+          recordedMakespanS: workload.recorded?.makespanS ?? null,
+          runtimeSystem: workload.recorded?.runtimeSystem ?? null,
+          machines: workload.recorded?.machines.length ?? 0,
+          warnings,
+          output,
+        };
+        if (opts.json) console.log(JSON.stringify(summary, null, 2));
+        else {
+          const rs = summary.runtimeSystem
+            ? `${summary.runtimeSystem.name} ${summary.runtimeSystem.version}`
+            : 'unknown';
+          console.log(
+            `${file}: ${summary.tasks} tasks, ${summary.edges} dependencies, ${summary.files} files, ${summary.types} task types; ` +
+              `recorded on ${summary.machines} machine(s) with ${rs}, makespan ${summary.recordedMakespanS ?? '?'} s`,
+          );
+          for (const w of warnings) console.log(`  warning: ${w}`);
+          console.log(`wrote ${output} — run it with \`strata run ${output}\``);
+        }
+        return EXIT_OK;
+      },
+    ),
   );
 
 program

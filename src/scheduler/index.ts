@@ -6,3 +6,10 @@
  */
 export * from './scheduler.js';
 export * from './first-fit-policy.js';
+export * from './list-scheduling.js';
+export * from './upward-rank.js';
+export * from './platform-costs.js';
+export * from './node-index.js';
+export * from './heft-policy.js';
+export * from './min-min-policy.js';
+export * from './energy-heft-policy.js';

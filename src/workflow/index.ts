@@ -14,3 +14,12 @@
  */
 export { parseWorkflowSpec, type ParseOptions, type ParseResult } from './parse-workflow-spec.js';
 export { formatSpecError, SPEC_ERROR_CODES, type SpecError, type SpecErrorCode } from './spec-errors.js';
+export {
+  parsePlatform,
+  PLATFORM_ERROR_CODES,
+  type PlatformErrorCode,
+  type PlatformParseOptions,
+  type PlatformParseResult,
+} from './parse-platform.js';
+export { importWfCommons, WFC_ERROR_CODES, type WfImportOptions, type WfImportResult } from './wfcommons.js';
+export { workloadToStrataYaml, type WorkloadToStrataOptions } from './workload-to-strata.js';

@@ -4,8 +4,7 @@
  * Pure: no clock, and no `Date.parse`, whose handling of non-ISO text differs between engines.
  */
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const PEGASUS5 = /^(\d{2})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:?\d{2})?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -16,7 +15,15 @@ function offsetSeconds(zone: string | undefined): number {
   return sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60);
 }
 
-function utcSeconds(y: number, mo: number, d: number, h: number, mi: number, s: number, zone?: string): number | null {
+function utcSeconds(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  zone?: string,
+): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
   return Date.UTC(y, mo - 1, d, h, mi, 0) / 1000 + s - offsetSeconds(zone);
 }
@@ -39,11 +46,27 @@ export function parseWfTimestamp(text: string): number | null {
   }
   m = PEGASUS5.exec(t);
   if (m !== null) {
-    return utcSeconds(2000 + Number(m[3]), Number(m[1]), Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+    return utcSeconds(
+      2000 + Number(m[3]),
+      Number(m[1]),
+      Number(m[2]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6]),
+      m[7],
+    );
   }
   m = COMPACT.exec(t);
   if (m !== null) {
-    return utcSeconds(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
+    return utcSeconds(
+      Number(m[1]),
+      Number(m[2]),
+      Number(m[3]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6]),
+      m[7],
+    );
   }
   return null;
 }

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Platform, Workload, WorkloadTask } from '../model/index.js';
+import { checkPlan } from './list-scheduling.js';
+import { energyAwareHeft, planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
+import { heftOnPlatform } from './heft-policy.js';
+import { platformCostModel } from './platform-costs.js';
+
+function wtask(name: string, over: Partial<WorkloadTask>): WorkloadTask {
+  return {
+    name,
+    type: 't',
+    work: 8,
+    cores: 1,
+    memoryBytes: 0,
+    gpus: 0,
+    inputs: [],
+    outputs: [],
+    parents: [],
+    ...over,
+  };
+}
+
+/** A deterministic random layered DAG: `layers` layers, 1–3 parents in the layer above, 1–4 cores. */
+function layeredWorkload(n: number, layers: number, seed: number): Workload {
+  let s = seed;
+  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const perLayer = Math.ceil(n / layers);
+  const tasks: WorkloadTask[] = [];
+  const files: Workload['files'] = [];
+  for (let t = 0; t < n; t++) {
+    const layer = Math.floor(t / perLayer);
+    const parents = new Set<number>();
+    if (layer > 0) {
+      const k = 1 + Math.floor(rand() * 3);
+      for (let i = 0; i < k; i++) parents.add((layer - 1) * perLayer + Math.floor(rand() * perLayer));
+    }
+    files.push({ name: `f${t}`, sizeBytes: Math.floor(rand() * 1e8) });
+    tasks.push(
+      wtask(`t${t}`, {
+        work: 10 + rand() * 1000,
+        cores: [1, 1, 2, 4][Math.floor(rand() * 4)]!,
+        parents: [...parents],
+        inputs: [...parents],
+        outputs: [t],
+      }),
+    );
+  }
+  return { name: 'layered', tasks, files };
+}
+
+/** One site, a fast power-hungry x86 partition and a slower, frugal ARM partition. */
+function mixedCluster(x86: number, arm: number): Platform {
+  return {
+    name: 'mixed',
+    sites: [{ id: 'hpc', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 200 } }],
+    nodeTypes: [
+      {
+        id: 'x86',
+        site: 'hpc',
+        count: x86,
+        cores: 64,
+        speed: 1.2,
+        memoryBytes: 2 ** 38,
+        gpus: 0,
+        gpuSpeed: 0,
+        idleW: 150,
+        maxW: 450,
+      },
+      {
+        id: 'arm',
+        site: 'hpc',
+        count: arm,
+        cores: 64,
+        speed: 1.0,
+        memoryBytes: 2 ** 38,
+        gpus: 0,
+        gpuSpeed: 0,
+        idleW: 60,
+        maxW: 200,
+      },
+    ],
+    links: [],
+    intraSite: { bandwidthBps: 1.25e10, latencyS: 0.0001 },
+    data: {},
+  };
+}
+
+describe('energyAwareHeft', () => {
+  it('charges a task its share of the node’s full-load power for its run time', () => {
+    const type = mixedCluster(1, 1).nodeTypes[0]!;
+    expect(taskEnergyJ(type, 16, 10)).toBe((450 * 16 * 10) / 64);
+  });
+
+  it('moves a task to the frugal type when that costs no more than the slack', () => {
+    const platform = mixedCluster(1, 1);
+    const w: Workload = { name: 'one', files: [], tasks: [wtask('a', { work: 120, cores: 64 })] };
+    // x86: 120 / (64 × 1.2) = 1.5625 s at 450 W; arm: 1.875 s at 200 W (20 % later, 47 % less energy).
+    const tight = energyAwareHeft(w, platform, { slack: 0.1 });
+    expect(tight.tasks[0]!.reason).toMatchObject({ nodeType: 'x86', eft: 1.5625 });
+    const loose = energyAwareHeft(w, platform, { slack: 0.25 });
+    expect(loose.tasks[0]!.reason).toMatchObject({
+      policy: 'energy-heft',
+      nodeType: 'arm',
+      eft: 1.875,
+      bestEft: 1.5625,
+      energyJ: 200 * 1.875,
+      bestEnergyJ: 450 * 1.5625,
+    });
+  });
+
+  // Measured (5,000 tasks): under-loaded −40 % energy at +5 % makespan; loaded −6 % at +4.7 %;
+  // saturated −1.5 % at +4.8 % — when every node is busy, a slower type costs throughput.
+  for (const [label, x86, arm, layers, minSaved] of [
+    ['under-loaded (80 nodes)', 40, 40, 50, 0.15],
+    ['loaded (8 nodes)', 4, 4, 10, 0.02],
+    ['saturated (2 nodes)', 1, 1, 5, 0],
+  ] as const) {
+    for (const slack of [0, 0.05]) {
+      it(`${label}, slack ${slack}: saves energy, ends by (1 + slack) × HEFT's makespan`, () => {
+        const workload = layeredWorkload(5000, layers, 7);
+        const platform = mixedCluster(x86, arm);
+        const model = platformCostModel(workload, platform);
+        const h = heftOnPlatform(workload, platform, { model });
+        const e = energyAwareHeft(workload, platform, { model, slack });
+        expect(checkPlan(e, model, e.capacity)).toEqual([]);
+        const saved = 1 - planEnergyJ(e) / planEnergyJ(h);
+        const longer = e.makespan / h.makespan - 1;
+        console.log(
+          `${label} slack ${slack}: energy -${(saved * 100).toFixed(1)} %, makespan +${(longer * 100).toFixed(1)} %`,
+        );
+        expect(e.makespan).toBeLessThanOrEqual((1 + slack) * h.makespan * (1 + 1e-9));
+        if (slack > 0) expect(saved).toBeGreaterThanOrEqual(minSaved);
+        else expect(saved).toBeGreaterThanOrEqual(0);
+      });
+    }
+  }
+});

@@ -1,0 +1,172 @@
+/**
+ * Energy-aware HEFT: HEFT's order (upward ranks), but each task goes to the node type where it
+ * costs the least energy among those that finish it almost as early as the best one.
+ *
+ * Energy model (per task, attributable energy): a node of type T draws `idleW` at idle and `maxW`
+ * at full load, linear in the share of its cores in use. A task holding c of the C cores of a node
+ * for `exec` seconds adds the dynamic power (maxW − idleW)·c/C and is charged its share of the
+ * idle power idleW·c/C, so
+ *
+ *     E(task, T) = maxW · c / C · exec(task, T)      joules.
+ *
+ * Idle power of cores that nobody uses and transfer energy are not attributed to tasks.
+ *
+ * Admissible types: a task may finish later than its earliest finish (the HEFT choice) as long as
+ * the workflow can still end by the deadline D = (1 + slack) × HEFT's makespan (HEFT is planned
+ * first). With tail(t) a lower bound on the time from t's end to the workflow's end (the longest
+ * path below t with each task at its fastest node type and free transfers), t may finish at
+ *
+ *     max(bestEft, D − tail(t)).
+ *
+ * So tasks off the critical path take the frugal types freely, and tasks on it only within the
+ * slack. A bound per task relative to its own finish instead (finish ≤ (1 + slack) × bestEft)
+ * compounds along a chain — every task may lose it again — and saves nothing where it matters,
+ * off the critical path. tail(t) ignores contention and transfers, so it is stretched by HEFT's
+ * makespan over the contention-free critical path; and when the plan still ends after D, the policy
+ * bisects on the share a of that room tasks may use (finish ≤ bestEft + a·room, up to `passes`
+ * more plans) and keeps the most frugal plan that ends by D. With a = 0 it is HEFT but for ties in
+ * finish time, which go to the lower energy; in the unlikely case that even that plan ends after D,
+ * it is returned as it is.
+ *
+ * @example
+ * const plan = energyAwareHeft(workload, platform, { slack: 0.05 });
+ * plan.tasks[0]?.reason; // { policy: 'energy-heft', eft, energyJ, bestEft, bestEnergyJ, latestFinish, ... }
+ */
+import type { NodeType, Platform, Workload } from '../model/index.js';
+import {
+  earliestFinish,
+  planOnPlatform,
+  rankOrder,
+  type PlatformOptions,
+  type PlatformPlan,
+} from './heft-policy.js';
+import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+
+/** Energy in joules a task holding `cores` of a node of `type` for `execS` seconds is charged. */
+export function taskEnergyJ(type: NodeType, cores: number, execS: number): number {
+  return (type.maxW * cores * execS) / type.cores;
+}
+
+/** Total attributable energy of a platform plan, in joules (see {@link taskEnergyJ}). */
+export function planEnergyJ(plan: PlatformPlan): number {
+  let sum = 0;
+  for (const pt of plan.tasks) {
+    const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
+    sum += taskEnergyJ(type, plan.model.cores(pt.task), pt.finish - pt.start);
+  }
+  return sum;
+}
+
+export interface EnergyAwareOptions extends PlatformOptions {
+  /** Fraction of HEFT's makespan the plan may lose to save energy (default 0.05). */
+  slack?: number;
+  /** Plans tried at most, beyond the first, to meet the deadline under contention (default 6). */
+  passes?: number;
+}
+
+export function energyAwareHeft(
+  workload: Workload,
+  platform: Platform,
+  options: EnergyAwareOptions = {},
+): PlatformPlan {
+  const slack = options.slack ?? 0.05;
+  if (!(slack >= 0)) throw new RangeError(`energyAwareHeft: slack must be ≥ 0, got ${slack}`);
+  const passes = options.passes ?? 6;
+  const model = options.model ?? platformCostModel(workload, platform);
+  const { rank, order } = rankOrder(model);
+  const heftPlan = planOnPlatform(
+    model,
+    order,
+    'heft',
+    (_t, opts) => ({ option: earliestFinish(opts) }),
+    rank,
+  );
+  const deadline = (1 + slack) * heftPlan.makespan;
+  const { tail, criticalPath } = fastestTails(model, order);
+  // How much longer than the contention-free critical path HEFT's plan is: tails stretch as much.
+  const stretch = criticalPath > 0 ? Math.max(1, heftPlan.makespan / criticalPath) : 1;
+
+  const plan = (aggressiveness: number): PlatformPlan =>
+    planOnPlatform(
+      model,
+      order,
+      'energy-heft',
+      (t, opts) => {
+        const fastest = earliestFinish(opts);
+        const cores = model.cores(t);
+        const energy = (o: (typeof opts)[number]): number => taskEnergyJ(model.types[o.type]!, cores, o.exec);
+        const room = Math.max(0, deadline - stretch * tail[t]! - fastest.finish);
+        const limit = fastest.finish + aggressiveness * room;
+        let best = fastest;
+        let bestE = energy(fastest);
+        for (const o of opts) {
+          if (o.finish > limit) continue;
+          const e = energy(o);
+          if (e < bestE || (e === bestE && o.finish < best.finish)) {
+            best = o;
+            bestE = e;
+          }
+        }
+        return {
+          option: best,
+          reason: {
+            energyJ: bestE,
+            bestEft: fastest.finish,
+            bestEnergyJ: energy(fastest),
+            latestFinish: limit,
+            aggressiveness,
+          },
+        };
+      },
+      rank,
+    );
+
+  // The full room first; when contention pushes the makespan past the deadline, bisect on how much
+  // of each task's room it may use, keeping the frugal plan that meets the deadline.
+  let best: PlatformPlan | undefined;
+  let bestEnergy = Infinity;
+  const consider = (p: PlatformPlan): boolean => {
+    if (p.makespan > deadline * (1 + 1e-12)) return false;
+    const e = planEnergyJ(p);
+    if (e < bestEnergy) {
+      best = p;
+      bestEnergy = e;
+    }
+    return true;
+  };
+  let lo = 0;
+  let hi = 1;
+  if (!consider(plan(1)))
+    for (let i = 0; i < passes; i++) {
+      const mid = (lo + hi) / 2;
+      if (consider(plan(mid))) lo = mid;
+      else hi = mid;
+    }
+  return best ?? plan(0);
+}
+
+/**
+ * Per task, a lower bound on the time from its end to the workflow's end: the longest path below
+ * it with every task at its fastest node type and transfers free. `order` lists parents first.
+ */
+function fastestTails(
+  model: PlatformCostModel,
+  order: Int32Array,
+): { tail: Float64Array; criticalPath: number } {
+  const fastest = new Float64Array(model.tasks);
+  for (let t = 0; t < model.tasks; t++) {
+    let min = Infinity;
+    for (let p = 0; p < model.processors; p++) min = Math.min(min, model.exec(t, p));
+    fastest[t] = min;
+  }
+  const tail = new Float64Array(model.tasks);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k]!;
+    let longest = 0;
+    for (const c of model.children(t)) longest = Math.max(longest, fastest[c]! + tail[c]!);
+    tail[t] = longest;
+  }
+  let criticalPath = 0;
+  for (let t = 0; t < model.tasks; t++) criticalPath = Math.max(criticalPath, fastest[t]! + tail[t]!);
+  return { tail, criticalPath };
+}
