@@ -9,6 +9,7 @@ import { CLI_ERROR_CODES } from '../src/cli/cli-error.js';
 import { CLIENT_ERROR_CODES } from '../src/cli/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
 import { SERVER_ERROR_CODES } from '../src/server/error-handler.js';
+import { SIM_ERROR_CODES } from '../src/sim/index.js';
 import { STORE_ERROR_CODES } from '../src/store/errors.js';
 import { PLATFORM_ERROR_CODES, SPEC_ERROR_CODES, WFC_ERROR_CODES } from '../src/workflow/index.js';
 
@@ -24,6 +25,7 @@ const emitted = [
   ...SERVER_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...CLIENT_ERROR_CODES,
+  ...SIM_ERROR_CODES,
 ];
 
 describe('error codes', () => {
