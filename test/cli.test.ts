@@ -2,7 +2,7 @@
  * The `strata` CLI as a user runs it: the built binary in a fresh directory, embedded SQLite and the
  * local executor, and once against a real `strata server` over HTTP.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,58 @@ describe('strata import wfcommons', () => {
     const broken = await runCli(['import', 'wfcommons', 'broken.json'], dir);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json:1:\d+ error WFC_NOT_JSON/);
+  });
+});
+
+describe('strata simulate', () => {
+  const instance = join(root, 'test', 'fixtures', 'wfcommons', 'srasearch-chameleon-10a-001.json');
+  const continuum = join(root, 'examples', 'platforms', 'continuum.yaml');
+
+  it('plays a WfCommons instance on a platform with a policy, and on its recorded machines', async () => {
+    const dir = workspace();
+    const heft = await runCli(
+      ['simulate', '--workflow', instance, '--platform', continuum, '--policy', 'heft', '--json'],
+      dir,
+    );
+    expect(heft.code, heft.stderr).toBe(0);
+    const report = JSON.parse(heft.stdout) as {
+      tasks: number;
+      makespanS: number;
+      energyKWh: number;
+      policy: string;
+    };
+    expect(report).toMatchObject({ tasks: 22, policy: 'heft' });
+    expect(report.makespanS).toBeGreaterThan(0);
+    expect(report.energyKWh).toBeGreaterThan(0);
+
+    const replay = await runCli(
+      ['simulate', '--workflow', instance, '--platform', 'recorded', '--gantt', 'g.svg'],
+      dir,
+    );
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toMatch(/recorded makespan +3488 s/);
+    expect(readFileSync(join(dir, 'g.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  });
+
+  it('refuses an unknown policy and a malformed platform with clear errors', async () => {
+    const dir = workspace();
+    const policy = await runCli(
+      ['simulate', '--workflow', instance, '--platform', continuum, '--policy', 'fastest'],
+      dir,
+    );
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toMatch(
+      /error BAD_OPTION: unknown policy "fastest"\n {2}hint: policies: first-fit, heft/,
+    );
+
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'name: p\nsites:\n  - id: a\n    kind: hpc\n    carbon: 100\nnode_types:\n  - id: n\n    site: b\n',
+    );
+    const bad = await runCli(['simulate', '--workflow', instance, '--platform', 'p.yaml'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/error SPEC_INVALID: the platform has \d+ errors?:/);
+    expect(bad.stderr).toMatch(/p\.yaml:8:11 error PLATFORM_UNKNOWN_SITE/);
   });
 });
 

@@ -35,7 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   engine: BELOW_ENGINE,
   // The processes: the CLI may start a server (`strata server`); the server never reaches into the CLI.
   server: [...BELOW_ENGINE, 'engine'],
-  cli: [...BELOW_ENGINE, 'engine', 'server'],
+  cli: [...BELOW_ENGINE, 'engine', 'server', 'sim'],
   agent: [...BELOW_ENGINE, 'engine'],
 };
 

@@ -25,6 +25,7 @@ import { CliError } from './cli-error.js';
 import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
 import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
+import type { SimulateCommandOptions } from './simulate-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
@@ -302,6 +303,32 @@ program
         return EXIT_OK;
       },
     ),
+  );
+
+program
+  .command('simulate')
+  .description('play a workflow on a platform in the digital twin with a placement policy')
+  .requiredOption('--workflow <file>', 'a WfCommons instance (WfFormat 1.4/1.5 JSON)')
+  .requiredOption(
+    '--platform <file|recorded>',
+    'a platform file, or `recorded`: the machines and mapping recorded in the instance',
+  )
+  .option(
+    '--policy <name>',
+    'placement policy: first-fit, heft, min-min, energy-heft, carbon-aware, locality, multi-objective',
+    'heft',
+  )
+  .option('--start-at <seconds>', "seconds into the sites' carbon series at which the workflow starts", '0')
+  .option('--seed <n>', 'random seed (failures, stragglers, retry jitter)', '1')
+  .option('--mtbf <seconds>', 'inject node crashes with this mean time between failures per node')
+  .option('--stragglers <p>', 'probability that an attempt runs slow')
+  .option('--gantt <out.svg>', 'draw the schedule')
+  .option('--json', 'machine-readable report')
+  .action(
+    act(async (opts: SimulateCommandOptions) => {
+      const { runSimulate } = await import('./simulate-command.js');
+      return runSimulate(opts);
+    }),
   );
 
 program

@@ -48,12 +48,16 @@ export function loadSpecFile(path: string): LoadedSpec {
   return loadSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
 }
 
-export function specInvalid(errors: SpecError[]): EngineError {
+/** One error for every problem a parser found in an input file (a workflow, a platform, an instance). */
+export function specInvalid(
+  errors: SpecError[],
+  what: { noun: string; doc: string } = { noun: 'workflow', doc: 'docs/workflow-format.md' },
+): EngineError {
   const n = errors.length;
   return new EngineError(
     'SPEC_INVALID',
-    `the workflow has ${n} error${n === 1 ? '' : 's'}:\n${errors.map(formatSpecError).join('\n')}`,
-    'fix the errors listed; docs/workflow-format.md describes the format',
+    `the ${what.noun} has ${n} error${n === 1 ? '' : 's'}:\n${errors.map(formatSpecError).join('\n')}`,
+    `fix the errors listed; ${what.doc} describes the format`,
     errors,
   );
 }

@@ -71,20 +71,9 @@ export function energyAwareHeft(
 ): PlatformPlan {
   const slack = options.slack ?? 0.05;
   if (!(slack >= 0)) throw new RangeError(`energyAwareHeft: slack must be ≥ 0, got ${slack}`);
-  const passes = options.passes ?? 6;
   const model = options.model ?? platformCostModel(workload, platform);
   const { rank, order } = rankOrder(model);
-  const heftPlan = planOnPlatform(
-    model,
-    order,
-    'heft',
-    (_t, opts) => ({ option: earliestFinish(opts) }),
-    rank,
-  );
-  const deadline = (1 + slack) * heftPlan.makespan;
-  const { tail, criticalPath } = fastestTails(model, order);
-  // How much longer than the contention-free critical path HEFT's plan is: tails stretch as much.
-  const stretch = criticalPath > 0 ? Math.max(1, heftPlan.makespan / criticalPath) : 1;
+  const budget = deadlineBudget(model, order, rank, slack);
 
   const plan = (aggressiveness: number): PlatformPlan =>
     planOnPlatform(
@@ -95,8 +84,7 @@ export function energyAwareHeft(
         const fastest = earliestFinish(opts);
         const cores = model.cores(t);
         const energy = (o: (typeof opts)[number]): number => taskEnergyJ(model.types[o.type]!, cores, o.exec);
-        const room = Math.max(0, deadline - stretch * tail[t]! - fastest.finish);
-        const limit = fastest.finish + aggressiveness * room;
+        const limit = budget.latestFinish(t, fastest.finish, aggressiveness);
         let best = fastest;
         let bestE = energy(fastest);
         for (const o of opts) {
@@ -120,17 +108,58 @@ export function energyAwareHeft(
       },
       rank,
     );
+  return mostFrugalByDeadline(plan, planEnergyJ, budget.deadline, options.passes ?? 6);
+}
 
-  // The full room first; when contention pushes the makespan past the deadline, bisect on how much
-  // of each task's room it may use, keeping the frugal plan that meets the deadline.
+/**
+ * The makespan budget of the frugal policies (energy-aware HEFT, carbon-aware): HEFT is planned
+ * first, the deadline is D = (1 + slack) × its makespan, and a task whose earliest finish is
+ * `bestEft` may finish up to `bestEft + a · max(0, D − stretch · tail(t) − bestEft)` (see the module
+ * header; `a` is the aggressiveness, 0 = HEFT's choice, 1 = all the room).
+ */
+export interface DeadlineBudget {
+  heft: PlatformPlan;
+  deadline: number;
+  latestFinish(t: number, bestEft: number, aggressiveness: number): number;
+}
+
+export function deadlineBudget(
+  model: PlatformCostModel,
+  order: Int32Array,
+  rank: Float64Array,
+  slack: number,
+): DeadlineBudget {
+  const heft = planOnPlatform(model, order, 'heft', (_t, opts) => ({ option: earliestFinish(opts) }), rank);
+  const deadline = (1 + slack) * heft.makespan;
+  const { tail, criticalPath } = fastestTails(model, order);
+  // How much longer than the contention-free critical path HEFT's plan is: tails stretch as much.
+  const stretch = criticalPath > 0 ? Math.max(1, heft.makespan / criticalPath) : 1;
+  return {
+    heft,
+    deadline,
+    latestFinish: (t, bestEft, a) => bestEft + a * Math.max(0, deadline - stretch * tail[t]! - bestEft),
+  };
+}
+
+/**
+ * `plan(1)` (the full room) first; when contention pushes its makespan past `deadline`, bisects on
+ * the aggressiveness (`passes` more plans at most) and returns the plan of least `cost` among those
+ * that end by the deadline — `plan(0)` when none does.
+ */
+export function mostFrugalByDeadline(
+  plan: (aggressiveness: number) => PlatformPlan,
+  cost: (p: PlatformPlan) => number,
+  deadline: number,
+  passes: number,
+): PlatformPlan {
   let best: PlatformPlan | undefined;
-  let bestEnergy = Infinity;
+  let bestCost = Infinity;
   const consider = (p: PlatformPlan): boolean => {
     if (p.makespan > deadline * (1 + 1e-12)) return false;
-    const e = planEnergyJ(p);
-    if (e < bestEnergy) {
+    const c = cost(p);
+    if (c < bestCost) {
       best = p;
-      bestEnergy = e;
+      bestCost = c;
     }
     return true;
   };

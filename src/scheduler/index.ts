@@ -13,3 +13,7 @@ export * from './node-index.js';
 export * from './heft-policy.js';
 export * from './min-min-policy.js';
 export * from './energy-heft-policy.js';
+export * from './policy-registry.js';
+export * from './carbon-aware-policy.js';
+export * from './locality-policy.js';
+export * from './multi-objective-policy.js';

@@ -17,3 +17,4 @@ export { Random } from './random.js';
 export { syntheticWorkload } from './synthetic-workload.js';
 export type { SyntheticWorkload, SyntheticWorkloadOptions } from './synthetic-workload.js';
 export { continuumPlatform } from './synthetic-platform.js';
+export { ganttSvg, type GanttOptions } from './gantt-svg.js';

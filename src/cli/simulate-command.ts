@@ -1,0 +1,161 @@
+/**
+ * `strata simulate`: plays a workflow on a platform in the digital twin with a placement policy and
+ * reports makespan, energy, carbon, bytes moved, utilisation and failures (and draws the schedule).
+ * The I/O shell around the pure scheduler and simulator.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { EngineError } from '../engine/errors.js';
+import { specInvalid } from '../engine/load-spec.js';
+import type { Platform, Workload } from '../model/index.js';
+import { isPolicyName, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
+import { ganttSvg, simulate } from '../sim/index.js';
+import type { SimReport } from '../sim/index.js';
+import { recordedReplay } from '../sim/recorded-platform.js';
+import { importWfCommons, parsePlatform } from '../workflow/index.js';
+import { CliError, EXIT_OK } from './cli-error.js';
+
+export interface SimulateCommandOptions {
+  workflow: string;
+  platform: string;
+  policy: string;
+  seed: string;
+  json?: boolean;
+  gantt?: string;
+  mtbf?: string;
+  stragglers?: string;
+  startAt?: string;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new EngineError('SPEC_FILE_UNREADABLE', `cannot read the ${what} file ${path}`, 'check the path');
+  }
+}
+
+export function loadWorkload(path: string): Workload {
+  const text = readText(path, 'workflow');
+  if (!/^\s*\{/.test(text)) {
+    throw new CliError(
+      'BAD_OPTION',
+      `${path} is not a WfCommons instance (JSON): the simulator needs recorded task runtimes`,
+      'give a WfFormat 1.4/1.5 file (e.g. from ../shared/data/wfcommons)',
+    );
+  }
+  const result = importWfCommons(text, { file: path });
+  if (!result.ok) throw specInvalid(result.errors, { noun: 'WfCommons instance', doc: 'docs/wfcommons.md' });
+  return result.workload;
+}
+
+export function loadPlatform(path: string): Platform {
+  const result = parsePlatform(readText(path, 'platform'), { file: path });
+  if (!result.ok) throw specInvalid(result.errors, { noun: 'platform', doc: 'docs/platform-format.md' });
+  return result.platform;
+}
+
+function nonNegative(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n >= 0)) throw new CliError('BAD_OPTION', `${what} must be a non-negative number, got ${text}`);
+  return n;
+}
+
+export function runSimulate(opts: SimulateCommandOptions): number {
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed))
+    throw new CliError('BAD_OPTION', `--seed must be an integer, got ${opts.seed}`);
+  const mtbf = nonNegative(opts.mtbf, '--mtbf');
+  const stragglers = nonNegative(opts.stragglers, '--stragglers');
+  const startAtS = nonNegative(opts.startAt, '--start-at') ?? 0;
+  const workload = loadWorkload(opts.workflow);
+  let platform: Platform;
+  let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array };
+  let policy: string;
+  if (opts.platform === 'recorded') {
+    if (!workload.recorded) {
+      throw new CliError('BAD_OPTION', `${opts.workflow} records no execution to rebuild machines from`);
+    }
+    const replay = recordedReplay(workload);
+    platform = replay.platform;
+    assignment = replay.assignment;
+    policy = 'recorded';
+  } else {
+    platform = loadPlatform(opts.platform);
+    if (!isPolicyName(opts.policy)) {
+      throw new CliError(
+        'BAD_OPTION',
+        `unknown policy ${JSON.stringify(opts.policy)}`,
+        `policies: ${POLICY_NAMES.join(', ')}`,
+      );
+    }
+    assignment = planAssignment(
+      planWith(opts.policy, workload, platform, { startAtS }),
+      workload.tasks.length,
+    );
+    policy = opts.policy;
+  }
+  const report = simulate(workload, platform, assignment, {
+    seed,
+    startAtS,
+    trace: opts.gantt !== undefined,
+    ...(mtbf !== undefined || stragglers !== undefined
+      ? {
+          failures: {
+            ...(mtbf !== undefined ? { nodeMtbfS: mtbf } : {}),
+            ...(stragglers !== undefined ? { stragglerProbability: stragglers } : {}),
+          },
+        }
+      : {}),
+  });
+  if (opts.gantt && report.trace) {
+    writeFileSync(
+      opts.gantt,
+      ganttSvg(report.trace, workload, platform, {
+        title: `${workload.name} on ${platform.name} (${policy})`,
+      }),
+    );
+  }
+  const summary = summarise(workload, platform, policy, seed, report);
+  if (opts.json) console.log(JSON.stringify(summary, null, 2));
+  else {
+    const rows: Array<[string, string]> = [
+      ['workflow', `${workload.name} (${workload.tasks.length} tasks)`],
+      ['platform', `${platform.name} (${summary.nodes} nodes)`],
+      ['policy', policy],
+      ['makespan', `${report.makespanS.toFixed(1)} s`],
+      ['energy', `${report.energyKWh.toFixed(3)} kWh`],
+      ['carbon', `${report.carbonKg.toFixed(3)} kg CO2e`],
+      ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
+      ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
+      [
+        'failures',
+        `${report.failures.nodeCrashes} node crashes, ${report.failures.failedAttempts} failed attempts, ` +
+          `${report.failures.failedTasks} failed tasks`,
+      ],
+    ];
+    if (summary.recordedMakespanS !== null)
+      rows.push(['recorded makespan', `${summary.recordedMakespanS} s`]);
+    if (opts.gantt) rows.push(['gantt', opts.gantt]);
+    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
+  }
+  return EXIT_OK;
+}
+
+function summarise(workload: Workload, platform: Platform, policy: string, seed: number, r: SimReport) {
+  return {
+    workflow: workload.name,
+    tasks: workload.tasks.length,
+    platform: platform.name,
+    nodes: platform.nodeTypes.reduce((n, t) => n + t.count, 0),
+    policy,
+    seed,
+    makespanS: r.makespanS,
+    energyKWh: r.energyKWh,
+    carbonKg: r.carbonKg,
+    bytesMoved: r.bytesMoved,
+    meanUtilisation: r.meanUtilisation,
+    failures: r.failures,
+    recordedMakespanS: workload.recorded?.makespanS ?? null,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The placement policies by name, as `strata simulate --policy NAME` and the benchmarks choose them,
+ * each producing a plan on a platform, and the plan turned into the simulator's assignment.
+ *
+ * @example
+ * const plan = planWith('heft', workload, platform);
+ * const { nodeOf, priority } = planAssignment(plan, workload.tasks.length);
+ */
+import type { Platform, Workload } from '../model/index.js';
+import { carbonAwarePolicy } from './carbon-aware-policy.js';
+import { energyAwareHeft } from './energy-heft-policy.js';
+import { heftOnPlatform, planOnPlatform } from './heft-policy.js';
+import type { PlatformPlan } from './heft-policy.js';
+import { localityPolicy } from './locality-policy.js';
+import { minMin } from './min-min-policy.js';
+import { multiObjectivePolicy } from './multi-objective-policy.js';
+import type { MultiObjectiveOptions } from './multi-objective-policy.js';
+import { platformCostModel } from './platform-costs.js';
+import { topologicalOrder } from './upward-rank.js';
+
+export const POLICY_NAMES = [
+  'first-fit',
+  'heft',
+  'min-min',
+  'energy-heft',
+  'carbon-aware',
+  'locality',
+  'multi-objective',
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export function isPolicyName(name: string): name is PolicyName {
+  return (POLICY_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * First-fit as a static plan, the baseline: tasks in topological order, each on the node that can
+ * start it first (whatever its speed), node types in platform order on ties.
+ */
+export function firstFitPlan(workload: Workload, platform: Platform): PlatformPlan {
+  const model = platformCostModel(workload, platform);
+  return planOnPlatform(model, topologicalOrder(model), 'first-fit', (_t, options) => {
+    let best = options[0]!;
+    for (const o of options) if (o.start < best.start) best = o;
+    return { option: best, reason: { start: best.start } };
+  });
+}
+
+export interface PolicyOptions {
+  /** Seconds into the sites' carbon series at which the workflow starts. */
+  startAtS?: number;
+  /** For `multi-objective`; default all 1. */
+  weights?: MultiObjectiveOptions['weights'];
+}
+
+export function planWith(
+  name: PolicyName,
+  workload: Workload,
+  platform: Platform,
+  options: PolicyOptions = {},
+): PlatformPlan {
+  const startAtS = options.startAtS ?? 0;
+  switch (name) {
+    case 'first-fit':
+      return firstFitPlan(workload, platform);
+    case 'heft':
+      return heftOnPlatform(workload, platform);
+    case 'min-min':
+      return minMin(workload, platform);
+    case 'energy-heft':
+      return energyAwareHeft(workload, platform);
+    case 'carbon-aware':
+      return carbonAwarePolicy(workload, platform, { startAtS });
+    case 'locality':
+      return localityPolicy(workload, platform);
+    case 'multi-objective':
+      return multiObjectivePolicy(workload, platform, {
+        weights: options.weights ?? { makespan: 1, energy: 1, carbon: 1, bytes: 1 },
+        startAtS,
+      });
+  }
+}
+
+/** The plan as the simulator plays it: each task on its planned node, in planned start order. */
+export function planAssignment(
+  plan: PlatformPlan,
+  tasks: number,
+): { nodeOf: Int32Array; priority: Float64Array } {
+  const nodeOf = new Int32Array(tasks);
+  const priority = new Float64Array(tasks);
+  for (const p of plan.tasks) {
+    nodeOf[p.task] = p.processor;
+    priority[p.task] = p.start;
+  }
+  return { nodeOf, priority };
+}
