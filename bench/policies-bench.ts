@@ -1,0 +1,161 @@
+/**
+ * bench:policies — every placement policy on real workflows and the example platforms, played in
+ * the digital twin; each run's makespan, energy, carbon and bytes moved as a ratio to HEFT's on the
+ * same workflow and platform, summarised per policy by geometric means.
+ *
+ * Usage: npm run bench:policies [-- FILE.json …] [--platform FILE.yaml …] [--start-at S]
+ * Default: every WfCommons instance in ../shared/data/wfcommons, and examples/platforms/*.yaml.
+ * Prints a table, then as its last line one JSON object:
+ * {"bench":"policies","runs":…,"results":[{"policy":"…","makespan_vs_heft":…,"energy_vs_heft":…,"carbon_vs_heft":…,"bytes_vs_heft":…}]}
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Platform, Workload } from '../src/model/index.js';
+import { planAssignment, planWith, POLICY_NAMES } from '../src/scheduler/index.js';
+import type { PolicyName } from '../src/scheduler/index.js';
+import { simulate } from '../src/sim/index.js';
+import { importWfCommons, parsePlatform } from '../src/workflow/index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const args = process.argv.slice(2);
+
+function option(name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < args.length; i++) if (args[i] === name && args[i + 1]) values.push(args[++i]!);
+  return values;
+}
+
+const flagged = new Set<number>();
+args.forEach((a, i) => {
+  if (a.startsWith('--')) {
+    flagged.add(i);
+    flagged.add(i + 1);
+  }
+});
+const files = args.filter((_, i) => !flagged.has(i));
+const startAtS = Number(option('--start-at')[0] ?? 0);
+
+const sharedDir = join(root, '..', 'shared', 'data', 'wfcommons');
+const instanceFiles =
+  files.length > 0
+    ? files
+    : readdirSync(sharedDir)
+        .filter((f) => f.endsWith('.json') && f !== 'wfcommons-schema.json')
+        .sort()
+        .map((f) => join(sharedDir, f));
+const platformDir = join(root, 'examples', 'platforms');
+const platformFiles =
+  option('--platform').length > 0
+    ? option('--platform')
+    : readdirSync(platformDir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => join(platformDir, f));
+
+function loadWorkload(path: string): Workload {
+  const r = importWfCommons(readFileSync(path, 'utf8'), { file: path });
+  if (!r.ok) throw new Error(`${path}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.workload;
+}
+
+function loadPlatform(path: string): Platform {
+  const r = parsePlatform(readFileSync(path, 'utf8'), { file: path });
+  if (!r.ok) throw new Error(`${path}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.platform;
+}
+
+interface Figures {
+  makespan: number;
+  energy: number;
+  carbon: number;
+  bytes: number;
+}
+
+const METRICS = ['makespan', 'energy', 'carbon', 'bytes'] as const;
+
+/** A ratio to HEFT; 0/0 (e.g. no bytes moved by either) counts as 1. */
+function ratio(x: number, heft: number): number {
+  if (heft === 0) return x === 0 ? 1 : Number.NaN;
+  return x / heft;
+}
+
+function geomean(xs: number[]): number {
+  const ok = xs.filter((x) => Number.isFinite(x) && x > 0);
+  if (ok.length === 0) return Number.NaN;
+  return Math.exp(ok.reduce((s, x) => s + Math.log(x), 0) / ok.length);
+}
+
+const platforms = platformFiles.map((f) => ({ name: basename(f, '.yaml'), platform: loadPlatform(f) }));
+const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
+  POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
+);
+const perPlatform = new Map<string, Map<PolicyName, number[]>>(); // carbon ratios per platform
+let runs = 0;
+const t0 = performance.now();
+
+console.log(
+  `bench:policies — ${instanceFiles.length} workflows × ${platforms.length} platforms × ${POLICY_NAMES.length} policies\n`,
+);
+for (const file of instanceFiles) {
+  const workload = loadWorkload(file);
+  for (const { name, platform } of platforms) {
+    const figures = new Map<PolicyName, Figures>();
+    for (const policy of POLICY_NAMES) {
+      const plan = planWith(policy, workload, platform, { startAtS });
+      const r = simulate(workload, platform, planAssignment(plan, workload.tasks.length), {
+        seed: 1,
+        startAtS,
+      });
+      figures.set(policy, {
+        makespan: r.makespanS,
+        energy: r.energyKWh,
+        carbon: r.carbonKg,
+        bytes: r.bytesMoved,
+      });
+      runs += 1;
+    }
+    const heft = figures.get('heft')!;
+    for (const policy of POLICY_NAMES) {
+      const f = figures.get(policy)!;
+      for (const m of METRICS) ratios.get(policy)![m].push(ratio(f[m], heft[m]));
+      let byPolicy = perPlatform.get(name);
+      if (!byPolicy) perPlatform.set(name, (byPolicy = new Map()));
+      byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), ratio(f.carbon, heft.carbon)]);
+    }
+    console.log(
+      `${basename(file, '.json').padEnd(46)} ${name.padEnd(18)} heft ${heft.makespan.toFixed(0).padStart(7)} s ` +
+        `${heft.energy.toFixed(3).padStart(9)} kWh ${heft.carbon.toFixed(4).padStart(9)} kg`,
+    );
+  }
+}
+
+const results = POLICY_NAMES.map((policy) => {
+  const r = ratios.get(policy)!;
+  return {
+    policy,
+    makespan_vs_heft: Number(geomean(r.makespan).toFixed(4)),
+    energy_vs_heft: Number(geomean(r.energy).toFixed(4)),
+    carbon_vs_heft: Number(geomean(r.carbon).toFixed(4)),
+    bytes_vs_heft: Number(geomean(r.bytes).toFixed(4)),
+  };
+});
+
+console.log(
+  `\ngeometric means of per-run ratios to HEFT (${runs} runs, ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+);
+console.log(
+  `${'policy'.padEnd(16)} ${'makespan'.padStart(9)} ${'energy'.padStart(9)} ${'carbon'.padStart(9)} ${'bytes'.padStart(9)}`,
+);
+for (const r of results) {
+  console.log(
+    `${r.policy.padEnd(16)} ${r.makespan_vs_heft.toFixed(3).padStart(9)} ${r.energy_vs_heft.toFixed(3).padStart(9)} ` +
+      `${r.carbon_vs_heft.toFixed(3).padStart(9)} ${r.bytes_vs_heft.toFixed(3).padStart(9)}`,
+  );
+}
+console.log('\ncarbon vs HEFT by platform (geometric mean)');
+for (const [name, byPolicy] of perPlatform) {
+  console.log(
+    `  ${name.padEnd(18)} ${POLICY_NAMES.map((p) => `${p} ${geomean(byPolicy.get(p) ?? []).toFixed(3)}`).join('  ')}`,
+  );
+}
+console.log(JSON.stringify({ bench: 'policies', runs, results }));
