@@ -91,7 +91,9 @@ function fold(s: Steps, t: number): { k: number; x: number } {
 
 /** ∫ intensity from the series' reference point to t (gCO2e/kWh × s); differences are what matter. */
 function cumulative(s: Steps, t: number): number {
-  const { k, x } = fold(s, t);
+  // Folded inline (no object per call): the simulator calls this on every energy update.
+  const k = s.periodS === 0 ? 0 : Math.floor(t / s.periodS);
+  const x = t - k * s.periodS;
   const i = stepAt(s, x);
   return k * s.perPeriod + s.cum[i]! + s.g[i]! * (x - s.at[i]!);
 }
