@@ -10,7 +10,8 @@ import type { Platform, Workload } from '../model/index.js';
 import { isPolicyName, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
 import { ganttSvg, simulate } from '../sim/index.js';
 import type { SimReport } from '../sim/index.js';
-import { recordedReplay } from '../sim/recorded-platform.js';
+import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
+import type { SimOverheads } from '../sim/index.js';
 import { importWfCommons, parsePlatform } from '../workflow/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 
@@ -72,14 +73,22 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   let platform: Platform;
   let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array };
   let policy: string;
+  let overheads: SimOverheads | undefined;
   if (opts.platform === 'recorded') {
     if (!workload.recorded) {
       throw new CliError('BAD_OPTION', `${opts.workflow} records no execution to rebuild machines from`);
     }
-    const replay = recordedReplay(workload);
+    // The machines and mapping recorded, plus the fitted overheads of the workflow manager that ran
+    // it (docs/sim-validation.md): recorded runtimes alone under-predict real makespans.
+    const model = runtimeSystemModelFor(workload.recorded.runtimeSystem);
+    const replay = recordedReplay(
+      workload,
+      model.maxCoresPerMachine !== undefined ? { maxCoresPerMachine: model.maxCoresPerMachine } : {},
+    );
     platform = replay.platform;
     assignment = replay.assignment;
-    policy = 'recorded';
+    overheads = model.overheads;
+    policy = `recorded (${model.id} overheads)`;
   } else {
     platform = loadPlatform(opts.platform);
     if (!isPolicyName(opts.policy)) {
@@ -98,6 +107,7 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   const report = simulate(workload, platform, assignment, {
     seed,
     startAtS,
+    ...(overheads ? { overheads } : {}),
     trace: opts.gantt !== undefined,
     ...(mtbf !== undefined || stragglers !== undefined
       ? {

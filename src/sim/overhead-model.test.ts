@@ -34,7 +34,13 @@ function onOneMachine(tasks: WorkloadTask[]): Workload {
 }
 
 const chain = onOneMachine([task('a', []), task('b', [0]), task('c', [1])]);
-const fork = onOneMachine([task('root', []), task('x1', [0]), task('x2', [0]), task('x3', [0]), task('x4', [0])]);
+const fork = onOneMachine([
+  task('root', []),
+  task('x1', [0]),
+  task('x2', [0]),
+  task('x3', [0]),
+  task('x4', [0]),
+]);
 
 function makespan(w: Workload, overheads: SimOverheads, maxCoresPerMachine?: number): number {
   const { platform, assignment } = recordedReplay(w, maxCoresPerMachine ? { maxCoresPerMachine } : {});
@@ -120,7 +126,8 @@ describe.skipIf(!existsSync(SHARED))('the fitted model on the shared WfCommons i
       const w = result.workload;
       const model = runtimeSystemModelFor(w.recorded!.runtimeSystem);
       const bare = recordedReplay(w);
-      if (simulate(w, bare.platform, bare.assignment, { seed: 1 }).makespanS < w.recorded!.makespanS) bareUnder++;
+      if (simulate(w, bare.platform, bare.assignment, { seed: 1 }).makespanS < w.recorded!.makespanS)
+        bareUnder++;
       const { platform, assignment } = recordedReplay(
         w,
         model.maxCoresPerMachine ? { maxCoresPerMachine: model.maxCoresPerMachine } : {},

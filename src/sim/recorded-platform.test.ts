@@ -22,7 +22,13 @@ type Machine = RecordedExecution['machines'][number];
  */
 function recordedWorkload(
   machines: Machine[],
-  tasks: Array<{ runtimeS: number; machine: number | null; parents?: number[]; cores?: number; memoryBytes?: number }>,
+  tasks: Array<{
+    runtimeS: number;
+    machine: number | null;
+    parents?: number[];
+    cores?: number;
+    memoryBytes?: number;
+  }>,
 ): Workload {
   const wt: WorkloadTask[] = tasks.map((t, i) => {
     const m = t.machine === null ? undefined : machines[t.machine];
@@ -143,8 +149,7 @@ describe('recordedReplay', () => {
   });
 
   it('spreads tasks with no recorded machine over the least loaded machines, in task order', () => {
-    // fast carries 30 s of recorded work per core-speed... unmapped 1-core tasks go where the load
-    // Σ work / (cores × speed) is smallest: slow (0) first, then by the loads they add.
+    // Unmapped tasks go, in task order, to the machine with the smallest load Σ work / (cores × speed).
     const w = recordedWorkload(
       [FAST, SLOW],
       [
@@ -159,7 +164,13 @@ describe('recordedReplay', () => {
   });
 
   it('makes one machine wide enough for every task when nothing was recorded', () => {
-    const w = recordedWorkload([], [{ runtimeS: 5, machine: null }, { runtimeS: 5, machine: null, cores: 3 }]);
+    const w = recordedWorkload(
+      [],
+      [
+        { runtimeS: 5, machine: null },
+        { runtimeS: 5, machine: null, cores: 3 },
+      ],
+    );
     delete w.recorded;
     const { platform, assignment } = recordedReplay(w);
     expect(platform.nodeTypes.map((t) => [t.id, t.cores, t.speed])).toEqual([['unknown', 4, 1]]);

@@ -91,7 +91,10 @@ export function recordedReplay(workload: Workload, options: RecordedReplayOption
     speed: number;
     memoryBytes: number;
   }
-  const cap = options.maxCoresPerMachine !== undefined && options.maxCoresPerMachine > 0 ? options.maxCoresPerMachine : Infinity;
+  const cap =
+    options.maxCoresPerMachine !== undefined && options.maxCoresPerMachine > 0
+      ? options.maxCoresPerMachine
+      : Infinity;
   const machines: Machine[] = (recorded?.machines ?? []).map((m) => ({
     name: m.name,
     cores: Math.min(m.cores > 0 ? m.cores : 1, cap),
