@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CarbonIntensity, NodeType, Platform, Site, Workload, WorkloadTask } from '../model/index.js';
+import type { CarbonIntensity, Platform, Site, Workload, WorkloadTask } from '../model/index.js';
 import { carbonAwarePolicy, planCarbonG } from './carbon-aware-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { checkPlan } from './list-scheduling.js';
 import { platformCostModel } from './platform-costs.js';
+import { nodeTypeBuilder, taskBuilder } from './testing/fixtures.js';
 
 const H = 3600;
 
@@ -11,36 +12,8 @@ function site(id: string, carbon: CarbonIntensity): Site {
   return { id, kind: 'cloud', carbon };
 }
 
-function nodes(id: string, at: string, over: Partial<NodeType> = {}): NodeType {
-  return {
-    id,
-    site: at,
-    count: 1,
-    cores: 4,
-    speed: 1,
-    memoryBytes: 2 ** 34,
-    gpus: 0,
-    gpuSpeed: 0,
-    idleW: 20,
-    maxW: 100,
-    ...over,
-  };
-}
-
-function job(name: string, over: Partial<WorkloadTask> = {}): WorkloadTask {
-  return {
-    name,
-    type: 'job',
-    work: 400,
-    cores: 4,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
+const nodes = nodeTypeBuilder({ cores: 4, idleW: 20, maxW: 100 });
+const job = taskBuilder({ type: 'job', work: 400, cores: 4 });
 
 /** Dirty site next to the data, green site behind a slow link (10 GB in = 100 s of transfer). */
 function nearAndFar(): { platform: Platform; workload: Workload } {

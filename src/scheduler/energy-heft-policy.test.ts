@@ -1,52 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform, Workload, WorkloadTask } from '../model/index.js';
+import type { Platform, Workload } from '../model/index.js';
 import { checkPlan } from './list-scheduling.js';
 import { energyAwareHeft, planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { platformCostModel } from './platform-costs.js';
-
-function wtask(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 8,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
-
-/** A deterministic random layered DAG: `layers` layers, 1–3 parents in the layer above, 1–4 cores. */
-function layeredWorkload(n: number, layers: number, seed: number): Workload {
-  let s = seed;
-  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const perLayer = Math.ceil(n / layers);
-  const tasks: WorkloadTask[] = [];
-  const files: Workload['files'] = [];
-  for (let t = 0; t < n; t++) {
-    const layer = Math.floor(t / perLayer);
-    const parents = new Set<number>();
-    if (layer > 0) {
-      const k = 1 + Math.floor(rand() * 3);
-      for (let i = 0; i < k; i++) parents.add((layer - 1) * perLayer + Math.floor(rand() * perLayer));
-    }
-    files.push({ name: `f${t}`, sizeBytes: Math.floor(rand() * 1e8) });
-    tasks.push(
-      wtask(`t${t}`, {
-        work: 10 + rand() * 1000,
-        cores: [1, 1, 2, 4][Math.floor(rand() * 4)]!,
-        parents: [...parents],
-        inputs: [...parents],
-        outputs: [t],
-      }),
-    );
-  }
-  return { name: 'layered', tasks, files };
-}
+import { layeredWorkload, wtask } from './testing/fixtures.js';
 
 /** One site, a fast power-hungry x86 partition and a slower, frugal ARM partition. */
 function mixedCluster(x86: number, arm: number): Platform {
@@ -117,7 +75,7 @@ describe('energyAwareHeft', () => {
   ] as const) {
     for (const slack of [0, 0.05]) {
       it(`${label}, slack ${slack}: saves energy, ends by (1 + slack) × HEFT's makespan`, () => {
-        const workload = layeredWorkload(5000, layers, 7);
+        const workload = layeredWorkload(5000, layers, 7, 1e8);
         const platform = mixedCluster(x86, arm);
         const model = platformCostModel(workload, platform);
         const h = heftOnPlatform(workload, platform, { model });

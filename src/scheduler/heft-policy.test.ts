@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform, Workload, WorkloadTask } from '../model/index.js';
+import type { Platform, Workload } from '../model/index.js';
 import { checkPlan, type CostModel } from './list-scheduling.js';
 import { heft, heftOnPlatform } from './heft-policy.js';
 import { upwardRanks } from './upward-rank.js';
+import { layeredWorkload, twoSitePlatform, wtask } from './testing/fixtures.js';
 
 /**
  * The 10-task, 3-processor example of Topcuoglu, Hariri & Wu, "Performance-effective and
@@ -143,57 +144,8 @@ describe('checkPlan', () => {
   });
 });
 
-function wtask(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 8,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
-
 /** Site A: one 2-core node of speed 1; site B: two 1-core nodes of speed 2; 100 B/s + 1 s between. */
-const twoTypes: Platform = {
-  name: 'two-types',
-  sites: [
-    { id: 'A', kind: 'cloud', carbon: { kind: 'constant', gPerKWh: 300 } },
-    { id: 'B', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 50 } },
-  ],
-  nodeTypes: [
-    {
-      id: 'slow',
-      site: 'A',
-      count: 1,
-      cores: 2,
-      speed: 1,
-      memoryBytes: 1000,
-      gpus: 0,
-      gpuSpeed: 0,
-      idleW: 50,
-      maxW: 150,
-    },
-    {
-      id: 'fast',
-      site: 'B',
-      count: 2,
-      cores: 1,
-      speed: 2,
-      memoryBytes: 1000,
-      gpus: 0,
-      gpuSpeed: 0,
-      idleW: 100,
-      maxW: 400,
-    },
-  ],
-  links: [{ from: 'A', to: 'B', bandwidthBps: 100, latencyS: 1, energyJPerByte: 0 }],
-  data: { in: 'A' },
-};
+const twoTypes: Platform = twoSitePlatform('two-types', ['A', 'B']);
 
 /** a reads `in` (200 B at A) and writes fa (100 B) for b and c; d needs 2 cores (only `slow` has them). */
 const small: Workload = {
@@ -234,7 +186,7 @@ describe('heftOnPlatform', () => {
   });
 
   it('plans 100,000 tasks on 10,000 nodes, validly', () => {
-    const workload = layeredWorkload(100_000, 100, 42);
+    const workload = layeredWorkload(100_000, 100, 42, 1e9);
     const platform = continuum(10_000);
     const t0 = performance.now();
     const plan = heftOnPlatform(workload, platform);
@@ -244,34 +196,6 @@ describe('heftOnPlatform', () => {
     expect(checkPlan(plan, plan.model, plan.capacity)).toEqual([]);
   });
 });
-
-/** A deterministic random layered DAG: `layers` layers, 1–3 parents in the layer above, 1–4 cores. */
-function layeredWorkload(n: number, layers: number, seed: number): Workload {
-  let s = seed;
-  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const perLayer = Math.ceil(n / layers);
-  const tasks: WorkloadTask[] = [];
-  const files: Workload['files'] = [];
-  for (let t = 0; t < n; t++) {
-    const layer = Math.floor(t / perLayer);
-    const parents = new Set<number>();
-    if (layer > 0) {
-      const k = 1 + Math.floor(rand() * 3);
-      for (let i = 0; i < k; i++) parents.add((layer - 1) * perLayer + Math.floor(rand() * perLayer));
-    }
-    files.push({ name: `f${t}`, sizeBytes: Math.floor(rand() * 1e9) });
-    tasks.push(
-      wtask(`t${t}`, {
-        work: 10 + rand() * 1000,
-        cores: [1, 1, 2, 4][Math.floor(rand() * 4)]!,
-        parents: [...parents],
-        inputs: [...parents],
-        outputs: [t],
-      }),
-    );
-  }
-  return { name: 'layered', tasks, files };
-}
 
 /** An HPC centre, a cloud region and an edge site with `nodes` nodes in all. */
 function continuum(nodes: number): Platform {

@@ -3,23 +3,11 @@ import type { Platform, Workload, WorkloadTask } from '../model/index.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { checkPlan } from './list-scheduling.js';
 import { localityPolicy, planBytesMoved } from './locality-policy.js';
+import { taskBuilder } from './testing/fixtures.js';
 
 const GB = 1e9;
 
-function task(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 100,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
+const task = taskBuilder({ work: 100 });
 
 /**
  * An archive site holding the data with slow nodes, and a compute site with nodes twice as fast,

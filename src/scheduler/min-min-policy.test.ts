@@ -3,36 +3,11 @@ import type { NodeType, Platform, Workload, WorkloadTask } from '../model/index.
 import { checkPlan } from './list-scheduling.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { minMin } from './min-min-policy.js';
+import { nodeTypeBuilder, wtask } from './testing/fixtures.js';
 
-function wtask(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 8,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
-
-function nodeType(id: string, count: number, cores: number, speed: number): NodeType {
-  return {
-    id,
-    site: 's',
-    count,
-    cores,
-    speed,
-    memoryBytes: 1e12,
-    gpus: 0,
-    gpuSpeed: 0,
-    idleW: 10,
-    maxW: 100,
-  };
-}
+const siteNode = nodeTypeBuilder({ memoryBytes: 1e12, idleW: 10, maxW: 100 });
+const nodeType = (id: string, count: number, cores: number, speed: number): NodeType =>
+  siteNode(id, 's', { count, cores, speed });
 
 function platform(types: NodeType[]): Platform {
   return {

@@ -7,21 +7,9 @@ import { checkPlan } from './list-scheduling.js';
 import { planBytesMoved } from './locality-policy.js';
 import { multiObjectivePolicy, type ObjectiveWeights } from './multi-objective-policy.js';
 import { platformCostModel } from './platform-costs.js';
+import { taskBuilder } from './testing/fixtures.js';
 
-function task(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 120,
-    cores: 4,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
+const task = taskBuilder({ work: 120, cores: 4 });
 
 /**
  * Three types with a different best on each objective (a task of 120 reference-core s on 4 cores):

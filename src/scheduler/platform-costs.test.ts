@@ -1,57 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform, Workload, WorkloadTask } from '../model/index.js';
+import type { Platform, Workload } from '../model/index.js';
 import { platformCostModel } from './platform-costs.js';
+import { twoSitePlatform, wtask as task } from './testing/fixtures.js';
 
-function task(name: string, over: Partial<WorkloadTask>): WorkloadTask {
-  return {
-    name,
-    type: 't',
-    work: 8,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
-
-const platform: Platform = {
-  name: 'two-sites',
-  sites: [
-    { id: 'A', kind: 'cloud', carbon: { kind: 'constant', gPerKWh: 300 } },
-    { id: 'B', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 50 } },
-  ],
-  nodeTypes: [
-    {
-      id: 'slow',
-      site: 'A',
-      count: 1,
-      cores: 2,
-      speed: 1,
-      memoryBytes: 1000,
-      gpus: 0,
-      gpuSpeed: 0,
-      idleW: 50,
-      maxW: 150,
-    },
-    {
-      id: 'fast',
-      site: 'B',
-      count: 2,
-      cores: 1,
-      speed: 2,
-      memoryBytes: 100,
-      gpus: 1,
-      gpuSpeed: 1,
-      idleW: 100,
-      maxW: 400,
-    },
-  ],
-  links: [{ from: 'B', to: 'A', bandwidthBps: 100, latencyS: 1, energyJPerByte: 0 }],
-  data: { in: 'A' },
-};
+const platform: Platform = twoSitePlatform('two-sites', ['B', 'A'], {
+  memoryBytes: 100,
+  gpus: 1,
+  gpuSpeed: 1,
+});
 
 const workload: Workload = {
   name: 'w',

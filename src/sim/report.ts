@@ -33,8 +33,16 @@ export interface SimTrace {
 
 export interface SimReport {
   makespanS: number;
+  /** Energy of the whole platform during the run: every node's idle power all along, plus dynamic and transfer energy. */
   energyKWh: number;
   carbonKg: number;
+  /**
+   * Energy attributable to the workflow: for each attempt, its cores' share of its node's power
+   * (idle and dynamic) while it ran, plus its transfers. Leaves out nodes and time the workflow did not
+   * use — what it adds on a shared continuum, and what the energy- and carbon-aware policies minimise.
+   */
+  workflowEnergyKWh: number;
+  workflowCarbonKg: number;
   /** Bytes moved between sites (intra-site moves are not counted). */
   bytesMoved: number;
   /** Inter-site transfers made. */

@@ -5,39 +5,12 @@ import { SimError } from './sim-error.js';
 import { simulate, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';
 import { syntheticWorkload } from './synthetic-workload.js';
+import { nodeTypeBuilder, taskBuilder } from '../scheduler/testing/fixtures.js';
 
 const J_PER_KWH = 3.6e6;
 
-function nodeType(id: string, site: string, over: Partial<NodeType> = {}): NodeType {
-  return {
-    id,
-    site,
-    count: 1,
-    cores: 1,
-    speed: 1,
-    memoryBytes: 2 ** 34,
-    gpus: 0,
-    gpuSpeed: 0,
-    idleW: 0,
-    maxW: 0,
-    ...over,
-  };
-}
-
-function task(name: string, over: Partial<WorkloadTask> = {}): WorkloadTask {
-  return {
-    name,
-    type: 'x',
-    work: 1,
-    cores: 1,
-    memoryBytes: 0,
-    gpus: 0,
-    inputs: [],
-    outputs: [],
-    parents: [],
-    ...over,
-  };
-}
+const nodeType = nodeTypeBuilder();
+const task = taskBuilder({ type: 'x', work: 1 });
 
 function platformOf(nodeTypes: NodeType[], over: Partial<Platform> = {}): Platform {
   const sites = [...new Set(nodeTypes.map((t) => t.site))];

@@ -348,6 +348,8 @@ export function simulate(
   const taskCoreS = new Float64Array(n);
   const taskDynJ = new Float64Array(n);
   const taskDynG = new Float64Array(n);
+  let heldJ = 0;
+  let heldG = 0;
   const runPrev = new Int32Array(n).fill(-1);
   const runNext = new Int32Array(n).fill(-1);
   const runHead = new Int32Array(N).fill(-1);
@@ -577,6 +579,12 @@ export function simulate(
     nodeDynG[node] = nodeDynG[node]! + g;
     taskDynJ[t] = taskDynJ[t]! + j;
     taskDynG[t] = taskDynG[t]! + g;
+    // What the workflow holds: the cores' full share of the node's power (idle and dynamic) while
+    // it holds them — the energy a policy's own model counts (taskEnergyJ: maxW · c/C · run time).
+    const idleShareW = (nodeIdleW[node]! * cores[t]!) / nodeCores[node]!;
+    heldJ += j + idleShareW * d;
+    heldG +=
+      g + (idleShareW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;
   }
 
   function finish(t: number): void {
@@ -736,10 +744,18 @@ export function simulate(
     carbonG += siteG[s]!;
   });
 
+  let transferJ = 0;
+  let transferG = 0;
+  for (let s = 0; s < siteTransferJ.length; s++) {
+    transferJ += siteTransferJ[s]!;
+    transferG += siteTransferG[s]!;
+  }
   const report: SimReport = {
     makespanS: makespan,
     energyKWh: energyJ / J_PER_KWH,
     carbonKg: carbonG / 1000,
+    workflowEnergyKWh: (heldJ + transferJ) / J_PER_KWH,
+    workflowCarbonKg: (heldG + transferG) / 1000,
     bytesMoved,
     transfers: nTransfers,
     meanUtilisation: makespan > 0 && totalCores > 0 ? busy / (totalCores * makespan) : 0,

@@ -22,7 +22,14 @@ import { parseMemoryBytes, suggestQuantity } from './quantities.js';
 import { NAME_PATTERN } from './read-workflow-document.js';
 import type { SourcePos, SpecErrorCollector } from './spec-errors.js';
 import { closestMatch, quoteList } from './suggest.js';
-import { fieldPath, type NodeKind, type YamlSource, type YNode } from './yaml-source.js';
+import {
+  comparePos,
+  didYouMean,
+  type Field,
+  type FieldDialect,
+  YamlFieldReader,
+} from './yaml-field-reader.js';
+import { fieldPath, type YamlSource } from './yaml-source.js';
 
 export const PLATFORM_FORMAT_VERSION = 1;
 export const SITE_KINDS: readonly SiteKind[] = ['hpc', 'cloud', 'edge', 'device'];
@@ -97,15 +104,6 @@ const SYNONYMS: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
 const BANDWIDTH_HINT = 'write bits or bytes per second with a unit, e.g. 10Gbps, 100Mbps or 1.25GB/s';
 const LATENCY_HINT = 'write a duration like 5ms, 0.2ms, 20us or 1s (a plain number is seconds)';
 
-interface Field {
-  key: string;
-  node: YNode | null;
-  /** Where the value is (or the key, when the value is empty). */
-  pos: SourcePos;
-  keyPos: SourcePos;
-  path: string;
-}
-
 /** A site reference to check once every site is known. */
 interface SiteRef {
   field: Field;
@@ -119,42 +117,25 @@ export function readPlatformDocument(
   return new PlatformReader(src, errors).read();
 }
 
-class PlatformReader {
-  private readonly suggested = new Set<string>();
+class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
   private readonly siteRefs: SiteRef[] = [];
   /** Every site id written, even of a site with other mistakes: references to it are not errors. */
   private readonly declaredSites: string[] = [];
 
-  constructor(
-    private readonly src: YamlSource,
-    private readonly errors: SpecErrorCollector<PlatformErrorCode>,
-  ) {}
+  constructor(src: YamlSource, errors: SpecErrorCollector<PlatformErrorCode>) {
+    super(src, errors, PLATFORM_DIALECT);
+  }
 
   read(): Platform | undefined {
-    const root = this.src.root;
-    const rootKind = this.src.kind(root);
-    if (root === null || rootKind !== 'mapping') {
-      const got = rootKind === 'null' ? 'an empty document' : describe(this.src, root);
-      this.errors.add(
-        'PLATFORM_NOT_A_MAPPING',
-        this.src.pos(root),
-        '',
-        `a platform must be a mapping with "name", "sites" and "node_types", got ${got}`,
-        'start the file with "name: my-platform" followed by "sites:" and "node_types:" lists',
-      );
-      return undefined;
-    }
-    const f = this.fields(root, '', 'top');
-    const rootPos = this.src.pos(root);
+    const f = this.rootFields(
+      'top',
+      'a platform must be a mapping with "name", "sites" and "node_types"',
+      'start the file with "name: my-platform" followed by "sites:" and "node_types:" lists',
+    );
+    if (f === undefined) return undefined;
+    const rootPos = this.src.pos(this.src.root);
 
-    const schemaRef = f.get('$schema');
-    if (schemaRef) {
-      this.readString(
-        schemaRef,
-        'the path or URL of a JSON Schema',
-        'write e.g. "$schema": "schemas/platform.schema.json", or remove it',
-      );
-    }
+    this.readSchemaRef(f.get('$schema'), 'schemas/platform.schema.json');
     const version = f.get('version');
     if (version) this.readVersion(version);
 
@@ -847,25 +828,6 @@ class PlatformReader {
     );
   }
 
-  private readChoice<T extends string>(field: Field, choices: readonly T[]): T | undefined {
-    const value = this.readString(
-      field,
-      `one of ${quoteList(choices)}`,
-      `write one of ${quoteList(choices)}`,
-    );
-    if (value === undefined) return undefined;
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    const close = closestMatch(value, choices);
-    this.errors.add(
-      'PLATFORM_INVALID_CHOICE',
-      field.pos,
-      field.path,
-      `${JSON.stringify(value)} is not one of ${quoteList(choices)}`,
-      close !== undefined ? `did you mean ${JSON.stringify(close)}?` : `write one of ${quoteList(choices)}`,
-    );
-    return undefined;
-  }
-
   private readMemory(field: Field): number | undefined {
     const hint = 'write bytes with a suffix, e.g. 256Gi or 512G (Ki/Mi/Gi/Ti binary, k/M/G/T decimal)';
     const kind = this.src.kind(field.node);
@@ -919,22 +881,7 @@ class PlatformReader {
   }
 
   private readDurationS(field: Field, hint: string): number | undefined {
-    const kind = this.src.kind(field.node);
-    if (kind !== 'number' && kind !== 'string') {
-      this.wrongType(field.pos, field.path, 'a duration', field.node, hint);
-      return undefined;
-    }
-    const s = parseDurationSeconds(this.src.scalarValue(field.node) as string | number);
-    if (s === undefined) {
-      this.errors.add(
-        'PLATFORM_BAD_DURATION',
-        field.pos,
-        field.path,
-        `invalid duration "${this.src.scalarText(field.node) ?? ''}"`,
-        hint,
-      );
-    }
-    return s;
+    return this.readDurationWith(field, hint, parseDurationSeconds);
   }
 
   private readRequiredNumber(
@@ -1014,99 +961,6 @@ class PlatformReader {
     }
     return n;
   }
-
-  private readNumber(field: Field, what: string, hint: string): number | undefined {
-    const v = this.src.scalarValue(field.node);
-    if (this.src.kind(field.node) !== 'number' || !Number.isFinite(Number(v))) {
-      this.wrongType(field.pos, field.path, what, field.node, hint);
-      return undefined;
-    }
-    return Number(v);
-  }
-
-  private readString(field: Field, what: string, hint: string): string | undefined {
-    if (this.src.kind(field.node) !== 'string') {
-      this.wrongType(field.pos, field.path, what, field.node, hint);
-      return undefined;
-    }
-    return this.src.scalarText(field.node) ?? '';
-  }
-
-  // ---------------------------------------------------------------- mappings and errors
-
-  /** The fields of a mapping, reporting unknown ones (with a suggestion) and non-string keys. */
-  private fields(node: YNode | null, path: string, context: Context): Map<string, Field> {
-    const out = new Map<string, Field>();
-    const allowed = PLATFORM_FIELDS[context];
-    for (const entry of this.src.entries(node)) {
-      const keyPos = this.src.pos(entry.keyNode);
-      if (entry.key === undefined) {
-        this.wrongType(
-          keyPos,
-          path,
-          'a field name',
-          this.src.resolve(entry.keyNode),
-          'field names are plain words like "id"',
-        );
-        continue;
-      }
-      const childPath = fieldPath(path, entry.key);
-      if (!allowed.includes(entry.key)) {
-        const { hint, suggestion } = unknownFieldHint(context, entry.key);
-        this.errors.add(
-          'PLATFORM_UNKNOWN_FIELD',
-          keyPos,
-          childPath,
-          `unknown field ${JSON.stringify(entry.key)}`,
-          hint,
-        );
-        // A typo of a required field is reported once, as the typo, not again as a missing field.
-        if (suggestion !== undefined) this.suggested.add(fieldPath(path, suggestion));
-        continue;
-      }
-      if (out.has(entry.key)) continue; // reported by the YAML layer as a duplicate key
-      out.set(entry.key, {
-        key: entry.key,
-        node: entry.value,
-        pos: this.valuePos(entry.value, keyPos),
-        keyPos,
-        path: childPath,
-      });
-    }
-    return out;
-  }
-
-  private itemField(list: Field, node: YNode | null, i: number): Field {
-    const pos = this.valuePos(node, list.pos);
-    return { key: String(i), node, pos, keyPos: pos, path: `${list.path}[${i}]` };
-  }
-
-  private valuePos(node: YNode | null, fallback: SourcePos): SourcePos {
-    if (node === null || this.src.kind(node) === 'null') return fallback;
-    return this.src.pos(node);
-  }
-
-  private expectKind(field: Field, kinds: readonly NodeKind[], what: string, hint: string): boolean {
-    if (kinds.includes(this.src.kind(field.node))) return true;
-    this.wrongType(field.pos, field.path, what, field.node, hint);
-    return false;
-  }
-
-  private wrongType(pos: SourcePos, path: string, what: string, node: YNode | null, hint: string): void {
-    this.errors.add(
-      'PLATFORM_WRONG_TYPE',
-      pos,
-      path,
-      `expected ${what}, got ${describe(this.src, node)}`,
-      hint,
-    );
-  }
-
-  private missing(pos: SourcePos, path: string, hint: string): void {
-    if (this.suggested.has(path)) return;
-    const key = path.slice(path.lastIndexOf('.') + 1);
-    this.errors.add('PLATFORM_MISSING_FIELD', pos, path, `missing required field "${key}"`, hint);
-  }
 }
 
 const SITE_HINT = 'write a site as "- id: hpc" with kind and carbon indented below';
@@ -1118,29 +972,6 @@ const PAIR_HINT = 'write each point as [time, gCO2e/kWh], e.g. [6h, 250] or [216
 /** "a power", "an energy per byte". */
 function withArticle(noun: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
-
-function comparePos(a: SourcePos, b: SourcePos): number {
-  return a.line - b.line || a.column - b.column;
-}
-
-/** "a list", "the string \"abc\"", "an empty value" … for wrong-type messages. */
-function describe(src: YamlSource, node: YNode | null): string {
-  const kind = src.kind(node);
-  switch (kind) {
-    case 'mapping':
-      return 'a mapping';
-    case 'list':
-      return 'a list';
-    case 'null':
-      return 'an empty value';
-    case 'string': {
-      const text = src.scalarText(node) ?? '';
-      return `the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text)}`;
-    }
-    default:
-      return `the ${kind} ${src.scalarText(node) ?? ''}`;
-  }
 }
 
 const SECTION_OF: Readonly<Record<string, string>> = {
@@ -1167,9 +998,25 @@ function unknownFieldHint(context: Context, key: string): { hint: string; sugges
   if (key === '<<')
     return { hint: 'YAML merge keys are not supported; use anchors and aliases (&x, *x) for whole values' };
   const allowed = PLATFORM_FIELDS[context];
-  const suggestion = SYNONYMS[context][lower] ?? closestMatch(key, allowed);
-  if (suggestion !== undefined) return { hint: `did you mean ${JSON.stringify(suggestion)}?`, suggestion };
+  const typo = didYouMean(key, allowed, SYNONYMS[context]);
+  if (typo !== undefined) return typo;
   const section = SECTION_OF[lower];
   if (section !== undefined) return { hint: `"${lower}" is a field of ${section}, not of this mapping` };
   return { hint: `allowed fields here: ${allowed.join(', ')}` };
 }
+
+const PLATFORM_DIALECT: FieldDialect<PlatformErrorCode, Context> = {
+  codes: {
+    notAMapping: 'PLATFORM_NOT_A_MAPPING',
+    unknownField: 'PLATFORM_UNKNOWN_FIELD',
+    wrongType: 'PLATFORM_WRONG_TYPE',
+    missingField: 'PLATFORM_MISSING_FIELD',
+    invalidChoice: 'PLATFORM_INVALID_CHOICE',
+    badDuration: 'PLATFORM_BAD_DURATION',
+  },
+  fields: PLATFORM_FIELDS,
+  unknownFieldHint,
+  keyHint: 'field names are plain words like "id"',
+  // The platform reader gives no hint of its own for an empty value of the wrong type.
+  emptyValueHint: '',
+};

@@ -24,7 +24,14 @@ import { parseMemoryBytes, suggestQuantity } from './quantities.js';
 import type { SourcePos, SpecErrorCode, SpecErrorCollector } from './spec-errors.js';
 import { closestMatch, quoteList } from './suggest.js';
 import { ALL_PLACEHOLDERS, compileTemplate, MEMBER_PLACEHOLDERS, TASK_PLACEHOLDERS } from './templates.js';
-import { fieldPath, type NodeKind, type YamlSource, type YNode } from './yaml-source.js';
+import {
+  comparePos,
+  didYouMean,
+  type Field,
+  type FieldDialect,
+  YamlFieldReader,
+} from './yaml-field-reader.js';
+import { fieldPath, type YamlSource, type YNode } from './yaml-source.js';
 
 /** Workflow and task names: no spaces, slashes or brackets (`name[i]` is how array members are named). */
 export const NAME_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$';
@@ -119,15 +126,6 @@ const SYNONYMS: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
   range: { start: 'from', end: 'to', stop: 'to', by: 'step' },
 };
 
-interface Field {
-  key: string;
-  node: YNode | null;
-  /** Where the value is (or the key, when the value is empty). */
-  pos: SourcePos;
-  keyPos: SourcePos;
-  path: string;
-}
-
 type Scope = 'defaults' | 'task' | 'member';
 
 export function readWorkflowDocument(
@@ -137,41 +135,23 @@ export function readWorkflowDocument(
   return new DocumentReader(src, errors).read();
 }
 
-class DocumentReader {
+class DocumentReader extends YamlFieldReader<SpecErrorCode, Context> {
   private readonly writtenNames = new Set<string>();
-  /** Paths of fields an unknown field was taken to be a typo of (`tasks[2].command`). */
-  private readonly suggested = new Set<string>();
 
-  constructor(
-    private readonly src: YamlSource,
-    private readonly errors: SpecErrorCollector,
-  ) {}
+  constructor(src: YamlSource, errors: SpecErrorCollector) {
+    super(src, errors, SPEC_DIALECT);
+  }
 
   read(): DeclaredWorkflow | undefined {
-    const root = this.src.root;
-    const rootKind = this.src.kind(root);
-    if (root === null || rootKind !== 'mapping') {
-      const got = rootKind === 'null' ? 'an empty document' : describe(this.src, root);
-      this.errors.add(
-        'SPEC_NOT_A_MAPPING',
-        this.src.pos(root),
-        '',
-        `a workflow must be a mapping with "name" and "tasks", got ${got}`,
-        'start the file with "name: my-workflow" followed by a "tasks:" list',
-      );
-      return undefined;
-    }
-    const f = this.fields(root, '', 'top');
-    const rootPos = this.src.pos(root);
+    const f = this.rootFields(
+      'top',
+      'a workflow must be a mapping with "name" and "tasks"',
+      'start the file with "name: my-workflow" followed by a "tasks:" list',
+    );
+    if (f === undefined) return undefined;
+    const rootPos = this.src.pos(this.src.root);
 
-    const schemaRef = f.get('$schema');
-    if (schemaRef) {
-      this.readString(
-        schemaRef,
-        'the path or URL of a JSON Schema',
-        'write e.g. "$schema": "schemas/workflow.schema.json", or remove it',
-      );
-    }
+    this.readSchemaRef(f.get('$schema'), 'schemas/workflow.schema.json');
     const version = f.get('version');
     if (version) this.readVersion(version);
 
@@ -914,65 +894,9 @@ class DocumentReader {
     return undefined;
   }
 
-  private readChoice<T extends string>(field: Field, choices: readonly T[]): T | undefined {
-    const value = this.readString(
-      field,
-      `one of ${quoteList(choices)}`,
-      `write one of ${quoteList(choices)}`,
-    );
-    if (value === undefined) return undefined;
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    const close = closestMatch(value, choices);
-    this.errors.add(
-      'SPEC_INVALID_CHOICE',
-      field.pos,
-      field.path,
-      `${JSON.stringify(value)} is not one of ${quoteList(choices)}`,
-      close !== undefined ? `did you mean ${JSON.stringify(close)}?` : `write one of ${quoteList(choices)}`,
-    );
-    return undefined;
-  }
-
   private readDuration(field: Field): number | undefined {
     const hint = 'write a number of seconds, or a duration like 500ms, 30s, 10m, 2h or 1h30m';
-    const kind = this.src.kind(field.node);
-    if (kind !== 'number' && kind !== 'string') {
-      this.wrongType(field.pos, field.path, 'a duration', field.node, hint);
-      return undefined;
-    }
-    const ms = parseDurationMs(this.src.scalarValue(field.node) as string | number);
-    if (ms === undefined) {
-      this.errors.add(
-        'SPEC_BAD_DURATION',
-        field.pos,
-        field.path,
-        `invalid duration "${this.src.scalarText(field.node) ?? ''}"`,
-        hint,
-      );
-    }
-    return ms;
-  }
-
-  private readNumber(field: Field, what: string, hint: string): number | undefined {
-    const v = this.src.scalarValue(field.node);
-    if (this.src.kind(field.node) !== 'number') {
-      this.wrongType(field.pos, field.path, what, field.node, hint);
-      return undefined;
-    }
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      this.wrongType(field.pos, field.path, what, field.node, hint);
-      return undefined;
-    }
-    return n;
-  }
-
-  private readString(field: Field, what: string, hint: string): string | undefined {
-    if (this.src.kind(field.node) !== 'string') {
-      this.wrongType(field.pos, field.path, what, field.node, hint);
-      return undefined;
-    }
-    return this.src.scalarText(field.node) ?? '';
+    return this.readDurationWith(field, hint, parseDurationMs);
   }
 
   /**
@@ -1031,112 +955,10 @@ class DocumentReader {
   }
 
   // ---------------------------------------------------------------- mappings and errors
-
-  /** The fields of a mapping, reporting unknown ones (with a suggestion) and non-string keys. */
-  private fields(node: YNode | null, path: string, context: Context): Map<string, Field> {
-    const out = new Map<string, Field>();
-    const allowed = SPEC_FIELDS[context];
-    for (const entry of this.src.entries(node)) {
-      const keyPos = this.src.pos(entry.keyNode);
-      if (entry.key === undefined) {
-        this.wrongType(
-          keyPos,
-          path,
-          'a field name',
-          this.src.resolve(entry.keyNode),
-          'field names are plain words like "name"',
-        );
-        continue;
-      }
-      const childPath = fieldPath(path, entry.key);
-      if (!allowed.includes(entry.key)) {
-        const { hint, suggestion } = unknownFieldHint(context, entry.key);
-        this.errors.add(
-          'SPEC_UNKNOWN_FIELD',
-          keyPos,
-          childPath,
-          `unknown field ${JSON.stringify(entry.key)}`,
-          hint,
-        );
-        // A typo of a required field is reported once, as the typo, not again as a missing field.
-        if (suggestion !== undefined) this.suggested.add(fieldPath(path, suggestion));
-        continue;
-      }
-      if (out.has(entry.key)) continue; // reported by the YAML layer as a duplicate key
-      out.set(entry.key, {
-        key: entry.key,
-        node: entry.value,
-        pos: this.valuePos(entry.value, keyPos),
-        keyPos,
-        path: childPath,
-      });
-    }
-    return out;
-  }
-
-  private itemField(list: Field, node: YNode | null, i: number): Field {
-    const pos = this.valuePos(node, list.pos);
-    return { key: String(i), node, pos, keyPos: pos, path: `${list.path}[${i}]` };
-  }
-
-  private valuePos(node: YNode | null, fallback: SourcePos): SourcePos {
-    if (node === null || this.src.kind(node) === 'null') return fallback;
-    return this.src.pos(node);
-  }
-
-  private expectKind(field: Field, kinds: readonly NodeKind[], what: string, hint: string): boolean {
-    if (kinds.includes(this.src.kind(field.node))) return true;
-    this.wrongType(field.pos, field.path, what, field.node, hint);
-    return false;
-  }
-
-  private wrongType(pos: SourcePos, path: string, what: string, node: YNode | null, hint: string): void {
-    const empty = this.src.kind(node) === 'null';
-    this.errors.add(
-      'SPEC_WRONG_TYPE',
-      pos,
-      path,
-      `expected ${what}, got ${describe(this.src, node)}`,
-      hint !== '' ? hint : empty ? 'give the field a value, or remove it' : '',
-    );
-  }
-
-  private missing(pos: SourcePos, path: string, hint: string): void {
-    if (this.suggested.has(path)) return;
-    const key = path.slice(path.lastIndexOf('.') + 1);
-    this.add('SPEC_MISSING_FIELD', pos, path, `missing required field "${key}"`, hint);
-  }
-
-  private add(code: SpecErrorCode, pos: SourcePos, path: string, message: string, hint: string): void {
-    this.errors.add(code, pos, path, message, hint);
-  }
 }
 
 function emptySettings(): DeclaredSettings {
   return { env: new Map(), resources: {}, retry: {}, validate: {} };
-}
-
-function comparePos(a: SourcePos, b: SourcePos): number {
-  return a.line - b.line || a.column - b.column;
-}
-
-/** "a list", "the string \"abc\"", "an empty value" … for wrong-type messages. */
-function describe(src: YamlSource, node: YNode | null): string {
-  const kind = src.kind(node);
-  switch (kind) {
-    case 'mapping':
-      return 'a mapping';
-    case 'list':
-      return 'a list';
-    case 'null':
-      return 'an empty value';
-    case 'string': {
-      const text = src.scalarText(node) ?? '';
-      return `the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text)}`;
-    }
-    default:
-      return `the ${kind} ${src.scalarText(node) ?? ''}`;
-  }
 }
 
 const TOP_ONLY = new Set(['version', 'failure', 'defaults', 'tasks', '$schema']);
@@ -1173,7 +995,22 @@ function unknownFieldHint(context: Context, key: string): { hint: string; sugges
   if (key === '<<')
     return { hint: 'YAML merge keys are not supported; put shared settings under "defaults:"' };
   const allowed = SPEC_FIELDS[context];
-  const suggestion = SYNONYMS[context][lower] ?? closestMatch(key, allowed);
-  if (suggestion !== undefined) return { hint: `did you mean ${JSON.stringify(suggestion)}?`, suggestion };
-  return { hint: `allowed fields here: ${allowed.join(', ')}` };
+  return (
+    didYouMean(key, allowed, SYNONYMS[context]) ?? { hint: `allowed fields here: ${allowed.join(', ')}` }
+  );
 }
+
+const SPEC_DIALECT: FieldDialect<SpecErrorCode, Context> = {
+  codes: {
+    notAMapping: 'SPEC_NOT_A_MAPPING',
+    unknownField: 'SPEC_UNKNOWN_FIELD',
+    wrongType: 'SPEC_WRONG_TYPE',
+    missingField: 'SPEC_MISSING_FIELD',
+    invalidChoice: 'SPEC_INVALID_CHOICE',
+    badDuration: 'SPEC_BAD_DURATION',
+  },
+  fields: SPEC_FIELDS,
+  unknownFieldHint,
+  keyHint: 'field names are plain words like "name"',
+  emptyValueHint: 'give the field a value, or remove it',
+};
