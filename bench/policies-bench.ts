@@ -74,11 +74,17 @@ interface Figures {
 
 const METRICS = ['makespan', 'energy', 'carbon', 'bytes'] as const;
 
-/** A ratio to HEFT; 0/0 (e.g. no bytes moved by either) counts as 1. */
-function ratio(x: number, heft: number): number {
-  if (heft === 0) return x === 0 ? 1 : Number.NaN;
-  return x / heft;
+/**
+ * A ratio to HEFT. Bytes moved are often 0 for HEFT (everything on one site): their ratios use a
+ * 1 MB floor on both sides, so that a policy moving data where HEFT moved none counts as worse
+ * instead of dropping out of the mean.
+ */
+function ratio(x: number, heft: number, floor = 0): number {
+  if (heft + floor === 0) return x === 0 ? 1 : Number.NaN;
+  return (x + floor) / (heft + floor);
 }
+
+const BYTES_FLOOR = 1e6;
 
 function geomean(xs: number[]): number {
   const ok = xs.filter((x) => Number.isFinite(x) && x > 0);
@@ -119,7 +125,8 @@ for (const file of instanceFiles) {
     const heft = figures.get('heft')!;
     for (const policy of POLICY_NAMES) {
       const f = figures.get(policy)!;
-      for (const m of METRICS) ratios.get(policy)![m].push(ratio(f[m], heft[m]));
+      for (const m of METRICS)
+        ratios.get(policy)![m].push(ratio(f[m], heft[m], m === 'bytes' ? BYTES_FLOOR : 0));
       let byPolicy = perPlatform.get(name);
       if (!byPolicy) perPlatform.set(name, (byPolicy = new Map()));
       byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), ratio(f.carbon, heft.carbon)]);

@@ -12,7 +12,7 @@
  * ({@link deadlineBudget}): deadline D = (1 + slack) × HEFT's makespan, and a task may finish up to
  * its latest finish under D; when contention pushes the plan past D, the share of that room tasks
  * may use is bisected ({@link mostFrugalByDeadline}) and the least-carbon plan that ends by D wins.
- * Default slack 0.1: sites differ far more in intensity (×8 on the continuum: 50 vs 400 g/kWh) than
+ * Default slack 0.1: sites differ far more in intensity (×9.5 on the example continuum: 380 vs 40 g/kWh) than
  * node types in energy, so a little more time buys much more than it does for energy-aware HEFT.
  *
  * Flexible tasks trade time for carbon on their own terms: such a task may finish by

@@ -792,12 +792,13 @@ describe('the example platforms', () => {
     const perSite = (site: string): number =>
       p.nodeTypes.filter((t) => t.site === site).reduce((n, t) => n + t.count, 0);
     expect([perSite('hpc'), perSite('cloud'), perSite('edge'), perSite('devices')]).toEqual([32, 64, 16, 8]);
-    expect(p.sites[0]?.carbon).toEqual({ kind: 'constant', gPerKWh: 50 });
-    const cloud = p.sites[1]?.carbon;
-    expect(cloud?.kind === 'series' && cloud.periodS).toBe(86_400);
-    const values = cloud?.kind === 'series' ? cloud.points.map((pt) => pt.gPerKWh) : [];
+    expect(p.sites[0]?.carbon).toEqual({ kind: 'constant', gPerKWh: 380 });
+    expect(p.sites[1]?.carbon).toEqual({ kind: 'constant', gPerKWh: 40 });
+    const edge = p.sites[2]?.carbon;
+    expect(edge?.kind === 'series' && edge.periodS).toBe(86_400);
+    const values = edge?.kind === 'series' ? edge.points.map((pt) => pt.gPerKWh) : [];
     expect(Math.min(...values)).toBe(200);
-    expect(Math.max(...values)).toBe(450);
+    expect(Math.max(...values)).toBe(360);
     // gflops 20 per core = speed 2 (10 GFLOPS per reference core).
     expect(p.nodeTypes.find((t) => t.id === 'hpc-cpu')).toMatchObject({ speed: 2, idleW: 94.6, maxW: 408 });
     expect(p.links).toHaveLength(4);
