@@ -1,15 +1,18 @@
 /**
  * `strata simulate`: plays a workflow on a platform in the digital twin with a placement policy and
  * reports makespan, energy, carbon, bytes moved, utilisation and failures (and draws the schedule).
+ * A policy that exists as an online scheduler (`first-fit`) drives the twin as it drives the engine
+ * (`simulateOnline`); the others are played as static plans.
  * The I/O shell around the pure scheduler and simulator.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { EngineError } from '../engine/errors.js';
 import { specInvalid } from '../engine/load-spec.js';
 import type { Platform, Workload } from '../model/index.js';
-import { isPolicyName, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
-import { ganttSvg, simulate } from '../sim/index.js';
-import type { SimReport } from '../sim/index.js';
+import { isPolicyName, onlineScheduler, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
+import type { Scheduler } from '../scheduler/index.js';
+import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
+import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
 import type { SimOverheads } from '../sim/index.js';
 import { importWfCommons, parsePlatform } from '../workflow/index.js';
@@ -71,7 +74,8 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   const startAtS = nonNegative(opts.startAt, '--start-at') ?? 0;
   const workload = loadWorkload(opts.workflow);
   let platform: Platform;
-  let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array };
+  let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array } | undefined;
+  let scheduler: Scheduler | undefined;
   let policy: string;
   let overheads: SimOverheads | undefined;
   if (opts.platform === 'recorded') {
@@ -98,13 +102,16 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         `policies: ${POLICY_NAMES.join(', ')}`,
       );
     }
-    assignment = planAssignment(
-      planWith(opts.policy, workload, platform, { startAtS }),
-      workload.tasks.length,
-    );
+    scheduler = onlineScheduler(opts.policy);
+    if (!scheduler) {
+      assignment = planAssignment(
+        planWith(opts.policy, workload, platform, { startAtS }),
+        workload.tasks.length,
+      );
+    }
     policy = opts.policy;
   }
-  const report = simulate(workload, platform, assignment, {
+  const simOptions: SimOptions = {
     seed,
     startAtS,
     ...(overheads ? { overheads } : {}),
@@ -117,7 +124,10 @@ export function runSimulate(opts: SimulateCommandOptions): number {
           },
         }
       : {}),
-  });
+  };
+  const report = scheduler
+    ? simulateOnline(workload, platform, scheduler, simOptions)
+    : simulate(workload, platform, assignment!, simOptions);
   if (opts.gantt && report.trace) {
     writeFileSync(
       opts.gantt,

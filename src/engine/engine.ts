@@ -38,7 +38,7 @@ import type {
   WorkflowSpec,
   WorkflowState,
 } from '../model/index.js';
-import { FirstFitPolicy, fitsCapacity } from '../scheduler/index.js';
+import { fitsCapacity, IndexedFirstFitPolicy } from '../scheduler/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/index.js';
 import type {
   AttemptWrite,
@@ -162,7 +162,8 @@ export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }
     this.store = options.store;
     this.executor = options.executor;
     this.stateDir = resolve(options.stateDir);
-    this.scheduler = options.scheduler ?? new FirstFitPolicy();
+    // The same policy object the digital twin runs online (`onlineScheduler('first-fit')`).
+    this.scheduler = options.scheduler ?? new IndexedFirstFitPolicy();
     this.owner = options.owner ?? currentOwnerId();
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
     this.maxDispatch = options.maxDispatchPerTurn ?? 5000;

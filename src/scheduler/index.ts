@@ -17,3 +17,4 @@ export * from './policy-registry.js';
 export * from './carbon-aware-policy.js';
 export * from './locality-policy.js';
 export * from './multi-objective-policy.js';
+export * from './indexed-first-fit-policy.js';

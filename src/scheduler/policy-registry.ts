@@ -5,8 +5,10 @@
  * @example
  * const plan = planWith('heft', workload, platform);
  * const { nodeOf, priority } = planAssignment(plan, workload.tasks.length);
+ * const scheduler = onlineScheduler('first-fit'); // the engine's own policy object, or undefined
  */
 import type { Platform, Workload } from '../model/index.js';
+import { IndexedFirstFitPolicy } from './indexed-first-fit-policy.js';
 import { carbonAwarePolicy } from './carbon-aware-policy.js';
 import { energyAwareHeft } from './energy-heft-policy.js';
 import { heftOnPlatform, planOnPlatform } from './heft-policy.js';
@@ -16,6 +18,7 @@ import { minMin } from './min-min-policy.js';
 import { multiObjectivePolicy } from './multi-objective-policy.js';
 import type { MultiObjectiveOptions } from './multi-objective-policy.js';
 import { platformCostModel } from './platform-costs.js';
+import type { Scheduler } from './scheduler.js';
 import { topologicalOrder } from './upward-rank.js';
 
 export const POLICY_NAMES = [
@@ -31,6 +34,24 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export function isPolicyName(name: string): name is PolicyName {
   return (POLICY_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The policies that exist as online schedulers (the engine's `Scheduler` contract): the simulator
+ * drives them as the engine does (`simulateOnline`) instead of playing a static plan.
+ */
+export const ONLINE_POLICY_NAMES = ['first-fit'] as const;
+export type OnlinePolicyName = (typeof ONLINE_POLICY_NAMES)[number];
+
+/** The engine's scheduler for `name`, a fresh object, or undefined when `name` is static-only. */
+export function onlineScheduler(name: string): Scheduler | undefined {
+  switch (name) {
+    case 'first-fit':
+      // The engine's default policy: the same code places tasks in both worlds.
+      return new IndexedFirstFitPolicy();
+    default:
+      return undefined;
+  }
 }
 
 /**

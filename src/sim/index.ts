@@ -7,7 +7,7 @@
  * const report = simulate(workload, platform, { nodeOf }, { seed: 1 });
  * console.log(formatReport(report));
  */
-export { simulate, SIM_DEFAULT_RETRY } from './simulate.js';
+export { simulate, simulateOnline, SIM_DEFAULT_RETRY } from './simulate.js';
 export type { Assignment, SimOptions, SimFailureOptions, SimOverheads } from './simulate.js';
 export { formatReport } from './report.js';
 export type { SimReport, SimTrace, SimFailureCounts } from './report.js';

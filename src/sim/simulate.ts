@@ -1,7 +1,9 @@
 /**
  * The discrete-event digital twin: runs a workload on a platform under a fixed assignment of tasks
- * to nodes, and reports makespan, energy, carbon, bytes moved and failures. Deterministic: the same
- * inputs and seed give the same report. Semantics are described in docs/simulator.md.
+ * to nodes (`simulate`), or driving the engine's online `Scheduler` (`simulateOnline`: the same event
+ * loop, placements asked for as tasks become ready), and reports makespan, energy, carbon, bytes
+ * moved and failures. Deterministic: the same inputs and seed give the same report. Semantics are
+ * described in docs/simulator.md.
  *
  * Why it looks the way it does: a million tasks on ten thousand nodes must run in seconds, so all
  * per-task and per-node state sits in typed arrays, children in CSR arrays, events in a typed-array
@@ -11,9 +13,11 @@
  * @example
  * const report = simulate(workload, platform, { nodeOf: new Int32Array(n) }, { seed: 1 });
  * report.makespanS;
+ * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
 import { DEFAULT_RETRY, nodeOffsets, retryDelayMs } from '../model/index.js';
 import type { Platform, RetryPolicy, Workload } from '../model/index.js';
+import type { NodeView, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
 import { CarbonIntensityIntegral } from './carbon-intensity.js';
 import { EventQueue } from './event-queue.js';
 import { MinHeap } from './min-heap.js';
@@ -84,10 +88,37 @@ const SKIPPED = 3;
 
 const J_PER_KWH = 3.6e6;
 
+/** Plays a static plan: every task on `assignment.nodeOf[t]`, queued there in priority order. */
 export function simulate(
   workload: Workload,
   platform: Platform,
   assignment: Assignment,
+  options: SimOptions,
+): SimReport {
+  return run(workload, platform, assignment, null, options);
+}
+
+/**
+ * Online mode: no plan; tasks whose dependencies are done are offered, batched per instant, to
+ * `scheduler.place` (the engine's contract) with views of the nodes that have free cores, and
+ * re-offered when capacity frees up. A placement holds the node's resources from the moment it is
+ * made (inputs then stage to the node's site) until the attempt ends. See docs/simulator.md.
+ */
+export function simulateOnline(
+  workload: Workload,
+  platform: Platform,
+  scheduler: Scheduler,
+  options: SimOptions,
+): SimReport {
+  return run(workload, platform, null, scheduler, options);
+}
+
+/** The shared event loop: exactly one of `assignment` (static) and `scheduler` (online) is given. */
+function run(
+  workload: Workload,
+  platform: Platform,
+  assignment: Assignment | null,
+  scheduler: Scheduler | null,
   options: SimOptions,
 ): SimReport {
   const tasks = workload.tasks;
@@ -158,7 +189,9 @@ export function simulate(
   const t0Carbon = options.startAtS ?? 0;
 
   // ---- Workload: per-task arrays, dependencies as CSR ----------------------------------------------
-  const { nodeOf } = assignment;
+  const online = scheduler !== null;
+  // Online: filled in as the scheduler places tasks (-1 = not placed yet).
+  const nodeOf = assignment ? assignment.nodeOf : new Int32Array(n).fill(-1);
   if (nodeOf.length !== n) {
     throw new SimError(
       'SIM_BAD_ASSIGNMENT',
@@ -166,14 +199,14 @@ export function simulate(
       'give one global node index per task',
     );
   }
-  const priority = assignment.priority;
+  const priority = assignment?.priority;
   if (priority && priority.length !== n) {
     throw new SimError(
       'SIM_BAD_ASSIGNMENT',
       `assignment.priority has ${priority.length} entries for ${n} tasks`,
     );
   }
-  const notBefore = assignment.notBefore;
+  const notBefore = assignment?.notBefore;
   if (notBefore && notBefore.length !== n) {
     throw new SimError(
       'SIM_BAD_ASSIGNMENT',
@@ -200,17 +233,38 @@ export function simulate(
   let nInputs = 0;
   for (let t = 0; t < n; t++) {
     const task = tasks[t]!;
-    const node = nodeOf[t]!;
-    if (!(node >= 0 && node < N)) {
+    if (!(task.cores > 0) || !(task.work >= 0)) {
+      throw new SimError('SIM_BAD_WORKLOAD', `task "${task.name}" needs cores > 0 and work ≥ 0`);
+    }
+    if (online) {
+      // No plan to check: the task must fit some node type, or no scheduler could ever place it.
+      if (
+        !platform.nodeTypes.some(
+          (nt) =>
+            nt.count > 0 &&
+            task.cores <= nt.cores &&
+            task.memoryBytes <= nt.memoryBytes &&
+            task.gpus <= nt.gpus,
+        )
+      ) {
+        throw new SimError(
+          'SIM_TASK_DOES_NOT_FIT',
+          `task "${task.name}" (${task.cores} cores, ${task.memoryBytes} B, ${task.gpus} GPUs) fits no node type`,
+          'add a larger node type to the platform',
+        );
+      }
+    }
+    const node = online ? -1 : nodeOf[t]!;
+    if (!online && !(node >= 0 && node < N)) {
       throw new SimError(
         'SIM_BAD_ASSIGNMENT',
         `task ${t} ("${task.name}") is assigned to node ${node}; the platform has nodes 0..${N - 1}`,
       );
     }
-    if (!(task.cores > 0) || !(task.work >= 0)) {
-      throw new SimError('SIM_BAD_WORKLOAD', `task "${task.name}" needs cores > 0 and work ≥ 0`);
-    }
-    if (task.cores > nodeCores[node]! || task.memoryBytes > nodeMem[node]! || task.gpus > nodeGpus[node]!) {
+    if (
+      !online &&
+      (task.cores > nodeCores[node]! || task.memoryBytes > nodeMem[node]! || task.gpus > nodeGpus[node]!)
+    ) {
       throw new SimError(
         'SIM_TASK_DOES_NOT_FIT',
         `task "${task.name}" (${task.cores} cores, ${task.memoryBytes} B, ${task.gpus} GPUs) does not fit ` +
@@ -404,6 +458,194 @@ export function simulate(
   let skippedTasks = 0;
   let stragglers = 0;
 
+  // ---- Online mode: tasks waiting for a placement, and the views the scheduler sees ---------------
+  // `pool` holds the waiting tasks in the order they became ready (FIFO), as the engine offers them.
+  // One `NodeView` per node is built once and updated in place when its node changes; `offered`
+  // lists, in node order, the views of every node that is up with a free core (and of at most as
+  // many full ones, see syncView), maintained incrementally. Per call the twin adds O(placements)
+  // and O(pool) to the scheduler's own work over `pool` and `offered`; it never rebuilds the views.
+  const pool: ReadyTask[] = [];
+  const waiting = new Uint8Array(online ? n : 0);
+  const readyOf: Array<ReadyTask | undefined> = online ? new Array<ReadyTask | undefined>(n) : [];
+  const taskGpuIds: Array<number[] | undefined> = online ? new Array<number[] | undefined>(n) : [];
+  const views: NodeView[] = [];
+  const offered: NodeView[] = [];
+  const offeredNode: number[] = [];
+  const listed = new Uint8Array(online ? N : 0);
+  const fullListed = new Uint8Array(online ? N : 0);
+  let nFullListed = 0;
+  const nodeByName = new Map<string, number>();
+  let poolNew = false;
+  if (online) {
+    platform.nodeTypes.forEach((nt, ti) => {
+      for (let k = offsets[ti]!; k < offsets[ti + 1]!; k++) {
+        const ids = Array.from({ length: nodeGpus[k]! }, (_, i) => i);
+        const view: NodeView = {
+          id: `${nt.id}/${k - offsets[ti]!}`,
+          capacity: { cpus: nodeCores[k]!, memoryBytes: nodeMem[k]!, gpuIds: [...ids] },
+          free: { cpus: nodeCores[k]!, memoryBytes: nodeMem[k]!, gpuIds: ids },
+        };
+        views.push(view);
+        nodeByName.set(view.id, k);
+        offered.push(view);
+        offeredNode.push(k);
+        listed[k] = 1;
+      }
+    });
+  }
+
+  /**
+   * Brings a node's view up to date. A node enters `offered` when it is up with a free core and
+   * leaves it at once when it crashes; a node that fills up stays listed (with 0 free cores) until
+   * full nodes are half the list, then all of them leave in one O(K) pass ({@link compactOffered}).
+   * So a node that fills and frees again and again (first-fit packs the first nodes) costs nothing,
+   * and an insertion's memmove is over a list that is short when the platform is busy.
+   */
+  function syncView(node: number): void {
+    const view = views[node]!;
+    view.free.cpus = freeCores[node]!;
+    view.free.memoryBytes = freeMem[node]!;
+    const up = down[node] === 0;
+    const full = !(freeCores[node]! > 0);
+    if (listed[node]) {
+      if (!up) {
+        if (fullListed[node]) nFullListed--;
+        fullListed[node] = 0;
+        listed[node] = 0;
+        const at = offeredAt(node);
+        offeredNode.splice(at, 1);
+        offered.splice(at, 1);
+      } else if (full !== (fullListed[node] === 1)) {
+        fullListed[node] = full ? 1 : 0;
+        nFullListed += full ? 1 : -1;
+      }
+    } else if (up && !full) {
+      listed[node] = 1;
+      const at = offeredAt(node);
+      offeredNode.splice(at, 0, node);
+      offered.splice(at, 0, view);
+    }
+  }
+
+  /** Where `node` is, or would go, in `offered` (binary search on node order). */
+  function offeredAt(node: number): number {
+    let lo = 0;
+    let hi = offeredNode.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offeredNode[mid]! < node) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops the full nodes from `offered` once they are more than half of it. */
+  function compactOffered(): void {
+    if (nFullListed <= 32 || nFullListed * 2 <= offered.length) return;
+    let w = 0;
+    for (let i = 0; i < offered.length; i++) {
+      const k = offeredNode[i]!;
+      if (fullListed[k]) {
+        fullListed[k] = 0;
+        listed[k] = 0;
+      } else {
+        offered[w] = offered[i]!;
+        offeredNode[w++] = k;
+      }
+    }
+    offered.length = w;
+    offeredNode.length = w;
+    nFullListed = 0;
+  }
+
+  /** Online: the task waits for a placement (from the next call to the scheduler). */
+  function offer(t: number): void {
+    let r = readyOf[t];
+    if (!r) {
+      r = { key: String(t), resources: { cpus: cores[t]!, memoryBytes: mem[t]!, gpus: gpus[t]! } };
+      readyOf[t] = r;
+    }
+    pool.push(r);
+    waiting[t] = 1;
+    poolNew = true;
+  }
+
+  /** Online: hands the pool to the scheduler, checks and applies its placements, then stages them. */
+  function placeReady(): void {
+    poolNew = false;
+    compactOffered();
+    if (pool.length === 0 || offered.length === nFullListed) return; // no task, or no free core
+    const placements = scheduler!.place(pool, offered, now);
+    const bad = (what: string): SimError =>
+      new SimError(
+        'SIM_BAD_ASSIGNMENT',
+        `scheduler "${scheduler!.name}" at t=${now}: ${what}`,
+        'a placement must name a waiting task and an offered node with room for it',
+      );
+    let placed = 0;
+    for (const p of placements) {
+      const t = Number(p.key);
+      if (!(Number.isInteger(t) && t >= 0 && t < n) || waiting[t] !== 1) {
+        throw bad(`placed ${JSON.stringify(p.key)}, which is not a waiting task`);
+      }
+      const node = nodeByName.get(p.nodeId);
+      if (node === undefined || down[node])
+        throw bad(`placed task ${t} on unknown or crashed node "${p.nodeId}"`);
+      const view = views[node]!;
+      const free = view.free.gpuIds;
+      if (
+        cores[t]! > freeCores[node]! ||
+        mem[t]! > freeMem[node]! ||
+        p.gpuIds.length !== gpus[t]! ||
+        p.gpuIds.some((g, i) => !free.includes(g) || p.gpuIds.indexOf(g) !== i)
+      ) {
+        throw bad(`task ${t} does not fit the free capacity of node "${p.nodeId}" (or its GPUs are wrong)`);
+      }
+      waiting[t] = 0;
+      placed++;
+      nodeOf[t] = node;
+      freeCores[node] = freeCores[node]! - cores[t]!;
+      freeMem[node] = freeMem[node]! - mem[t]!;
+      freeGpus[node] = freeGpus[node]! - gpus[t]!;
+      if (p.gpuIds.length > 0) {
+        view.free.gpuIds = free.filter((g) => !p.gpuIds.includes(g));
+        taskGpuIds[t] = [...p.gpuIds];
+      }
+      syncView(node);
+    }
+    if (placed > 0) {
+      let w = 0;
+      for (const r of pool) if (waiting[Number(r.key)] === 1) pool[w++] = r;
+      pool.length = w;
+    }
+    // Staged after every placement is booked, so that staging can never see a half-applied batch.
+    for (const p of placements) stage(Number(p.key));
+  }
+
+  /** Online: gives the GPU ids `t` holds back to `node`'s view (the counts are freed by the caller). */
+  function releaseGpus(t: number, node: number): void {
+    const ids = taskGpuIds[t];
+    if (!ids) return;
+    taskGpuIds[t] = undefined;
+    const view = views[node]!;
+    view.free.gpuIds = [...view.free.gpuIds, ...ids].sort((a, b) => a - b);
+  }
+
+  /** Online: inputs are at the node: start, unless the node crashed meanwhile (then place again). */
+  function startPlaced(t: number): void {
+    const node = nodeOf[t]!;
+    if (down[node]) {
+      freeCores[node] = freeCores[node]! + cores[t]!;
+      freeMem[node] = freeMem[node]! + mem[t]!;
+      freeGpus[node] = freeGpus[node]! + gpus[t]!;
+      releaseGpus(t, node);
+      markDirty(node);
+      offer(t);
+      return;
+    }
+    startAttempt(t, node);
+  }
+
   // ---- Transitions ------------------------------------------------------------------------------
   function rescheduleLink(link: number): void {
     const v = ++linkVersion[link]!;
@@ -465,6 +707,12 @@ export function simulate(
       lastRelease = at;
     }
     if (at > now) q.schedule(at, EV_RELEASE, t, 0);
+    else release(t);
+  }
+
+  /** Released: stage its inputs to its node (static), or wait for a placement (online). */
+  function release(t: number): void {
+    if (online) offer(t);
     else stage(t);
   }
 
@@ -502,6 +750,10 @@ export function simulate(
   }
 
   function enqueue(t: number): void {
+    if (online) {
+      startPlaced(t);
+      return;
+    }
     const node = nodeOf[t]!;
     queues[node]!.push(priority ? priority[t]! : t, t);
     markDirty(node);
@@ -519,6 +771,16 @@ export function simulate(
   }
 
   function flushDirty(): void {
+    if (online) {
+      for (let i = 0; i < nDirty; i++) {
+        const node = dirty[i]!;
+        dirtyFlag[node] = 0;
+        syncView(node);
+      }
+      nDirty = 0;
+      placeReady();
+      return;
+    }
     for (let i = 0; i < nDirty; i++) {
       const node = dirty[i]!;
       dirtyFlag[node] = 0;
@@ -538,21 +800,26 @@ export function simulate(
       freeCores[node] = freeCores[node]! - cores[t]!;
       freeMem[node] = freeMem[node]! - mem[t]!;
       freeGpus[node] = freeGpus[node]! - gpus[t]!;
-      attempts[t]!++;
-      const g = ++gen[t]!;
-      let duration = work[t]! / (cores[t]! * nodeSpeed[node]!);
-      if (pStraggler > 0 && rngStraggler.next() < pStraggler) {
-        duration *= slowdown;
-        stragglers++;
-      }
-      attemptStart[t] = now;
-      const head = runHead[node]!;
-      runPrev[t] = -1;
-      runNext[t] = head;
-      if (head >= 0) runPrev[head] = t;
-      runHead[node] = t;
-      q.schedule(now + duration, EV_FINISH, t, g);
+      startAttempt(t, node);
     }
+  }
+
+  /** Starts an attempt of `t` on `node`, whose resources it already holds. */
+  function startAttempt(t: number, node: number): void {
+    attempts[t]!++;
+    const g = ++gen[t]!;
+    let duration = work[t]! / (cores[t]! * nodeSpeed[node]!);
+    if (pStraggler > 0 && rngStraggler.next() < pStraggler) {
+      duration *= slowdown;
+      stragglers++;
+    }
+    attemptStart[t] = now;
+    const head = runHead[node]!;
+    runPrev[t] = -1;
+    runNext[t] = head;
+    if (head >= 0) runPrev[head] = t;
+    runHead[node] = t;
+    q.schedule(now + duration, EV_FINISH, t, g);
   }
 
   /** Ends the running attempt of `t` (finished or killed): frees the node, books its energy. */
@@ -567,6 +834,7 @@ export function simulate(
     freeCores[node] = freeCores[node]! + cores[t]!;
     freeMem[node] = freeMem[node]! + mem[t]!;
     freeGpus[node] = freeGpus[node]! + gpus[t]!;
+    if (online) releaseGpus(t, node);
     const start = attemptStart[t]!;
     const d = now - start;
     const coreS = cores[t]! * d;
@@ -642,6 +910,7 @@ export function simulate(
       t = next;
     }
     q.schedule(now + repairS, EV_REPAIR, node, 0);
+    if (online) markDirty(node); // its view leaves the offered nodes until the repair
   }
 
   function arrive(tr: number): void {
@@ -668,11 +937,14 @@ export function simulate(
   for (let t = 0; t < n; t++) if (depsLeft[t] === 0) becomeReady(t);
 
   for (;;) {
-    if (nDirty > 0 && !(q.peekTime() <= now)) flushDirty();
+    if ((nDirty > 0 || poolNew) && !(q.peekTime() <= now)) flushDirty();
     if (done >= n) break;
     if (!q.pop()) {
       // Cannot happen for valid inputs (cycles and misfits are rejected up front); say so if it does.
-      throw new Error(`simulator stalled at t=${now} with ${n - done} tasks unfinished`);
+      const why = online
+        ? ` (${pool.length} waiting for a placement scheduler "${scheduler!.name}" never made)`
+        : '';
+      throw new Error(`simulator stalled at t=${now} with ${n - done} tasks unfinished${why}`);
     }
     now = q.time;
     const a = q.a;
@@ -697,11 +969,14 @@ export function simulate(
         arrive(a);
         break;
       case EV_RELEASE:
-        stage(a);
+        release(a);
         break;
       case EV_ENQUEUE:
-      case EV_RETRY:
         enqueue(a);
+        break;
+      case EV_RETRY:
+        if (online) offer(a);
+        else enqueue(a);
         break;
       case EV_CRASH:
         crash(a);
@@ -771,6 +1046,7 @@ export function simulate(
     const carbonT = new Float64Array(n);
     for (let t = 0; t < n; t++) {
       const node = nodeOf[t]!;
+      if (node < 0) continue; // online: never placed (skipped behind a failure)
       const share = nodeBusyCoreS[node]! > 0 ? taskCoreS[t]! / nodeBusyCoreS[node]! : 0;
       const idleJ = nodeIdleW[node]! * makespan;
       const idleG = (nodeIdleW[node]! * idleCi[nodeSite[node]!]!) / J_PER_KWH;
