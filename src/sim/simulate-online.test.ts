@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeType, Platform, Workload, WorkloadTask } from '../model/index.js';
 import { FirstFitPolicy } from '../scheduler/first-fit-policy.js';
 import { IndexedFirstFitPolicy } from '../scheduler/indexed-first-fit-policy.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { nodeTypeBuilder, taskBuilder } from '../scheduler/testing/fixtures.js';
+import { nodeTypeBuilder, platformOf, taskBuilder, wl } from '../scheduler/testing/fixtures.js';
 import { SimError } from './sim-error.js';
 import { simulateOnline, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';
@@ -11,22 +10,6 @@ import { syntheticWorkload } from './synthetic-workload.js';
 
 const nodeType = nodeTypeBuilder();
 const task = taskBuilder({ type: 'x', work: 1 });
-
-function platformOf(nodeTypes: NodeType[], over: Partial<Platform> = {}): Platform {
-  const sites = [...new Set(nodeTypes.map((t) => t.site))];
-  return {
-    name: 'test',
-    sites: sites.map((id) => ({ id, kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 0 } })),
-    nodeTypes,
-    links: [],
-    data: {},
-    ...over,
-  };
-}
-
-function wl(tasks: WorkloadTask[], fileSizes: number[] = []): Workload {
-  return { name: 'w', tasks, files: fileSizes.map((s, i) => ({ name: `f${i}`, sizeBytes: s })) };
-}
 
 const opts = (over: Partial<SimOptions> = {}): SimOptions => ({ seed: 1, trace: true, ...over });
 

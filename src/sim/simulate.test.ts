@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { CarbonIntensity, NodeType, Platform, Workload, WorkloadTask } from '../model/index.js';
+import type { CarbonIntensity, Platform, WorkloadTask } from '../model/index.js';
 import { Random } from './random.js';
 import { SimError } from './sim-error.js';
 import { simulate, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';
 import { syntheticWorkload } from './synthetic-workload.js';
-import { nodeTypeBuilder, taskBuilder } from '../scheduler/testing/fixtures.js';
+import { nodeTypeBuilder, platformOf, taskBuilder, wl } from '../scheduler/testing/fixtures.js';
 
 const J_PER_KWH = 3.6e6;
 
 const nodeType = nodeTypeBuilder();
 const task = taskBuilder({ type: 'x', work: 1 });
-
-function platformOf(nodeTypes: NodeType[], over: Partial<Platform> = {}): Platform {
-  const sites = [...new Set(nodeTypes.map((t) => t.site))];
-  return {
-    name: 'test',
-    sites: sites.map((id) => ({ id, kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 0 } })),
-    nodeTypes,
-    links: [],
-    data: {},
-    ...over,
-  };
-}
-
-function wl(tasks: WorkloadTask[], fileSizes: number[] = []): Workload {
-  return { name: 'w', tasks, files: fileSizes.map((s, i) => ({ name: `f${i}`, sizeBytes: s })) };
-}
 
 const nodes = (...xs: number[]) => ({ nodeOf: Int32Array.from(xs) });
 const opts = (over: Partial<SimOptions> = {}): SimOptions => ({ seed: 1, trace: true, ...over });

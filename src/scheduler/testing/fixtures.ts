@@ -127,3 +127,21 @@ export function twoSitePlatform(
     data: { in: 'A' },
   };
 }
+
+/** A platform of these node types, one `hpc` site per distinct site id, carbon 0, no links. */
+export function platformOf(nodeTypes: NodeType[], over: Partial<Platform> = {}): Platform {
+  const sites = [...new Set(nodeTypes.map((t) => t.site))];
+  return {
+    name: 'test',
+    sites: sites.map((id) => ({ id, kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 0 } })),
+    nodeTypes,
+    links: [],
+    data: {},
+    ...over,
+  };
+}
+
+/** A workload of these tasks and files of these sizes (named f0, f1, ...). */
+export function wl(tasks: WorkloadTask[], fileSizes: number[] = []): Workload {
+  return { name: 'w', tasks, files: fileSizes.map((s, i) => ({ name: `f${i}`, sizeBytes: s })) };
+}
