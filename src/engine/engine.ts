@@ -120,11 +120,14 @@ class Turn {
   }
 }
 
-export type EngineEvent =
-  | { kind: 'turn'; tasks: readonly TaskChange[]; workflows: readonly WorkflowChange[] }
-  | { kind: 'error'; error: Error };
+/** Emitted after each committed turn, with the changes it carried (progress bars, live views). */
+export interface TurnEvent {
+  kind: 'turn';
+  tasks: readonly TaskChange[];
+  workflows: readonly WorkflowChange[];
+}
 
-export class Engine extends EventEmitter<{ turn: [EngineEvent & { kind: 'turn' }]; error: [Error] }> {
+export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> {
   readonly owner: string;
   private readonly store: Store;
   private readonly executor: Executor;

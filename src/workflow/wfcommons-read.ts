@@ -208,16 +208,7 @@ export function readV15(root: Obj, version: string, name: string, errors: WfcErr
     true,
     'the workflow object holds specification (the DAG) and execution (the run)',
   );
-  const out: RawInstance = {
-    name,
-    version,
-    runtimeSystem,
-    tasks: [],
-    files: [],
-    makespanS: undefined,
-    machines: [],
-    tasksWithoutExecution: 0,
-  };
+  const out = emptyInstance(name, version, runtimeSystem);
   if (wf === undefined) return out;
   const spec = r.obj(
     wf,
@@ -319,12 +310,13 @@ export function readV15(root: Obj, version: string, name: string, errors: WfcErr
   return out;
 }
 
-/** WfFormat 1.4: tasks carry their own runtimes, files and machine. */
-export function readV14(root: Obj, version: string, name: string, errors: WfcErrorCollector): RawInstance {
-  const r = new FieldReader(errors);
-  const runtimeSystem = runtimeSystemOf(r, root, 'wms');
-  const wf = r.obj(root, 'workflow', [], true, 'the workflow object holds tasks, machines and the makespan');
-  const out: RawInstance = {
+/** An instance with nothing read yet; the readers fill it in. */
+function emptyInstance(
+  name: string,
+  version: string,
+  runtimeSystem: RawInstance['runtimeSystem'],
+): RawInstance {
+  return {
     name,
     version,
     runtimeSystem,
@@ -334,6 +326,14 @@ export function readV14(root: Obj, version: string, name: string, errors: WfcErr
     machines: [],
     tasksWithoutExecution: 0,
   };
+}
+
+/** WfFormat 1.4: tasks carry their own runtimes, files and machine. */
+export function readV14(root: Obj, version: string, name: string, errors: WfcErrorCollector): RawInstance {
+  const r = new FieldReader(errors);
+  const runtimeSystem = runtimeSystemOf(r, root, 'wms');
+  const wf = r.obj(root, 'workflow', [], true, 'the workflow object holds tasks, machines and the makespan');
+  const out = emptyInstance(name, version, runtimeSystem);
   if (wf === undefined) return out;
   out.makespanS = r.num(
     wf,
