@@ -29,12 +29,20 @@ function watch(options?: NoopExecutorOptions) {
   return { executor, events, outcomes };
 }
 
+/**
+ * Undelayed attempts finish in one setImmediate; an immediate queued after it runs after it. (A zero
+ * timeout would not be enough: timers and immediates race outside I/O callbacks.)
+ */
+function afterBatch(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('NoopExecutor', () => {
   it('succeeds with exit 0 on the next turn, after a started event', async () => {
     const { executor, events } = watch();
     await executor.start(request(1));
     expect(events.map((e) => e.kind)).toEqual(['started']);
-    await sleep(0);
+    await afterBatch();
     expect(events.map((e) => e.kind)).toEqual(['started', 'finished']);
     expect(events[1]).toMatchObject({
       attemptId: 'noop-test/1/1',
@@ -49,7 +57,7 @@ describe('NoopExecutor', () => {
     });
     await executor.start(request(1));
     await executor.start(request(2));
-    await sleep(0);
+    await afterBatch();
     expect(outcomes().map((o) => [o.status, o.exitCode])).toEqual([
       ['failed', 1],
       ['failed', 7],
@@ -98,7 +106,7 @@ describe('NoopExecutor', () => {
     const { executor, events } = watch();
     const total = 100_000;
     for (let i = 0; i < total; i++) await executor.start(request(i));
-    await sleep(0);
+    await afterBatch();
     expect(events.filter((e) => e.kind === 'finished')).toHaveLength(total);
     expect(events).toHaveLength(2 * total);
   });
