@@ -1,0 +1,768 @@
+/**
+ * The Slurm executor: each attempt is a Slurm batch job (or one element of a job array), submitted
+ * with `sbatch --parsable`, watched with `squeue --json`, stopped with `scancel`, and read back
+ * from `sacct --json` or the job completion log once Slurm's controller has forgotten it.
+ *
+ * Why it looks the way it does:
+ * - Throughput. Starts that arrive in the same tick (the engine starts a turn's attempts together)
+ *   are grouped by shape (workflow, resources, time limit) and each group goes as ONE `sbatch
+ *   --array`. One `squeue --json` per poll covers every tracked job: the number of processes per
+ *   poll never grows with the number of jobs.
+ * - Robustness. A controller that cannot be reached is not a failure: tasks stay queued or running
+ *   in Strata and are reconciled on the first poll that reads the queue again. A submission whose
+ *   answer was lost is found again by the token in its comment before it is ever submitted twice.
+ *   Slurm is told `--no-requeue`: Strata retries with a new attempt, Slurm never reruns a job behind
+ *   its back.
+ * - `started` is emitted when Slurm runs the job (a job pending in Slurm's queue is `queued` in
+ *   Strata). The handle is the job id; a re-attach without handle finds the job by the attempt id in
+ *   its comment.
+ * - Commands go through a `CommandRunner`: here, or on a login node over SSH. Everything Slurm runs
+ *   is written by `batchScript`, where every value is shell-quoted.
+ *
+ * It must never report a failure it has not seen (an unreachable controller says nothing about a
+ * job), never submit an attempt twice, and never write to the store.
+ *
+ * @example
+ * const executor = new SlurmExecutor({ partition: 'debug', pollIntervalMs: 1000 });
+ * executor.onEvent((event) => console.log(event.kind, event.attemptId));
+ * await executor.start(request);
+ */
+import { randomBytes } from 'node:crypto';
+import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
+import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
+import {
+  batchComment,
+  batchScript,
+  commentFits,
+  encodeAttemptId,
+  jobName,
+  LAUNCH_ERROR_FILE,
+  parseBatchComment,
+  requestProblem,
+  sbatchArgv,
+  shapeKey,
+  STDERR_FILE,
+  STDOUT_FILE,
+} from './batch-script.js';
+import {
+  LocalCommandRunner,
+  SshCommandRunner,
+  type CommandRunner,
+  type SshOptions,
+} from './command-runner.js';
+import {
+  isEndState,
+  isRunningState,
+  outcomeOf,
+  parseJobCompLines,
+  parseSacctJson,
+  parseSqueueJson,
+  type SlurmJobRecord,
+  type StopIntent,
+} from './slurm-records.js';
+
+export interface SlurmExecutorOptions {
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** Run Slurm's commands on a login node over SSH (ignored when `runner` is given). */
+  ssh?: SshOptions;
+  /** The command layer (default: local, or SSH when `ssh` is set). */
+  runner?: CommandRunner;
+  /** Default 2000. One `squeue --json` per poll, whatever the number of jobs. */
+  pollIntervalMs?: number;
+  /** How long starts are gathered before they are submitted (default 0: those of the same tick). */
+  batchWindowMs?: number;
+  /** Most attempts in one job array (default 1000, Slurm's default MaxArraySize is 1001). */
+  maxArraySize?: number;
+  /**
+   * What the engine may have in flight at once (Slurm queues the rest and schedules them on the real
+   * nodes). Default 4096 CPUs, 64 TiB, 64 GPUs.
+   */
+  queueCapacity?: { cpus?: number; memoryBytes?: number; gpus?: number };
+  /** Default `slurm` (`slurm:<partition>` when a partition is set). */
+  nodeId?: string;
+  /** More `sbatch` options, e.g. `['--constraint=haswell']` (argv words, never shell text). */
+  sbatchArgs?: string[];
+  /**
+   * Where the outcome of a job comes from once `squeue` no longer lists it: `sacct`, the job
+   * completion log, or `auto` (what `scontrol show config` says is configured). Default `auto`.
+   */
+  completion?: 'auto' | 'sacct' | 'jobcomp';
+  /** Polls a submitted job may be missing from every source before it is reported `lost`. Default 3. */
+  missingPollsBeforeLost?: number;
+  /** Diagnostics (controller unreachable, back again, ...); default: none. */
+  log?: (message: string) => void;
+}
+
+/** The JSON of `started.handle`. */
+interface SlurmHandle {
+  slurmJob: string;
+  logDir: string;
+}
+
+type Phase = 'waiting' | 'submitting' | 'submitted';
+
+interface Tracked {
+  req: LaunchRequest;
+  phase: Phase;
+  batch: Batch | null;
+  /** `123` or `120_4` once submitted. */
+  jobId: string | null;
+  startedEmitted: boolean;
+  /** Strata asked for it to stop; `sent` once `scancel` went through. */
+  stop: (StopIntent & { sent: boolean }) | null;
+  timeoutTimer: NodeJS.Timeout | null;
+  /** Consecutive polls in which no source knew the job. */
+  missing: number;
+  /** Re-attached without handle while the controller was unreachable: found later by comment. */
+  searching: boolean;
+  ending: boolean;
+}
+
+interface Batch {
+  token: string;
+  members: Tracked[];
+  /** The last sbatch may have reached the controller: look for the token before submitting again. */
+  uncertain: boolean;
+}
+
+interface Completion {
+  kind: 'sacct' | 'jobcomp' | 'none';
+  path?: string;
+}
+
+const TRANSIENT =
+  /unable to contact slurm controller|socket timed out|zero bytes were transmitted|resource temporarily unavailable|connection refused|communication connection failure|temporarily unable|slurm_persist_conn|timed out/i;
+
+export class SlurmExecutor implements Executor {
+  readonly name = 'slurm';
+  readonly capabilities: ExecutorCapabilities = {
+    gpus: true,
+    containers: false,
+    maxTasks: Infinity,
+    reattach: true,
+  };
+
+  private readonly runner: CommandRunner;
+  private readonly options: SlurmExecutorOptions;
+  private readonly pollIntervalMs: number;
+  private readonly nodeId: string;
+  private readonly listeners: ((event: ExecutorEvent) => void)[] = [];
+  private readonly tracked = new Map<string, Tracked>();
+  private waiting: Tracked[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly retrying = new Set<Batch>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private pollDueAt = 0;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+  private completion: Completion | null = null;
+  private snapshot: { at: number; result: Promise<SlurmJobRecord[] | null> } | null = null;
+  private unreachableSince: number | null = null;
+  private closed = false;
+  private readonly counters = { sbatch: 0, arrays: 0, squeue: 0, scancel: 0, completionLookups: 0 };
+
+  constructor(options: SlurmExecutorOptions = {}) {
+    this.options = options;
+    this.runner =
+      options.runner ?? (options.ssh ? new SshCommandRunner(options.ssh) : new LocalCommandRunner());
+    this.pollIntervalMs = options.pollIntervalMs ?? 2000;
+    this.nodeId = options.nodeId ?? (options.partition ? `slurm:${options.partition}` : 'slurm');
+  }
+
+  /** How many commands it ran: the proof that polling is batched (one squeue per poll). */
+  get stats(): Readonly<typeof this.counters> {
+    return { ...this.counters };
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    const q = this.options.queueCapacity ?? {};
+    const gpus = q.gpus ?? 64;
+    return [
+      {
+        id: this.nodeId,
+        executor: this.name,
+        capacity: {
+          cpus: q.cpus ?? 4096,
+          memoryBytes: q.memoryBytes ?? 64 * 2 ** 40,
+          gpuIds: Array.from({ length: gpus }, (_, i) => i),
+        },
+        labels: {
+          runner: this.runner.where,
+          ...(this.options.partition ? { partition: this.options.partition } : {}),
+        },
+      },
+    ];
+  }
+
+  onEvent(listener: (event: ExecutorEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async start(req: LaunchRequest): Promise<void> {
+    this.assertOpen();
+    if (this.tracked.has(req.attemptId)) throw new Error(`attempt ${req.attemptId} is already running here`);
+    const problem = requestProblem(req);
+    if (problem) {
+      this.failLater(req, problem);
+      return;
+    }
+    const t: Tracked = {
+      req,
+      phase: 'waiting',
+      batch: null,
+      jobId: null,
+      startedEmitted: false,
+      stop: null,
+      timeoutTimer: null,
+      missing: 0,
+      searching: false,
+      ending: false,
+    };
+    this.tracked.set(req.attemptId, t);
+    this.waiting.push(t);
+    this.flushing ??= new Promise<void>((resolve) => {
+      const window = this.options.batchWindowMs ?? 0;
+      const go = () => {
+        this.flushing = null;
+        this.flush().then(resolve, resolve);
+      };
+      if (window > 0) setTimeout(go, window);
+      else setImmediate(go);
+    });
+    await this.flushing;
+  }
+
+  async cancel(attemptId: string, reason?: string): Promise<void> {
+    const t = this.tracked.get(attemptId);
+    if (!t || t.stop || t.ending) return;
+    await this.stop(t, { reason: 'cancelled', message: reason ? `cancelled: ${reason}` : 'cancelled' });
+  }
+
+  async reattach(req: LaunchRequest, handle: string | null): Promise<'attached' | 'lost'> {
+    this.assertOpen();
+    if (this.tracked.has(req.attemptId)) return 'attached';
+    const known = parseHandle(handle);
+    const t: Tracked = {
+      req,
+      phase: 'submitted',
+      batch: null,
+      jobId: known?.slurmJob ?? null,
+      // A handle comes from a `started` event the engine recorded: it must not see another.
+      startedEmitted: known !== null,
+      stop: null,
+      timeoutTimer: null,
+      missing: 0,
+      searching: false,
+      ending: false,
+    };
+    if (!known) {
+      // No handle: the engine died before the job ran (or before it recorded that). Its comment
+      // names the attempt. One squeue serves a whole burst of re-attaches.
+      const jobs = await this.queueSnapshot();
+      if (this.closed) return 'lost';
+      if (jobs === null) {
+        t.searching = true; // the controller is away: decide when it answers
+      } else {
+        const jobId = findByAttempt(jobs, req.attemptId);
+        if (jobId === null) return 'lost';
+        t.jobId = jobId;
+      }
+    }
+    this.tracked.set(req.attemptId, t);
+    this.schedulePoll(0);
+    return 'attached';
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // A stop asked for but not yet delivered must not be forgotten: nobody would send it later.
+    const undelivered = [...this.tracked.values()].filter((t) => t.stop && !t.stop.sent && t.jobId);
+    if (undelivered.length > 0) await this.sendStops(undelivered).catch(() => {});
+    this.closed = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    for (const t of this.tracked.values()) clearTimer(t);
+    this.tracked.clear();
+    this.waiting = [];
+    this.retrying.clear();
+  }
+
+  // --- submission --------------------------------------------------------------------------------
+
+  private async flush(): Promise<void> {
+    const ready = this.waiting.filter((t) => !t.ending && this.tracked.get(t.req.attemptId) === t);
+    this.waiting = [];
+    const groups = new Map<string, Tracked[]>();
+    for (const t of ready) {
+      const key = shapeKey(t.req);
+      groups.set(key, [...(groups.get(key) ?? []), t]);
+    }
+    const max = Math.max(1, this.options.maxArraySize ?? 1000);
+    for (const group of groups.values()) {
+      let rest = group;
+      while (rest.length > 0) {
+        const token = randomBytes(6).toString('hex');
+        // As many as fit: the array's size limit, and the comment's 1024 characters.
+        let n = Math.min(rest.length, max);
+        while (
+          n > 1 &&
+          !commentFits(
+            token,
+            rest.slice(0, n).map((t) => t.req),
+          )
+        )
+          n = Math.ceil(n / 2);
+        const batch: Batch = { token, members: rest.slice(0, n), uncertain: false };
+        rest = rest.slice(n);
+        for (const t of batch.members) {
+          t.batch = batch;
+          t.phase = 'submitting';
+        }
+        await this.submit(batch);
+      }
+    }
+  }
+
+  /** Runs sbatch for a batch; on a transient failure the batch waits for the next poll. */
+  private async submit(batch: Batch): Promise<void> {
+    const members = batch.members;
+    const reqs = members.map((t) => t.req);
+    const argv = sbatchArgv({
+      name: jobName(reqs),
+      comment: batchComment(batch.token, reqs),
+      reqs,
+      partition: this.options.partition,
+      account: this.options.account,
+      qos: this.options.qos,
+      extraArgs: this.options.sbatchArgs,
+    });
+    this.counters.sbatch += 1;
+    let result;
+    try {
+      result = await this.runner.run(argv, { stdin: batchScript(reqs) });
+    } catch (error) {
+      this.retrying.delete(batch);
+      for (const t of members)
+        this.failTracked(t, `cannot run sbatch (${this.runner.where}): ${errorText(error)}`);
+      return;
+    }
+    if (this.closed) return;
+    const jobId = result.code === 0 ? /^(\d+)(?:;\S*)?\s*$/.exec(result.stdout)?.[1] : undefined;
+    if (jobId !== undefined) {
+      this.retrying.delete(batch);
+      if (members.length > 1) this.counters.arrays += 1;
+      this.assign(batch, jobId);
+      return;
+    }
+    const why = (result.stderr || result.stdout).trim().replace(/\s+/g, ' ').slice(0, 500);
+    if (result.unreachable || result.code === null || TRANSIENT.test(why)) {
+      // Whether it reached the controller is unknown when the answer is what got lost.
+      batch.uncertain =
+        batch.uncertain || result.code === null || !/connect failure|connection refused/i.test(why);
+      this.retrying.add(batch);
+      this.noteUnreachable(`sbatch: ${why || 'no answer'}`);
+      this.schedulePoll(this.pollIntervalMs);
+      return;
+    }
+    this.retrying.delete(batch);
+    for (const t of members)
+      this.failTracked(
+        t,
+        `sbatch refused the job (${this.runner.where}): ${why || `exit ${String(result.code)}`}`,
+      );
+  }
+
+  private assign(batch: Batch, jobId: string): void {
+    const array = batch.members.length > 1;
+    batch.members.forEach((t, k) => {
+      t.jobId = array ? `${jobId}_${k}` : jobId;
+      t.phase = 'submitted';
+    });
+    this.schedulePoll(this.pollIntervalMs);
+    // A cancel that came while sbatch ran is delivered now.
+    const stops = batch.members.filter((t) => t.stop && !t.stop.sent);
+    if (stops.length > 0) void this.sendStops(stops);
+  }
+
+  // --- stopping ------------------------------------------------------------------------------------
+
+  private async stop(t: Tracked, intent: StopIntent): Promise<void> {
+    t.stop = { ...intent, sent: false };
+    clearTimer(t);
+    if (t.phase === 'waiting') {
+      // Never submitted: nothing runs anywhere.
+      this.waiting = this.waiting.filter((w) => w !== t);
+      this.finish(t, emptyOutcome(intent.reason, intent.message));
+      return;
+    }
+    if (t.phase === 'submitting') return; // the sbatch under way or the next poll settles it
+    if (t.jobId !== null) await this.sendStops([t]);
+  }
+
+  /** One scancel for all of them; those it could not reach are sent again by the next poll. */
+  private async sendStops(list: Tracked[]): Promise<void> {
+    const ids = list.filter((t) => t.jobId !== null).map((t) => t.jobId!);
+    if (ids.length === 0) return;
+    this.counters.scancel += 1;
+    const result = await this.runner.run(['scancel', ...ids]).catch(() => null);
+    const reached = result !== null && !result.unreachable && !TRANSIENT.test(result.stderr);
+    if (reached) for (const t of list) if (t.stop) t.stop.sent = true;
+    this.schedulePoll(reached ? 250 : this.pollIntervalMs);
+  }
+
+  private armTimeout(t: Tracked, startedAt: number): void {
+    const timeoutMs = t.req.timeoutMs;
+    if (timeoutMs === undefined || t.timeoutTimer || t.stop) return;
+    t.timeoutTimer = setTimeout(
+      () => {
+        t.timeoutTimer = null;
+        if (!t.stop && !t.ending)
+          void this.stop(t, { reason: 'timed-out', message: `timed out after ${timeoutMs} ms` });
+      },
+      Math.max(0, startedAt + timeoutMs - Date.now()),
+    );
+  }
+
+  // --- polling -------------------------------------------------------------------------------------
+
+  private schedulePoll(delayMs: number): void {
+    if (this.closed) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    const due = Date.now() + delayMs;
+    // Bring a later poll forward, never push an earlier one back.
+    if (this.pollTimer && this.pollDueAt <= due) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollDueAt = due;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      this.polling = this.poll()
+        .catch((error: unknown) => this.options.log?.(`slurm poll failed: ${errorText(error)}`))
+        .finally(() => {
+          this.polling = null;
+          const again = this.pollAgain;
+          this.pollAgain = false;
+          if (again) this.schedulePoll(100);
+          else if (this.tracked.size > 0 || this.retrying.size > 0) this.schedulePoll(this.pollIntervalMs);
+        });
+    }, delayMs);
+  }
+
+  /** `squeue --json` now, or the answer of one started less than a second ago. */
+  private queueSnapshot(): Promise<SlurmJobRecord[] | null> {
+    const now = Date.now();
+    if (this.snapshot && now - this.snapshot.at < 1000) return this.snapshot.result;
+    const result = this.readQueue();
+    this.snapshot = { at: now, result };
+    return result;
+  }
+
+  /** Every job the controller knows, or null when it cannot be reached. */
+  private async readQueue(): Promise<SlurmJobRecord[] | null> {
+    this.counters.squeue += 1;
+    const result = await this.runner.run(['squeue', '--json'], { timeoutMs: 60_000 }).catch((e: unknown) => ({
+      code: null,
+      stdout: '',
+      stderr: errorText(e),
+      unreachable: true,
+    }));
+    const parsed = result.unreachable
+      ? { ok: false as const, error: result.stderr.trim() || 'unreachable' }
+      : parseSqueueJson(result.stdout);
+    if (!parsed.ok) {
+      this.noteUnreachable(
+        `squeue: ${parsed.error}${result.stderr ? ` (${result.stderr.trim().slice(0, 200)})` : ''}`,
+      );
+      return null;
+    }
+    if (this.unreachableSince !== null) {
+      this.options.log?.(
+        `slurm: the controller answers again after ${Date.now() - this.unreachableSince} ms`,
+      );
+      this.unreachableSince = null;
+    }
+    return parsed.jobs;
+  }
+
+  private noteUnreachable(why: string): void {
+    if (this.unreachableSince === null) {
+      this.unreachableSince = Date.now();
+      this.options.log?.(
+        `slurm: cannot reach the controller (${why}); jobs keep their state until it answers`,
+      );
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed) return;
+    const jobs = await this.queueSnapshot();
+    this.snapshot = null;
+    if (jobs === null || this.closed) return;
+    const byKey = new Map(jobs.map((j) => [j.key, j]));
+
+    // Submissions whose answer was lost: adopt the job if it exists, else submit again.
+    for (const batch of [...this.retrying]) {
+      const found = batch.uncertain ? findByToken(jobs, batch.token) : null;
+      if (found !== null) {
+        this.retrying.delete(batch);
+        this.assign(batch, found);
+        continue;
+      }
+      const keep = batch.members.filter((t) => {
+        if (!t.stop) return true;
+        this.finish(t, emptyOutcome(t.stop.reason, t.stop.message));
+        return false;
+      });
+      if (keep.length === 0) {
+        this.retrying.delete(batch);
+        continue;
+      }
+      batch.members = keep;
+      batch.uncertain = false;
+      await this.submit(batch);
+    }
+
+    const missing: Tracked[] = [];
+    const resend: Tracked[] = [];
+    for (const t of [...this.tracked.values()]) {
+      if (t.ending || t.phase !== 'submitted') continue;
+      if (t.searching) {
+        const jobId = findByAttempt(jobs, t.req.attemptId);
+        t.searching = false;
+        if (jobId === null) {
+          this.finish(t, { ...emptyOutcome('lost', 'the attempt left no job in Slurm'), startedAt: null });
+          continue;
+        }
+        t.jobId = jobId;
+      }
+      const record = t.jobId !== null ? byKey.get(t.jobId) : undefined;
+      if (!record) {
+        missing.push(t);
+        continue;
+      }
+      t.missing = 0;
+      if (t.stop && !t.stop.sent) resend.push(t);
+      this.observe(t, record);
+    }
+    if (resend.length > 0) await this.sendStops(resend);
+    if (missing.length > 0) await this.settleMissing(missing);
+  }
+
+  /** Acts on what squeue (or a completion source) says about a tracked job. */
+  private observe(t: Tracked, record: SlurmJobRecord): void {
+    const running = isRunningState(record.state);
+    const ended = isEndState(record.state);
+    if ((running || ended) && record.startedAt !== null && !t.startedEmitted) {
+      t.startedEmitted = true;
+      this.emit({
+        kind: 'started',
+        attemptId: t.req.attemptId,
+        at: record.startedAt,
+        nodeId: t.req.nodeId,
+        handle: JSON.stringify({ slurmJob: t.jobId ?? '', logDir: t.req.logDir } satisfies SlurmHandle),
+        stdoutPath: `${t.req.logDir}/${STDOUT_FILE}`,
+        stderrPath: `${t.req.logDir}/${STDERR_FILE}`,
+      });
+    }
+    if (running && record.startedAt !== null) this.armTimeout(t, record.startedAt);
+    if (ended) void this.finishFromRecord(t, record);
+  }
+
+  /** Jobs squeue no longer lists: ask sacct or the completion log, in one command. */
+  private async settleMissing(list: Tracked[]): Promise<void> {
+    const found = await this.lookUpEnded(list.map((t) => t.jobId!));
+    const limit = this.options.missingPollsBeforeLost ?? 3;
+    for (const t of list) {
+      const record = found?.get(t.jobId!);
+      if (record && isEndState(record.state)) {
+        this.observe(t, record);
+        continue;
+      }
+      // A failed lookup is no evidence: only count polls in which the sources answered.
+      if (found === null) continue;
+      t.missing += 1;
+      if (t.missing >= limit) {
+        this.finish(t, {
+          ...emptyOutcome(
+            'lost',
+            `Slurm no longer knows job ${t.jobId!} (not in squeue, nor in its job history)`,
+          ),
+        });
+      }
+    }
+  }
+
+  private async lookUpEnded(jobIds: string[]): Promise<Map<string, SlurmJobRecord> | null> {
+    const completion = await this.completionSource();
+    if (completion === null) return null;
+    this.counters.completionLookups += 1;
+    let records: SlurmJobRecord[] = [];
+    if (completion.kind === 'sacct') {
+      const result = await this.runner
+        .run(['sacct', '--json', '-X', '-j', jobIds.join(',')])
+        .catch(() => null);
+      if (!result || result.code !== 0) return null;
+      records = parseSacctJson(result.stdout);
+    } else if (completion.kind === 'jobcomp' && completion.path) {
+      const patterns = jobIds.flatMap((id) => {
+        const [job, task] = id.split('_');
+        return ['-e', task === undefined ? `JobId=${job} ` : `ArrayJobId=${job} ArrayTaskId=${task} `];
+      });
+      const result = await this.runner
+        .run(['grep', '-F', ...patterns, '--', completion.path])
+        .catch(() => null);
+      // grep: 0 found, 1 none found (an answer too), 2 trouble.
+      if (!result || result.unreachable || (result.code !== 0 && result.code !== 1)) return null;
+      records = parseJobCompLines(result.stdout);
+    }
+    return new Map(records.map((r) => [r.key, r]));
+  }
+
+  private async completionSource(): Promise<Completion | null> {
+    if (this.completion) return this.completion;
+    const mode = this.options.completion ?? 'auto';
+    if (mode === 'sacct') return (this.completion = { kind: 'sacct' });
+    const result = await this.runner.run(['scontrol', 'show', 'config']).catch(() => null);
+    if (!result || result.code !== 0) return null;
+    const config = new Map(
+      result.stdout.split('\n').flatMap((line) => {
+        const m = /^(\w+)\s*=\s*(.*)$/.exec(line.trim());
+        return m ? [[m[1]!, m[2]!.trim()] as const] : [];
+      }),
+    );
+    const accounting = config.get('AccountingStorageType') ?? '';
+    const jobComp = config.get('JobCompType') ?? '';
+    const path = config.get('JobCompLoc') ?? '';
+    if (mode === 'auto' && accounting.includes('slurmdbd')) this.completion = { kind: 'sacct' };
+    else if (jobComp.includes('filetxt') && path.startsWith('/')) this.completion = { kind: 'jobcomp', path };
+    else this.completion = { kind: 'none' };
+    return this.completion;
+  }
+
+  // --- ending --------------------------------------------------------------------------------------
+
+  private async finishFromRecord(t: Tracked, record: SlurmJobRecord): Promise<void> {
+    if (t.ending) return;
+    t.ending = true;
+    clearTimer(t);
+    const outcome = outcomeOf(record, t.stop, Date.now());
+    if (outcome.status === 'failed' && record.exit.code !== null && record.exit.code !== 0) {
+      outcome.message = (await this.launchProblem(t, record.exit.code)) ?? outcome.message;
+    }
+    this.finish(t, outcome);
+  }
+
+  /** Why the script could not start the command, when that is why it failed. */
+  private async launchProblem(t: Tracked, code: number): Promise<string | null> {
+    const { logDir, command } = t.req;
+    const marker = await this.runner.readFile(`${logDir}/${LAUNCH_ERROR_FILE}`, 4096);
+    if (marker) return marker.trim();
+    if (code === 127 && 'argv' in command) {
+      const stderr = (await this.runner.readFile(`${logDir}/${STDERR_FILE}`, 4096)) ?? '';
+      if (/not found/i.test(stderr)) return `command not found: ${command.argv[0] ?? ''}`;
+    }
+    return null;
+  }
+
+  private failTracked(t: Tracked, message: string): void {
+    t.ending = true;
+    this.finish(t, emptyOutcome('failed', message));
+  }
+
+  /** A request that cannot be submitted at all: `finished` follows `start`, no `started`. */
+  private failLater(req: LaunchRequest, message: string): void {
+    setImmediate(() =>
+      this.emit({ kind: 'finished', attemptId: req.attemptId, outcome: emptyOutcome('failed', message) }),
+    );
+  }
+
+  private finish(t: Tracked, outcome: AttemptOutcome): void {
+    if (this.tracked.get(t.req.attemptId) !== t) return;
+    this.tracked.delete(t.req.attemptId);
+    t.ending = true;
+    clearTimer(t);
+    this.emit({ kind: 'finished', attemptId: t.req.attemptId, outcome });
+  }
+
+  private emit(event: ExecutorEvent): void {
+    if (this.closed) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('this SlurmExecutor is closed');
+  }
+}
+
+function parseHandle(handle: string | null): SlurmHandle | null {
+  if (handle === null) return null;
+  try {
+    const value = JSON.parse(handle) as Partial<SlurmHandle> | null;
+    if (
+      value &&
+      typeof value.slurmJob === 'string' &&
+      /^\d+(_\d+)?$/.test(value.slurmJob) &&
+      typeof value.logDir === 'string'
+    ) {
+      return { slurmJob: value.slurmJob, logDir: value.logDir };
+    }
+  } catch {
+    // not ours: treated like a missing handle
+  }
+  return null;
+}
+
+/** The job (or array element) whose comment names this attempt. */
+function findByAttempt(jobs: readonly SlurmJobRecord[], attemptId: string): string | null {
+  const encoded = encodeAttemptId(attemptId);
+  for (const job of jobs) {
+    const comment = parseBatchComment(job.comment);
+    const k = comment?.attemptIds.indexOf(encoded) ?? -1;
+    if (!comment || k < 0) continue;
+    const arrayId = job.key.split('_')[0]!;
+    return comment.attemptIds.length > 1 ? `${arrayId}_${k}` : job.key;
+  }
+  return null;
+}
+
+/** The job id of the submission with this token (the array's id for an array). */
+function findByToken(jobs: readonly SlurmJobRecord[], token: string): string | null {
+  for (const job of jobs) {
+    if (parseBatchComment(job.comment)?.token === token) return job.key.split('_')[0]!;
+  }
+  return null;
+}
+
+function emptyOutcome(status: AttemptOutcome['status'], message: string): AttemptOutcome {
+  return {
+    status,
+    exitCode: null,
+    signal: null,
+    startedAt: null,
+    endedAt: Date.now(),
+    cpuTimeMs: null,
+    peakRssBytes: null,
+    message,
+  };
+}
+
+function clearTimer(t: Tracked): void {
+  if (t.timeoutTimer) clearTimeout(t.timeoutTimer);
+  t.timeoutTimer = null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

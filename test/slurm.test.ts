@@ -1,0 +1,318 @@
+/**
+ * The Slurm executor against real Slurm daemons (slurmctld + slurmd + munge on this machine, started
+ * by scripts/slurm/start-slurm.sh when installed but not running): the shared executor conformance
+ * suite, then end-to-end runs through the engine — a 50-task DAG with a job array and a retried
+ * task, an outage of slurmctld in the middle of a run, and hostile task names, arguments and
+ * environment values.
+ *
+ * Never skipped silently: without Slurm, CI (STRATA_REQUIRE_SLURM=1, set by .ci/run) fails here; on
+ * a developer machine without Slurm the suite is reported as skipped, with the reason in its name.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../src/engine/engine.js';
+import { loadSpecText } from '../src/engine/load-spec.js';
+import type { ExecutorEvent, LaunchRequest } from '../src/executors/executor.js';
+import { SlurmExecutor } from '../src/executors/slurm/index.js';
+import {
+  controllerAnswers,
+  ensureLocalSlurm,
+  requireSlurm,
+  startController,
+  stopController,
+} from '../src/executors/slurm/testing/local-slurm.js';
+import { executorConformanceSuite } from '../src/executors/testing/executor-conformance.js';
+import type { AttemptOutcome } from '../src/model/index.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+
+const slurm = ensureLocalSlurm();
+
+if (!slurm.ok && requireSlurm()) {
+  describe('Slurm (required: STRATA_REQUIRE_SLURM=1)', () => {
+    it('is available', () => {
+      throw new Error(`STRATA_REQUIRE_SLURM=1 but ${slurm.reason}`);
+    });
+  });
+} else if (!slurm.ok) {
+  console.warn(`\n*** Slurm integration tests SKIPPED: ${slurm.reason} ***\n`);
+  describe.skip(`SKIPPED (Slurm unavailable: ${slurm.reason}) — SlurmExecutor integration`, () => {
+    it('needs real Slurm daemons', () => {});
+  });
+} else {
+  const stateDir = slurm.stateDir;
+
+  executorConformanceSuite('SlurmExecutor (real slurmctld/slurmd)', async () => {
+    const workdir = await mkdtemp(join(tmpdir(), 'strata-slurm-conformance-'));
+    const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+    return { executor, workdir, cleanup: () => rm(workdir, { recursive: true, force: true }) };
+  });
+
+  describe('SlurmExecutor through the engine (real Slurm)', () => {
+    let dir: string;
+    let store: Store;
+    const open: Array<{ close(): Promise<void> }> = [];
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'strata-slurm-engine-'));
+      store = await openStore({ url: `sqlite:${join(dir, 'strata.db')}` });
+    });
+
+    afterAll(async () => {
+      // Whatever happened, the controller is left running for whoever comes next.
+      if (!controllerAnswers()) startController(stateDir);
+      for (const o of open.reverse()) await o.close().catch(() => {});
+      await store?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    async function engineOn(executor: SlurmExecutor): Promise<Engine> {
+      const engine = new Engine({ store, executor, stateDir: join(dir, 'state') });
+      await engine.init();
+      open.push(executor, engine);
+      return engine;
+    }
+
+    async function submit(engine: Engine, name: string, yaml: string) {
+      const baseDir = join(dir, name);
+      await mkdir(baseDir, { recursive: true });
+      const loaded = loadSpecText(yaml, { file: `${name}.yaml`, baseDir });
+      return { wf: await engine.submit(loaded.spec, { baseDir, source: loaded.source }), baseDir };
+    }
+
+    it(
+      'runs a 50-task DAG with a job array and a task that fails once, logs included',
+      { timeout: 240_000 },
+      async () => {
+        const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+        const engine = await engineOn(executor);
+        const yaml = [
+          'name: dag50',
+          'tasks:',
+          '  - name: prep',
+          "    shell: 'echo prep >> ledger.txt; echo prepared'",
+          '  - name: fan',
+          '    foreach: { range: [0, 40] }',
+          '    after: [prep]',
+          "    shell: 'echo fan{{index}} >> ledger.txt; echo out-{{index}}; echo err-{{index}} >&2'",
+          '  - name: flaky',
+          '    after: [prep]',
+          '    retries: { limit: 2, backoff: 1s, jitter: 0 }',
+          // Fails on its first run only: the marker file survives into the retry.
+          "    shell: 'echo flaky-$STRATA_ATTEMPT >> ledger.txt; if [ ! -e flaky.once ]; then touch flaky.once; echo first run fails >&2; exit 7; fi; echo flaky ok'",
+          '  - name: mid',
+          '    foreach: { range: [0, 6] }',
+          '    after: [flaky]',
+          "    shell: 'echo mid{{index}} >> ledger.txt'",
+          '  - name: stats',
+          '    after: [fan]',
+          "    shell: 'echo stats >> ledger.txt'",
+          '  - name: join',
+          '    after: [stats, mid]',
+          "    shell: 'echo join >> ledger.txt; echo all done'",
+          '',
+        ].join('\n');
+        const t0 = Date.now();
+        const { wf, baseDir } = await submit(engine, 'dag50', yaml);
+        const final = await engine.waitFor(wf.id);
+        if (final !== 'succeeded') console.log(await store.listAttempts(wf.id));
+        expect(final).toBe('succeeded');
+        const elapsedMs = Date.now() - t0;
+
+        const tasks = await store.listTasks(wf.id);
+        expect(tasks).toHaveLength(50);
+        expect(tasks.filter((t) => t.state !== 'succeeded').map((t) => t.name)).toEqual([]);
+
+        // Every task ran exactly once, but flaky, which ran twice (attempt 1 failed with exit 7).
+        const ledger = (await readFile(join(baseDir, 'ledger.txt'), 'utf8')).trim().split('\n').sort();
+        const expected = [
+          'prep',
+          'stats',
+          'join',
+          'flaky-1',
+          'flaky-2',
+          ...Array.from({ length: 40 }, (_, i) => `fan${i}`),
+          ...Array.from({ length: 6 }, (_, i) => `mid${i}`),
+        ].sort();
+        expect(ledger).toEqual(expected);
+        const attempts = await store.listAttempts(wf.id);
+        const flakyIdx = tasks.find((t) => t.name === 'flaky')!.idx;
+        const flaky = attempts.filter((a) => a.taskIdx === flakyIdx);
+        expect(flaky.map((a) => [a.status, a.exitCode])).toEqual([
+          ['failed', 7],
+          ['succeeded', 0],
+        ]);
+        expect(attempts).toHaveLength(51);
+
+        // The logs are Strata's: the engine recorded the files the jobs wrote.
+        for (const t of tasks) {
+          const fan = /^fan\[(\d+)\]$/.exec(t.name);
+          if (!fan) continue;
+          const [a] = attempts.filter((x) => x.taskIdx === t.idx);
+          expect(await readFile(a!.stdoutPath!, 'utf8')).toBe(`out-${fan[1]}\n`);
+          expect(await readFile(a!.stderrPath!, 'utf8')).toBe(`err-${fan[1]}\n`);
+        }
+        const [firstFlaky] = flaky;
+        expect(await readFile(firstFlaky!.stderrPath!, 'utf8')).toBe('first run fails\n');
+
+        // The 40 members of fan went as one Slurm job array (handles `<array>_<index>`).
+        const fanArrays = new Set(
+          attempts
+            .filter((a) => tasks[a.taskIdx]!.name.startsWith('fan['))
+            .map((a) => (JSON.parse(a.handle!) as { slurmJob: string }).slurmJob.split('_')[0]),
+        );
+        expect(fanArrays.size).toBe(1);
+        const stats = executor.stats;
+        expect(stats.arrays).toBeGreaterThanOrEqual(1);
+        expect(stats.sbatch).toBeLessThan(20);
+        // Batched polling: one squeue per poll, never one per job.
+        expect(stats.squeue).toBeLessThan(elapsedMs / 300 + 20);
+        console.log(`50-task DAG on Slurm: ${elapsedMs} ms`, stats);
+      },
+    );
+
+    it(
+      'rides out a slurmctld outage mid-run: no task lost, none run twice',
+      { timeout: 240_000 },
+      async () => {
+        const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+        const engine = await engineOn(executor);
+        const n = 12;
+        const yaml = [
+          'name: outage',
+          'tasks:',
+          '  - name: w',
+          `    foreach: { range: [0, ${n}] }`,
+          "    shell: 'sleep 3; echo w{{index}}-$STRATA_ATTEMPT_ID >> ledger.txt'",
+          '  - name: after',
+          '    after: [w]',
+          "    shell: 'echo after-$STRATA_ATTEMPT_ID >> ledger.txt'",
+          '',
+        ].join('\n');
+        const { wf, baseDir } = await submit(engine, 'outage', yaml);
+        // Stop the controller once jobs run (and some have ended), so it misses ends and starts.
+        for (let i = 0; i < 300; i++) {
+          const tasks = await store.listTasks(wf.id);
+          if (tasks.filter((t) => t.state === 'succeeded').length >= 2) break;
+          await sleep(100);
+        }
+        stopController(stateDir);
+        expect(controllerAnswers()).toBe(false);
+        const outageStart = Date.now();
+        await sleep(12_000);
+        // Nothing was reported failed or lost while the controller was away.
+        const during = await store.listAttempts(wf.id);
+        expect(during.filter((a) => !['queued', 'running', 'succeeded'].includes(a.status))).toEqual([]);
+        startController(stateDir);
+        const outageMs = Date.now() - outageStart;
+
+        expect(await engine.waitFor(wf.id)).toBe('succeeded');
+        const ledger = (await readFile(join(baseDir, 'ledger.txt'), 'utf8')).trim().split('\n');
+        expect(ledger).toHaveLength(n + 1);
+        expect(new Set(ledger.map((l) => l.split('-')[0])).size).toBe(n + 1);
+        const attempts = await store.listAttempts(wf.id);
+        // One attempt per task, all succeeded: nothing was lost, retried or run twice.
+        expect(attempts).toHaveLength(n + 1);
+        expect(attempts.every((a) => a.status === 'succeeded' && a.number === 1)).toBe(true);
+        console.log(`outage of ${outageMs} ms survived`, executor.stats);
+      },
+    );
+  });
+
+  describe('SlurmExecutor with hostile input (real Slurm)', () => {
+    it(
+      'runs names, arguments and environment values with quotes, $(), backticks, newlines and ; byte-exact, executing none of them',
+      { timeout: 120_000 },
+      async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'strata-slurm-hostile-'));
+        const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+        const events: ExecutorEvent[] = [];
+        executor.onEvent((e) => events.push(e));
+        try {
+          // Each hostile value would create a `pwned-*` file in the working directory if a shell ran it.
+          const hostile = [
+            `$(touch pwned-dollar)`,
+            '`touch pwned-backtick`',
+            `'; touch pwned-semicolon; echo '`,
+            `"; touch pwned-dq; echo "`,
+            'line one\ntouch pwned-newline\n',
+            '; touch pwned-semi2 &',
+            `it's "quoted" \\ back\\slash $HOME \${PATH} * ? [a] ~ | & > out <in`,
+            '-rf --help',
+            'tab\there é ∑ 🎉',
+            '',
+          ];
+          const reqs: LaunchRequest[] = [];
+          for (let k = 0; k < 3; k++) {
+            const taskName = `${hostile[k]}\n'$(touch pwned-name${k})'; \`touch pwned-name-bt${k}\``;
+            const workdir = join(dir, `task ${k} $(touch pwned-dir)`);
+            await mkdir(workdir, { recursive: true });
+            reqs.push({
+              attemptId: `hostile-${randomUUID().slice(0, 6)}/${k}/1`,
+              workflowId: 'hostile',
+              taskName,
+              attempt: 1,
+              // k = 0, 1: argv form (same shape: one job array); k = 2: the shell form, alone.
+              command:
+                k < 2
+                  ? {
+                      argv: [
+                        'sh',
+                        '-c',
+                        'printf "%s\\0" "$@"; printf "%s\\0" "$V0" "$V1" "$V2" "$STRATA_TASK"',
+                        'sh',
+                        ...hostile,
+                      ],
+                    }
+                  : { shell: 'printf "%s\\0" "$V0" "$V1" "$V2" "$STRATA_TASK"' },
+              env: { V0: hostile[0]!, V1: hostile[4]!, V2: hostile.join('|') },
+              workdir,
+              resources: { cpus: 1, memoryBytes: k === 2 ? 64 * 1048576 : 0, gpus: 0 },
+              nodeId: 'slurm',
+              gpuIds: [],
+              logDir: join(dir, 'logs', `a${k} $(touch pwned-log)`),
+            });
+          }
+          await Promise.all(reqs.map((r) => executor.start(r)));
+          const outcomes = new Map<string, AttemptOutcome>();
+          for (let i = 0; i < 600 && outcomes.size < reqs.length; i++) {
+            for (const e of events) if (e.kind === 'finished') outcomes.set(e.attemptId, e.outcome);
+            await sleep(100);
+          }
+          for (const [k, req] of reqs.entries()) {
+            expect(outcomes.get(req.attemptId)?.status, `attempt ${k}`).toBe('succeeded');
+            const started = events.find(
+              (e): e is Extract<ExecutorEvent, { kind: 'started' }> =>
+                e.kind === 'started' && e.attemptId === req.attemptId,
+            );
+            const got = (await readFile(started!.stdoutPath, 'utf8')).split('\0');
+            got.pop(); // after the last NUL
+            const env = [hostile[0]!, hostile[4]!, hostile.join('|'), req.taskName];
+            expect(got).toEqual(k < 2 ? [...hostile, ...env] : env);
+          }
+          // The first two went as one array.
+          expect(executor.stats.arrays).toBe(1);
+          // Nothing was executed that should not have been, anywhere under the test directory.
+          const pwned: string[] = [];
+          const walk = (d: string) => {
+            for (const e of readdirSync(d, { withFileTypes: true })) {
+              if (e.name.startsWith('pwned')) pwned.push(join(d, e.name));
+              if (e.isDirectory()) walk(join(d, e.name));
+            }
+          };
+          walk(dir);
+          expect(pwned).toEqual([]);
+          expect(existsSync(join(process.cwd(), 'pwned-dollar'))).toBe(false);
+        } finally {
+          await executor.close();
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+}
