@@ -12,7 +12,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Platform, Workload } from '../src/model/index.js';
-import { planAssignment, planWith, POLICY_NAMES } from '../src/scheduler/index.js';
+import {
+  planAssignment,
+  planWith,
+  platformCostModel,
+  POLICY_NAMES,
+  taskEnergyJ,
+} from '../src/scheduler/index.js';
 import type { PolicyName } from '../src/scheduler/index.js';
 import { simulate } from '../src/sim/index.js';
 import { importWfCommons, parsePlatform } from '../src/workflow/index.js';
@@ -97,6 +103,23 @@ const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
   POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
 );
 const perPlatform = new Map<string, Map<PolicyName, number[]>>(); // carbon ratios per platform
+// The least energy any placement could reach: each task on its most frugal node type, no transfers.
+const energyFloor: number[] = [];
+const energyFloorByPlatform = new Map<string, number[]>();
+
+function floorEnergyKWh(workload: Workload, platform: Platform): number {
+  const model = platformCostModel(workload, platform);
+  let joules = 0;
+  for (let t = 0; t < model.tasks; t++) {
+    let least = Infinity;
+    for (let p = 0; p < model.processors; p++) {
+      const exec = model.exec(t, p);
+      if (Number.isFinite(exec)) least = Math.min(least, taskEnergyJ(model.types[p]!, model.cores(t), exec));
+    }
+    joules += least;
+  }
+  return joules / 3.6e6;
+}
 let runs = 0;
 const t0 = performance.now();
 
@@ -123,6 +146,9 @@ for (const file of instanceFiles) {
       runs += 1;
     }
     const heft = figures.get('heft')!;
+    const floor = ratio(floorEnergyKWh(workload, platform), heft.energy);
+    energyFloor.push(floor);
+    energyFloorByPlatform.set(name, [...(energyFloorByPlatform.get(name) ?? []), floor]);
     for (const policy of POLICY_NAMES) {
       const f = figures.get(policy)!;
       for (const m of METRICS)
@@ -167,4 +193,16 @@ for (const [name, byPolicy] of perPlatform) {
     `  ${name.padEnd(18)} ${POLICY_NAMES.map((p) => `${p} ${geomean(byPolicy.get(p) ?? []).toFixed(3)}`).join('  ')}`,
   );
 }
-console.log(JSON.stringify({ bench: 'policies', runs, results }));
+console.log(
+  `\nenergy floor (every task on its most frugal type, no transfers) vs HEFT: ${geomean(energyFloor).toFixed(3)}` +
+    ` — no placement can save more than ${((1 - geomean(energyFloor)) * 100).toFixed(1)} % (geometric mean)`,
+);
+for (const [name, xs] of energyFloorByPlatform) console.log(`  ${name.padEnd(18)} ${geomean(xs).toFixed(3)}`);
+console.log(
+  JSON.stringify({
+    bench: 'policies',
+    runs,
+    results,
+    energy_floor_vs_heft: Number(geomean(energyFloor).toFixed(4)),
+  }),
+);

@@ -8,6 +8,9 @@
  *
  *     C = taskEnergyJ(type, cores, exec) × mean intensity of the type's site over the run / 3.6e6   g
  *
+ * plus the carbon of moving its inputs there and — looking one step ahead — its outputs to where
+ * HEFT's plan runs their readers (transfer-energy.ts; each at the receiving site's intensity).
+ *
  * (the mean is exact, see carbon-intensity.ts). Budget: as in energy-aware HEFT
  * ({@link deadlineBudget}): deadline D = (1 + slack) × HEFT's makespan, and a task may finish up to
  * its latest finish under D; when contention pushes the plan past D, the share of that room tasks
@@ -34,7 +37,12 @@
  */
 import type { CarbonIntensity, Platform, Workload } from '../model/index.js';
 import { energyCarbonG, intensityChanges, meanIntensity } from '../energy/index.js';
-import { deadlineBudget, mostFrugalByDeadline, taskEnergyJ } from './energy-heft-policy.js';
+import {
+  deadlineBudget,
+  mostFrugalByDeadline,
+  taskEnergyJ,
+  withAndWithoutLookAhead,
+} from './energy-heft-policy.js';
 import {
   earliestFinish,
   planOnPlatform,
@@ -44,6 +52,8 @@ import {
   type TypeOption,
 } from './heft-policy.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+import { planSites } from './locality-policy.js';
+import { planTransfers, TransferLedger, transferCarbonG } from './transfer-energy.js';
 
 export interface CarbonAwareOptions extends PlatformOptions {
   /** Fraction of HEFT's makespan the non-flexible work may lose to save carbon (default 0.1). */
@@ -75,10 +85,10 @@ export function taskCarbonG(
   return energyCarbonG(carbon[type]!, energy, startAtS + startS, startAtS + finishS);
 }
 
-/** Total carbon of a platform plan in grams (task energy × site intensity over each run). */
+/** Total carbon of a platform plan in grams: task energy × site intensity over each run, plus transfers. */
 export function planCarbonG(plan: PlatformPlan, startAtS = 0): number {
   const carbon = typeCarbon(plan.model);
-  let sum = 0;
+  let sum = planTransfers(plan, startAtS).grams;
   for (const pt of plan.tasks)
     sum += taskCarbonG(
       plan.model,
@@ -109,15 +119,35 @@ export function carbonAwarePolicy(
   const budget = deadlineBudget(model, order, rank, slack);
   const carbon = typeCarbon(model);
   const anyFlexible = maxDelayS > 0 && workload.tasks.some((t) => t.flexible === true);
-  const emission = (t: number, type: number, start: number, exec: number): number =>
+  const taskEmission = (t: number, type: number, start: number, exec: number): number =>
     taskCarbonG(model, carbon, t, type, start, start + exec, startAtS);
 
-  const plan = (aggressiveness: number): PlatformPlan =>
-    planOnPlatform(
+  const heftSite = planSites(budget.heft);
+  const outJ = new Float64Array(model.siteIds.length);
+  const plan = (aggressiveness: number, expected: Int32Array | null): PlatformPlan => {
+    const ledger = new TransferLedger(model);
+    return planOnPlatform(
       model,
       order,
       'carbon-aware',
       (t, opts) => {
+        // Carbon of bringing the inputs to each option's site (it does not depend on the start).
+        // With the look-ahead: moving its outputs to where HEFT runs their readers, at those sites'
+        // intensity around its earliest finish.
+        const moveG = new Map<number, number>();
+        for (const o of opts) {
+          const site = model.siteOfType[o.type]!;
+          const j = ledger.cost(t, site).joules;
+          let g = transferCarbonG(model.platform.sites[site]!.carbon, j, startAtS + o.ready);
+          outJ.fill(0);
+          if (expected) ledger.outputCost(t, site, expected, outJ);
+          outJ.forEach((jj, s) => {
+            g += transferCarbonG(model.platform.sites[s]!.carbon, jj, startAtS + o.finish);
+          });
+          moveG.set(o.type, g);
+        }
+        const emission = (t: number, type: number, start: number, exec: number): number =>
+          taskEmission(t, type, start, exec) + moveG.get(type)!;
         const fastest = earliestFinish(opts);
         const flexible = maxDelayS > 0 && workload.tasks[t]!.flexible === true;
         let limit = budget.latestFinish(t, fastest.finish, aggressiveness);
@@ -151,6 +181,7 @@ export function carbonAwarePolicy(
           }
           consider(o, latest);
         }
+        ledger.commit(t, model.siteOfType[best.type]!);
         return {
           option: best,
           reason: {
@@ -167,6 +198,11 @@ export function carbonAwarePolicy(
       },
       rank,
     );
+  };
   const deadline = budget.deadline + (anyFlexible ? maxDelayS : 0);
-  return mostFrugalByDeadline(plan, (p) => planCarbonG(p, startAtS), deadline, options.passes ?? 6);
+  const passes = options.passes ?? 6;
+  const cost = (p: PlatformPlan): number => planCarbonG(p, startAtS);
+  return withAndWithoutLookAhead(heftSite, cost, (expected) =>
+    mostFrugalByDeadline((a) => plan(a, expected), cost, deadline, passes),
+  );
 }

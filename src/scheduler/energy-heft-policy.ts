@@ -9,7 +9,10 @@
  *
  *     E(task, T) = maxW · c / C · exec(task, T)      joules.
  *
- * Idle power of cores that nobody uses and transfer energy are not attributed to tasks.
+ * plus the energy of moving its inputs to the type's site ({@link TransferLedger}: link joules
+ * per byte, once per file and site, as the digital twin charges it). Idle power of cores that nobody
+ * uses is not attributed to tasks. The choice also looks one step ahead: the energy of moving the
+ * task's outputs to where HEFT's plan runs their readers, were they to stay there.
  *
  * Admissible types: a task may finish later than its earliest finish (the HEFT choice) as long as
  * the workflow can still end by the deadline D = (1 + slack) × HEFT's makespan (HEFT is planned
@@ -41,15 +44,17 @@ import {
   type PlatformPlan,
 } from './heft-policy.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+import { planSites } from './locality-policy.js';
+import { planTransfers, TransferLedger } from './transfer-energy.js';
 
 /** Energy in joules a task holding `cores` of a node of `type` for `execS` seconds is charged. */
 export function taskEnergyJ(type: NodeType, cores: number, execS: number): number {
   return (type.maxW * cores * execS) / type.cores;
 }
 
-/** Total attributable energy of a platform plan, in joules (see {@link taskEnergyJ}). */
+/** Total attributable energy of a platform plan, in joules: its tasks' ({@link taskEnergyJ}) and transfers'. */
 export function planEnergyJ(plan: PlatformPlan): number {
-  let sum = 0;
+  let sum = planTransfers(plan).joules;
   for (const pt of plan.tasks) {
     const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
     sum += taskEnergyJ(type, plan.model.cores(pt.task), pt.finish - pt.start);
@@ -75,15 +80,24 @@ export function energyAwareHeft(
   const { rank, order } = rankOrder(model);
   const budget = deadlineBudget(model, order, rank, slack);
 
-  const plan = (aggressiveness: number): PlatformPlan =>
-    planOnPlatform(
+  const heftSite = planSites(budget.heft);
+  const plan = (aggressiveness: number, expected: Int32Array | null): PlatformPlan => {
+    const ledger = new TransferLedger(model);
+    return planOnPlatform(
       model,
       order,
       'energy-heft',
       (t, opts) => {
         const fastest = earliestFinish(opts);
         const cores = model.cores(t);
-        const energy = (o: (typeof opts)[number]): number => taskEnergyJ(model.types[o.type]!, cores, o.exec);
+        const energy = (o: (typeof opts)[number]): number => {
+          const site = model.siteOfType[o.type]!;
+          return (
+            taskEnergyJ(model.types[o.type]!, cores, o.exec) +
+            ledger.cost(t, site).joules +
+            (expected ? ledger.outputCost(t, site, expected).joules : 0)
+          );
+        };
         const limit = budget.latestFinish(t, fastest.finish, aggressiveness);
         let best = fastest;
         let bestE = energy(fastest);
@@ -95,6 +109,7 @@ export function energyAwareHeft(
             bestE = e;
           }
         }
+        ledger.commit(t, model.siteOfType[best.type]!);
         return {
           option: best,
           reason: {
@@ -108,7 +123,11 @@ export function energyAwareHeft(
       },
       rank,
     );
-  return mostFrugalByDeadline(plan, planEnergyJ, budget.deadline, options.passes ?? 6);
+  };
+  const passes = options.passes ?? 6;
+  return withAndWithoutLookAhead(heftSite, planEnergyJ, (expected) =>
+    mostFrugalByDeadline((a) => plan(a, expected), planEnergyJ, budget.deadline, passes),
+  );
 }
 
 /**
@@ -142,9 +161,26 @@ export function deadlineBudget(
 }
 
 /**
+ * The cheaper of the plans made with the look-ahead at outputs (readers expected where `expected`
+ * puts them) and without it. The look-ahead keeps a task from a frugal site whose outputs its
+ * readers would have to fetch back, but is wrong when the readers follow it there: neither is
+ * always better, and a plan is cheap to make.
+ */
+export function withAndWithoutLookAhead(
+  expected: Int32Array,
+  cost: (p: PlatformPlan) => number,
+  make: (expected: Int32Array | null) => PlatformPlan,
+): PlatformPlan {
+  const ahead = make(expected);
+  const blind = make(null);
+  return cost(blind) < cost(ahead) ? blind : ahead;
+}
+
+/**
  * `plan(1)` (the full room) first; when contention pushes its makespan past `deadline`, bisects on
  * the aggressiveness (`passes` more plans at most) and returns the plan of least `cost` among those
- * that end by the deadline — `plan(0)` when none does.
+ * that end by the deadline and `plan(0)` (HEFT's choices, ties to the frugal type), which always
+ * competes: so the policy is never costlier than that plan by its own model.
  */
 export function mostFrugalByDeadline(
   plan: (aggressiveness: number) => PlatformPlan,
@@ -171,7 +207,11 @@ export function mostFrugalByDeadline(
       if (consider(plan(mid))) lo = mid;
       else hi = mid;
     }
-  return best ?? plan(0);
+  // The greedy choices can add up to more than HEFT's own choice costs (a task sent to a frugal site
+  // whose outputs must come back): plan(0), HEFT's choices but for ties, is always a candidate.
+  const fallback = plan(0);
+  if (!best || cost(fallback) < bestCost) return fallback;
+  return best;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Multi-objective placement with user weights: HEFT's order (upward ranks), and per task the node
  * type minimising a weighted sum of four scores of its option — earliest finish (makespan), task
- * energy, task carbon and bytes moved across sites. Each score is normalised against the task's best
+ * energy and carbon (each with the transfers of its inputs, see transfer-energy.ts) and bytes moved
+ * across sites. Each score is normalised against the task's best
  * option, so that seconds, joules, grams and bytes can be added:
  *
  *     score = 1 + (value − min) / d,   d = min when min > 0 (so score = value / min), else max − min
@@ -18,11 +19,18 @@
  * plan.tasks[0]?.reason; // { policy: 'multi-objective', eftScore, energyScore, carbonScore, bytesScore, total, ... }
  */
 import type { Platform, Workload } from '../model/index.js';
-import { taskCarbonG, typeCarbon } from './carbon-aware-policy.js';
-import { taskEnergyJ } from './energy-heft-policy.js';
-import { planOnPlatform, rankOrder, type PlatformOptions, type PlatformPlan } from './heft-policy.js';
-import { inputBytesBySite } from './locality-policy.js';
+import { planCarbonG, taskCarbonG, typeCarbon } from './carbon-aware-policy.js';
+import { planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
+import {
+  earliestFinish,
+  planOnPlatform,
+  rankOrder,
+  type PlatformOptions,
+  type PlatformPlan,
+} from './heft-policy.js';
+import { inputBytesBySite, planBytesMoved, planSites } from './locality-policy.js';
 import { platformCostModel } from './platform-costs.js';
+import { TransferLedger, transferCarbonG } from './transfer-energy.js';
 
 export interface ObjectiveWeights {
   makespan: number;
@@ -66,54 +74,94 @@ export function multiObjectivePolicy(
   const model = options.model ?? platformCostModel(workload, platform);
   const { rank, order } = rankOrder(model);
   const carbon = typeCarbon(model);
-  const siteOfTask = new Int32Array(model.tasks).fill(-1);
-  return planOnPlatform(
-    model,
-    order,
-    'multi-objective',
-    (t, opts) => {
-      const n = opts.length;
-      const eft = new Float64Array(n);
-      const energy = new Float64Array(n);
-      const grams = new Float64Array(n);
-      const bytes = new Float64Array(n);
-      const { atSite, total: inBytes } = inputBytesBySite(model, t, siteOfTask);
-      opts.forEach((o, i) => {
-        eft[i] = o.finish;
-        energy[i] = taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec);
-        grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS);
-        bytes[i] = inBytes - atSite[model.siteOfType[o.type]!]!;
-      });
-      const scores = [normalise(eft), normalise(energy), normalise(grams), normalise(bytes)];
-      let best = 0;
-      let bestTotal = Infinity;
-      for (let i = 0; i < n; i++) {
-        const total =
-          w.makespan * scores[0]![i]! +
-          w.energy * scores[1]![i]! +
-          w.carbon * scores[2]![i]! +
-          w.bytes * scores[3]![i]!;
-        if (total < bestTotal || (total === bestTotal && eft[i]! < eft[best]!)) {
-          best = i;
-          bestTotal = total;
+  const heft = planOnPlatform(model, order, 'heft', (_t, opts) => ({ option: earliestFinish(opts) }), rank);
+  const heftSite = planSites(heft);
+  const outJ = new Float64Array(model.siteIds.length);
+  const plan = (expected: Int32Array | null): PlatformPlan => {
+    const ledger = new TransferLedger(model);
+    const siteOfTask = ledger.siteOfTask;
+    return planOnPlatform(
+      model,
+      order,
+      'multi-objective',
+      (t, opts) => {
+        const n = opts.length;
+        const eft = new Float64Array(n);
+        const energy = new Float64Array(n);
+        const grams = new Float64Array(n);
+        const bytes = new Float64Array(n);
+        const { atSite, total: inBytes } = inputBytesBySite(model, t, siteOfTask);
+        opts.forEach((o, i) => {
+          eft[i] = o.finish;
+          const site = model.siteOfType[o.type]!;
+          const move = ledger.cost(t, site);
+          let g = transferCarbonG(model.platform.sites[site]!.carbon, move.joules, startAtS + o.ready);
+          outJ.fill(0);
+          const back = expected ? ledger.outputCost(t, site, expected, outJ) : { bytes: 0, joules: 0 };
+          outJ.forEach((j, s) => {
+            g += transferCarbonG(model.platform.sites[s]!.carbon, j, startAtS + o.finish);
+          });
+          energy[i] = taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec) + move.joules + back.joules;
+          grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + g;
+          bytes[i] = inBytes - atSite[site]! + back.bytes;
+        });
+        const scores = [normalise(eft), normalise(energy), normalise(grams), normalise(bytes)];
+        let best = 0;
+        let bestTotal = Infinity;
+        for (let i = 0; i < n; i++) {
+          const total =
+            w.makespan * scores[0]![i]! +
+            w.energy * scores[1]![i]! +
+            w.carbon * scores[2]![i]! +
+            w.bytes * scores[3]![i]!;
+          if (total < bestTotal || (total === bestTotal && eft[i]! < eft[best]!)) {
+            best = i;
+            bestTotal = total;
+          }
         }
-      }
-      const option = opts[best]!;
-      siteOfTask[t] = model.siteOfType[option.type]!;
-      return {
-        option,
-        reason: {
-          eftScore: scores[0]![best]!,
-          energyScore: scores[1]![best]!,
-          carbonScore: scores[2]![best]!,
-          bytesScore: scores[3]![best]!,
-          total: bestTotal,
-          energyJ: energy[best]!,
-          carbonG: grams[best]!,
-          bytesMoved: bytes[best]!,
-        },
-      };
-    },
-    rank,
-  );
+        const option = opts[best]!;
+        ledger.commit(t, model.siteOfType[option.type]!);
+        return {
+          option,
+          reason: {
+            eftScore: scores[0]![best]!,
+            energyScore: scores[1]![best]!,
+            carbonScore: scores[2]![best]!,
+            bytesScore: scores[3]![best]!,
+            total: bestTotal,
+            energyJ: energy[best]!,
+            carbonG: grams[best]!,
+            bytesMoved: bytes[best]!,
+          },
+        };
+      },
+      rank,
+    );
+  };
+  // The plans with and without the look-ahead at outputs (readers expected where HEFT runs them)
+  // compete as whole plans, scored as the options of one task are: each total normalised against
+  // the better plan's, then weighted. The look-ahead wins ties.
+  const candidates = [plan(heftSite), plan(null)];
+  const totals = candidates.map((p) => planTotals(p, startAtS));
+  const scores = names.map((k) => normalise(Float64Array.from(totals, (x) => x[k])));
+  let best = 0;
+  let bestScore = Infinity;
+  candidates.forEach((_, i) => {
+    const sc = names.reduce((sum, k, j) => sum + w[k] * scores[j]![i]!, 0);
+    if (sc < bestScore - 1e-12 * Math.abs(bestScore)) {
+      best = i;
+      bestScore = sc;
+    }
+  });
+  return candidates[best]!;
+}
+
+/** Makespan (s), energy (J), carbon (g) and bytes moved across sites of a plan. */
+function planTotals(p: PlatformPlan, startAtS: number): Record<keyof ObjectiveWeights, number> {
+  return {
+    makespan: p.makespan,
+    energy: planEnergyJ(p),
+    carbon: planCarbonG(p, startAtS),
+    bytes: planBytesMoved(p),
+  };
 }

@@ -37,6 +37,11 @@ export interface PlatformCostModel extends CostModel {
   readonly parentOffset: Int32Array;
   /** Seconds to move `bytes` from site a to site b (0 bytes: 0 s). */
   transferTime(bytes: number, siteA: number, siteB: number): number;
+  /** Joules per byte moved from site a to site b: the link's energy; 0 within a site, Infinity with no link. */
+  transferJPerByte(siteA: number, siteB: number): number;
+  /** Task that writes file f, or -1; and the site where platform.data puts f, or -1. */
+  readonly producer: Int32Array;
+  readonly initialSite: Int32Array;
   stageIn(t: number, p: number): number;
   /** Bytes of the inputs of t that no task writes, per site where they initially are. */
   initialInputs(t: number): ReadonlyArray<{ site: number; bytes: number }>;
@@ -62,10 +67,12 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
   const nSites = siteIds.length;
   const invBw = new Float64Array(nSites * nSites).fill(Infinity);
   const latency = new Float64Array(nSites * nSites).fill(Infinity);
+  const jPerByte = new Float64Array(nSites * nSites).fill(Infinity);
   const intra = platform.intraSite;
   for (let s = 0; s < nSites; s++) {
     invBw[s * nSites + s] = intra ? 1 / intra.bandwidthBps : 0;
     latency[s * nSites + s] = intra ? intra.latencyS : 0;
+    jPerByte[s * nSites + s] = 0;
   }
   for (const l of platform.links) {
     const a = siteIndex.get(l.from);
@@ -79,6 +86,7 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     ] as const) {
       invBw[x * nSites + y] = 1 / l.bandwidthBps;
       latency[x * nSites + y] = l.latencyS;
+      jPerByte[x * nSites + y] = l.energyJPerByte;
     }
   }
   const transferTime = (bytes: number, a: number, b: number): number =>
@@ -198,6 +206,9 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     parentBytes,
     parentOffset,
     transferTime,
+    transferJPerByte: (a, b) => jPerByte[a * nSites + b]!,
+    producer,
+    initialSite,
     stageIn(t, p) {
       let ready = 0;
       for (let i = stageOffset[t]!; i < stageOffset[t + 1]!; i++)
