@@ -24,6 +24,19 @@ export interface Site {
   carbon: CarbonIntensity;
   /** The executor that runs this site's nodes for real (`local`, `slurm:NAME`, ...), when it has one. */
   executor?: string;
+  /** How to reach the site's Slurm cluster, when its `executor:` block says `kind: slurm` (hpc sites). */
+  slurm?: SlurmSiteConfig;
+}
+
+/** A site's Slurm executor: where jobs go, and how to reach the login node. */
+export interface SlurmSiteConfig {
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** Run Slurm's commands on a login node over SSH; absent: on the machine running Strata. */
+  ssh?: { host: string; user?: string; port?: number; identity?: string; options?: string[] };
+  /** Seconds between two `squeue` polls. */
+  pollIntervalS?: number;
 }
 
 export interface NodeType {

@@ -6,7 +6,15 @@
  *
  * The accepted fields are the ones in schemas/platform.schema.json; a test keeps the two in step.
  */
-import type { CarbonIntensity, Link, NodeType, Platform, Site, SiteKind } from '../model/platform.js';
+import type {
+  CarbonIntensity,
+  Link,
+  NodeType,
+  Platform,
+  Site,
+  SiteKind,
+  SlurmSiteConfig,
+} from '../model/platform.js';
 import { parseDurationSeconds } from './durations.js';
 import type { PlatformErrorCode } from './platform-errors.js';
 import {
@@ -37,15 +45,24 @@ export const SITE_KINDS: readonly SiteKind[] = ['hpc', 'cloud', 'edge', 'device'
 export const MAX_PLATFORM_NODES = 1_000_000;
 
 const NAME_RE = new RegExp(NAME_PATTERN);
+/** Slurm partition, account and QoS names. */
+const SLURM_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+/** Never starting with '-': ssh would read it as an option (`-oProxyCommand=...`). */
+const SSH_HOST_RE = /^[A-Za-z0-9_][A-Za-z0-9._:-]*$/;
+const SSH_USER_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+const SSH_OPTION_RE = /^[A-Za-z]+[ =][^\n]*$/;
 const NAME_HINT =
   'use letters, digits, ".", "_" and "-", starting with a letter, digit or "_" (at most 128 characters)';
 
-type Context = 'top' | 'site' | 'location' | 'carbon' | 'nodeType' | 'power' | 'link' | 'intraSite';
+type Context =
+  'top' | 'site' | 'executor' | 'ssh' | 'location' | 'carbon' | 'nodeType' | 'power' | 'link' | 'intraSite';
 
 /** The fields allowed in each mapping of the format (the JSON Schema lists the same; a test checks). */
 export const PLATFORM_FIELDS: Readonly<Record<Context, readonly string[]>> = {
   top: ['$schema', 'version', 'name', 'sites', 'node_types', 'links', 'intra_site', 'data'],
   site: ['id', 'kind', 'location', 'carbon', 'executor'],
+  executor: ['kind', 'partition', 'account', 'qos', 'ssh', 'poll_interval'],
+  ssh: ['host', 'user', 'port', 'identity', 'options'],
   location: ['lat', 'lon', 'region'],
   carbon: ['series', 'period'],
   nodeType: ['id', 'site', 'count', 'cores', 'speed', 'gflops', 'memory', 'gpus', 'gpu_speed', 'power'],
@@ -69,6 +86,8 @@ const SYNONYMS: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
     intra: 'intra_site',
   },
   site: { name: 'id', type: 'kind', carbon_intensity: 'carbon', co2: 'carbon', region: 'location' },
+  executor: { type: 'kind', queue: 'partition', project: 'account', login: 'ssh', poll: 'poll_interval' },
+  ssh: { hostname: 'host', login: 'host', username: 'user', key: 'identity', identity_file: 'identity' },
   location: { latitude: 'lat', longitude: 'lon', lng: 'lon', long: 'lon' },
   carbon: { points: 'series', values: 'series', repeat: 'period' },
   nodeType: {
@@ -217,14 +236,161 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     const locationField = f.get('location');
     const location = locationField ? this.readLocation(locationField) : undefined;
     const executorField = f.get('executor');
-    const executor = executorField
-      ? this.readString(executorField, 'an executor name', 'write e.g. executor: local, or slurm:NAME')
-      : undefined;
+    let executor: string | undefined;
+    let slurm: SlurmSiteConfig | undefined;
+    if (executorField && this.src.kind(executorField.node) === 'mapping') {
+      slurm = this.readSlurmExecutor(executorField, kind);
+      if (slurm) executor = slurm.partition ? `slurm:${slurm.partition}` : 'slurm';
+    } else if (executorField) {
+      executor = this.readString(
+        executorField,
+        'an executor name or an executor block',
+        'write e.g. executor: local, or executor: { kind: slurm, partition: batch }',
+      );
+    }
     if (id === undefined || kind === undefined || carbon === undefined) return undefined;
     const site: Site = { id, kind, carbon };
     if (location !== undefined) site.location = location;
     if (executor !== undefined) site.executor = executor;
+    if (slurm !== undefined) site.slurm = slurm;
     return site;
+  }
+
+  /** `executor: { kind: slurm, partition, account, qos, ssh: {...}, poll_interval }` of an hpc site. */
+  private readSlurmExecutor(field: Field, siteKind: SiteKind | undefined): SlurmSiteConfig | undefined {
+    const f = this.fields(field.node, field.path, 'executor');
+    const kindField = f.get('kind');
+    let ok = true;
+    if (!kindField) {
+      this.missing(field.pos, `${field.path}.kind`, 'add "kind: slurm" (the only executor block so far)');
+      ok = false;
+    } else if (this.readChoice(kindField, ['slurm'] as const) === undefined) {
+      ok = false;
+    }
+    if (siteKind !== undefined && siteKind !== 'hpc') {
+      this.errors.add(
+        'PLATFORM_BAD_EXECUTOR',
+        field.pos,
+        field.path,
+        `a Slurm executor needs a site of kind "hpc", this site is "${siteKind}"`,
+        'set "kind: hpc" on the site, or remove its executor block',
+      );
+      ok = false;
+    }
+    const config: SlurmSiteConfig = {};
+    for (const key of ['partition', 'account', 'qos'] as const) {
+      const value = f.get(key);
+      if (!value) continue;
+      const text = this.readString(value, `a Slurm ${key} name`, `write e.g. ${key}: batch`);
+      if (text === undefined) ok = false;
+      else if (!SLURM_NAME_RE.test(text)) {
+        this.errors.add(
+          'PLATFORM_BAD_EXECUTOR',
+          value.pos,
+          value.path,
+          `${JSON.stringify(text)} is not a Slurm ${key} name`,
+          'use letters, digits, "_", "-", "." and "+" (as `sinfo`/`sacctmgr` show them)',
+        );
+        ok = false;
+      } else config[key] = text;
+    }
+    const pollField = f.get('poll_interval');
+    if (pollField) {
+      const s = this.readDurationS(pollField, 'write a duration like 2s or 500ms');
+      if (s === undefined) ok = false;
+      else if (s < 0.1 || s > 3600) {
+        this.errors.add(
+          'PLATFORM_BAD_EXECUTOR',
+          pollField.pos,
+          pollField.path,
+          `poll_interval must be between 100ms and 1h, got ${this.src.scalarText(pollField.node) ?? ''}`,
+          'write e.g. poll_interval: 2s (one squeue per poll for all jobs)',
+        );
+        ok = false;
+      } else config.pollIntervalS = s;
+    }
+    const sshField = f.get('ssh');
+    if (sshField) {
+      const ssh = this.readSsh(sshField);
+      if (ssh === undefined) ok = false;
+      else config.ssh = ssh;
+    }
+    return ok ? config : undefined;
+  }
+
+  private readSsh(field: Field): SlurmSiteConfig['ssh'] {
+    const hint = 'write e.g. ssh: { host: login1.example.org, user: alice, port: 22 }';
+    if (!this.expectKind(field, ['mapping'], 'an ssh block (host, user, port, identity, options)', hint)) {
+      return undefined;
+    }
+    const f = this.fields(field.node, field.path, 'ssh');
+    const bad = (at: Field, message: string, fix: string) =>
+      this.errors.add('PLATFORM_BAD_SSH', at.pos, at.path, message, fix);
+    let ok = true;
+    const hostField = f.get('host');
+    let host: string | undefined;
+    if (!hostField) {
+      this.missing(field.pos, `${field.path}.host`, 'add "host:" with the login node, e.g. host: login1');
+      ok = false;
+    } else {
+      host = this.readString(hostField, 'a host name', hint);
+      if (host !== undefined && !SSH_HOST_RE.test(host)) {
+        bad(
+          hostField,
+          `${JSON.stringify(host)} is not a host name or address`,
+          'write a name like login1.example.org (not starting with "-")',
+        );
+        ok = false;
+      }
+    }
+    const ssh: NonNullable<SlurmSiteConfig['ssh']> = { host: host ?? '' };
+    const userField = f.get('user');
+    if (userField) {
+      const user = this.readString(userField, 'a user name', hint);
+      if (user !== undefined && !SSH_USER_RE.test(user)) {
+        bad(
+          userField,
+          `${JSON.stringify(user)} is not a user name`,
+          'write the login name, e.g. user: alice',
+        );
+        ok = false;
+      } else if (user !== undefined) ssh.user = user;
+    }
+    const portField = f.get('port');
+    if (portField) {
+      const port = this.readInteger(portField, 'a TCP port', 1, 'the SSH port, usually 22');
+      if (port !== undefined && port > 65535) {
+        bad(portField, `port ${port} is not a TCP port`, 'write a port from 1 to 65535');
+        ok = false;
+      } else if (port !== undefined) ssh.port = port;
+      else ok = false;
+    }
+    const identityField = f.get('identity');
+    if (identityField) {
+      const identity = this.readString(
+        identityField,
+        'a key file path',
+        'write e.g. identity: ~/.ssh/id_ed25519',
+      );
+      if (identity !== undefined) ssh.identity = identity;
+    }
+    const optionsField = f.get('options');
+    if (optionsField) {
+      const optionsHint = 'write ssh -o options, e.g. options: [ControlMaster=auto, ControlPersist=60]';
+      if (this.expectKind(optionsField, ['list'], 'a list of ssh options', optionsHint)) {
+        const options: string[] = [];
+        this.src.items(optionsField.node).forEach((node, i) => {
+          const item = this.itemField(optionsField, node, i);
+          const text = this.readString(item, 'an ssh option (Name=value)', optionsHint);
+          if (text !== undefined && !SSH_OPTION_RE.test(text)) {
+            bad(item, `${JSON.stringify(text)} is not an ssh option of the form Name=value`, optionsHint);
+            ok = false;
+          } else if (text !== undefined) options.push(text);
+        });
+        ssh.options = options;
+      } else ok = false;
+    }
+    return ok && host !== undefined ? ssh : undefined;
   }
 
   private readLocation(field: Field): Site['location'] {
