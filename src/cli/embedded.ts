@@ -1,11 +1,12 @@
 /**
  * Builds the in-process control plane the CLI uses without `--server`: the store named by `--db`
- * (default: SQLite under STRATA_HOME or ./.strata), the local executor and the engine.
+ * (default: SQLite under STRATA_HOME or ./.strata), the executor (local unless told) and the engine.
  */
 import { resolve } from 'node:path';
 import { ControlPlane } from '../engine/control-plane.js';
 import { Engine } from '../engine/engine.js';
 import type { EngineObserver } from '../engine/engine.js';
+import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local-executor.js';
 import type { NodeCapacity } from '../model/index.js';
 import { defaultStoreUrl, openStore } from '../store/open-store.js';
@@ -16,6 +17,8 @@ export interface EmbeddedOptions {
   home?: string;
   capacity?: Partial<NodeCapacity>;
   observer?: EngineObserver;
+  /** The executor to use instead of the local one (e.g. a SlurmExecutor); closed with the rest. */
+  executor?: Executor;
 }
 
 export interface Embedded {
@@ -38,7 +41,8 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embed
     process.env.STRATA_DB ||
     defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
   const store = await openStore({ url });
-  const executor = new LocalExecutor(options.capacity ? { capacity: options.capacity } : {});
+  const executor =
+    options.executor ?? new LocalExecutor(options.capacity ? { capacity: options.capacity } : {});
   const engine = new Engine({
     store,
     executor,

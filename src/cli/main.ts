@@ -22,6 +22,7 @@ import type { NodeCapacity, WorkflowState } from '../model/index.js';
 import { openEmbedded } from './embedded.js';
 import type { Embedded } from './embedded.js';
 import { CliError } from './cli-error.js';
+import { executorFromFlags, type ExecutorFlags } from './executor-option.js';
 import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
 import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
@@ -29,7 +30,7 @@ import type { SimulateCommandOptions } from './simulate-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
-interface GlobalOptions {
+interface GlobalOptions extends ExecutorFlags {
   db?: string;
   home?: string;
   server?: string;
@@ -67,6 +68,15 @@ program
   )
   .option('--cpus <n>', 'CPUs the local executor may use (default: all this machine has)')
   .option('--gpus <ids>', 'GPU indices the local executor may hand out, e.g. 0,1 (default: detected)')
+  .option('--executor <kind>', 'where attempts run: local (default) or slurm (docs/executors.md)')
+  .option('--partition <name>', 'Slurm partition (sbatch --partition; with --executor slurm)')
+  .option('--account <name>', 'Slurm account (sbatch --account; with --executor slurm)')
+  .option('--qos <name>', 'Slurm QoS (sbatch --qos; with --executor slurm)')
+  .option(
+    '--platform <file>',
+    'platform file whose --site names the executor (an hpc site with a Slurm block)',
+  )
+  .option('--site <id>', 'the site of --platform to run on')
   .showHelpAfterError();
 
 program
@@ -379,10 +389,12 @@ function capacityOption(g: GlobalOptions): { capacity?: Partial<NodeCapacity> } 
 }
 
 function embedded(g: GlobalOptions): Promise<Embedded> {
+  const executor = executorFromFlags(g);
   return openEmbedded({
     ...(g.db ? { db: g.db } : {}),
     ...(g.home ? { home: g.home } : {}),
     ...capacityOption(g),
+    ...(executor ? { executor } : {}),
   });
 }
 

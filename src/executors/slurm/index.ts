@@ -16,3 +16,4 @@ export {
   type SshOptions,
 } from './command-runner.js';
 export { shellQuote, shellCommandLine } from './shell-quote.js';
+export { slurmOptionsFromSite } from './site-config.js';
