@@ -8,9 +8,10 @@
  * Never skipped silently: without Slurm, CI (STRATA_REQUIRE_SLURM=1, set by .ci/run) fails here; on
  * a developer machine without Slurm the suite is reported as skipped, with the reason in its name.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,8 +31,27 @@ import { executorConformanceSuite } from '../src/executors/testing/executor-conf
 import type { AttemptOutcome } from '../src/model/index.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
+import { runCli, startCli } from './strata-cli.js';
 
 const slurm = ensureLocalSlurm();
+
+/** `scontrol update nodename=N state=down|resume`; resume waits until the node is idle again. */
+function setNodeState(node: string, state: 'down' | 'resume'): void {
+  const args = [
+    'update',
+    `nodename=${node}`,
+    `state=${state}`,
+    ...(state === 'down' ? ['reason=strata-test'] : []),
+  ];
+  spawnSync('scontrol', args, { encoding: 'utf8' });
+  if (state === 'resume') {
+    for (let i = 0; i < 60; i++) {
+      const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' });
+      if (/^idle/m.test(r.stdout)) return;
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+}
 
 if (!slurm.ok && requireSlurm()) {
   describe('Slurm (required: STRATA_REQUIRE_SLURM=1)', () => {
@@ -220,6 +240,167 @@ if (!slurm.ok && requireSlurm()) {
         expect(attempts).toHaveLength(n + 1);
         expect(attempts.every((a) => a.status === 'succeeded' && a.number === 1)).toBe(true);
         console.log(`outage of ${outageMs} ms survived`, executor.stats);
+      },
+    );
+  });
+
+  describe('SlurmExecutor states and re-attachment (real Slurm)', () => {
+    let dir: string;
+    let store: Store;
+    const open: Array<{ close(): Promise<void> }> = [];
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'strata-slurm-states-'));
+      store = await openStore({ url: `sqlite:${join(dir, 'strata.db')}` });
+    });
+
+    afterAll(async () => {
+      for (const o of open.reverse()) await o.close().catch(() => {});
+      await store?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it(
+      'reads a NODE_FAIL as lost, and the engine retries it for free (retries: 0)',
+      { timeout: 120_000 },
+      async () => {
+        const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+        const engine = new Engine({ store, executor, stateDir: join(dir, 'state') });
+        await engine.init();
+        open.push(executor, engine);
+        const baseDir = join(dir, 'nodefail');
+        await mkdir(baseDir, { recursive: true });
+        const yaml = [
+          'name: nodefail',
+          'tasks:',
+          '  - name: victim',
+          // Attempt 1 waits for the node to fail under it; attempt 2 is quick.
+          "    shell: 'echo run-$STRATA_ATTEMPT >> ledger.txt; if [ $STRATA_ATTEMPT = 1 ]; then sleep 60; fi'",
+          '',
+        ].join('\n');
+        const loaded = loadSpecText(yaml, { file: 'nodefail.yaml', baseDir });
+        const wf = await engine.submit(loaded.spec, { baseDir, source: loaded.source });
+        for (let i = 0; i < 300 && !existsSync(join(baseDir, 'ledger.txt')); i++) await sleep(100);
+        const node = (await readFile('/proc/sys/kernel/hostname', 'utf8')).trim().split('.')[0]!;
+        setNodeState(node, 'down');
+        try {
+          // The retry can only run once the node is back: bring it back when the loss is recorded.
+          for (let i = 0; i < 300; i++) {
+            if ((await store.listAttempts(wf.id)).some((a) => a.status === 'lost')) break;
+            await sleep(100);
+          }
+        } finally {
+          setNodeState(node, 'resume');
+        }
+        expect(await engine.waitFor(wf.id)).toBe('succeeded');
+        const attempts = await store.listAttempts(wf.id);
+        expect(attempts.map((a) => a.status)).toEqual(['lost', 'succeeded']);
+        expect(attempts[0]!.message).toMatch(/NODE_FAIL/);
+        expect((await readFile(join(baseDir, 'ledger.txt'), 'utf8')).split('\n')).toEqual([
+          'run-1',
+          'run-2',
+          '',
+        ]);
+      },
+    );
+
+    it(
+      'lets a new executor re-attach jobs of a closed one: by handle, and without handle by comment',
+      { timeout: 120_000 },
+      async () => {
+        const workdir = join(dir, 'reattach');
+        await mkdir(workdir, { recursive: true });
+        const first = new SlurmExecutor({ pollIntervalMs: 300 });
+        const seen: ExecutorEvent[] = [];
+        first.onEvent((e) => seen.push(e));
+        const reqs: LaunchRequest[] = [0, 1].map((k) => ({
+          attemptId: `reattach-${randomUUID().slice(0, 6)}/${k}/1`,
+          workflowId: 'reattach',
+          taskName: `r${k}`,
+          attempt: 1,
+          command: { shell: `sleep 3; echo done-${k}` },
+          env: {},
+          workdir,
+          resources: { cpus: 1, memoryBytes: 0, gpus: 0 },
+          nodeId: 'slurm',
+          gpuIds: [],
+          logDir: join(dir, 'reattach-logs', String(k)),
+        }));
+        await Promise.all(reqs.map((r) => first.start(r)));
+        let handle: string | null = null;
+        for (let i = 0; i < 300 && handle === null; i++) {
+          const started = seen.find((e) => e.kind === 'started' && e.attemptId === reqs[0]!.attemptId);
+          if (started?.kind === 'started') handle = started.handle;
+          else await sleep(100);
+        }
+        expect(handle).not.toBeNull();
+        await first.close(); // the engine "dies": its jobs keep running in Slurm
+
+        const second = new SlurmExecutor({ pollIntervalMs: 300 });
+        const events: ExecutorEvent[] = [];
+        second.onEvent((e) => events.push(e));
+        expect(await second.reattach(reqs[0]!, handle)).toBe('attached');
+        expect(await second.reattach(reqs[1]!, null)).toBe('attached'); // found by its comment
+        const finished = async (id: string) => {
+          for (let i = 0; i < 600; i++) {
+            const f = events.find((e) => e.kind === 'finished' && e.attemptId === id);
+            if (f?.kind === 'finished') return f.outcome;
+            await sleep(100);
+          }
+          throw new Error(`${id} never finished`);
+        };
+        expect((await finished(reqs[0]!.attemptId)).status).toBe('succeeded');
+        expect((await finished(reqs[1]!.attemptId)).status).toBe('succeeded');
+        // The one re-attached by handle was already known as started: no second `started`.
+        expect(events.filter((e) => e.kind === 'started' && e.attemptId === reqs[0]!.attemptId)).toEqual([]);
+        expect(await readFile(join(dir, 'reattach-logs', '1', 'stdout.log'), 'utf8')).toBe('done-1\n');
+        await second.close();
+      },
+    );
+
+    it(
+      'runs a workflow from the CLI on a platform site, survives a SIGKILL of the engine, and resumes it',
+      { timeout: 180_000 },
+      async () => {
+        const cwd = join(dir, 'cli');
+        await mkdir(cwd, { recursive: true });
+        await writeFile(
+          join(cwd, 'platform.yaml'),
+          [
+            'name: local-slurm',
+            'sites:',
+            '  - id: cluster',
+            '    kind: hpc',
+            '    carbon: 50',
+            '    executor: { kind: slurm, partition: debug, poll_interval: 300ms }',
+            'node_types:',
+            '  - { id: n, site: cluster, count: 1, cores: 2, speed: 1, memory: 4Gi, power: { idle: 10W, max: 50W } }',
+            '',
+          ].join('\n'),
+        );
+        await writeFile(
+          join(cwd, 'wf.yaml'),
+          [
+            'name: cli-slurm',
+            'tasks:',
+            '  - name: t',
+            '    foreach: { range: [0, 8] }',
+            "    shell: 'sleep 2; echo t{{index}} >> ledger.txt; echo out-{{index}}'",
+            '',
+          ].join('\n'),
+        );
+        const flags = ['--home', join(cwd, '.strata'), '--platform', 'platform.yaml', '--site', 'cluster'];
+        const run = startCli([...flags, 'run', 'wf.yaml', '--no-progress'], cwd);
+        for (let i = 0; i < 300 && !existsSync(join(cwd, 'ledger.txt')); i++) await sleep(100);
+        run.kill('SIGKILL'); // jobs are running or queued in Slurm
+        await run.result;
+        const resumed = await runCli([...flags, 'resume', '--no-progress'], cwd);
+        expect(resumed.stdout + resumed.stderr).toMatch(/succeeded: 8 succeeded/);
+        expect(resumed.code).toBe(0);
+        const ledger = (await readFile(join(cwd, 'ledger.txt'), 'utf8')).trim().split('\n').sort();
+        expect(ledger).toEqual(Array.from({ length: 8 }, (_, i) => `t${i}`).sort());
+        const logs = await runCli([...flags, 'logs', 't[3]'], cwd);
+        expect(logs.stdout).toBe('out-3\n');
       },
     );
   });
