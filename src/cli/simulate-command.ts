@@ -2,7 +2,8 @@
  * `strata simulate`: plays a workflow on a platform in the digital twin with a placement policy and
  * reports makespan, energy, carbon, bytes moved, utilisation and failures (and draws the schedule).
  * A policy that exists as an online scheduler (`first-fit`) drives the twin as it drives the engine
- * (`simulateOnline`); the others are played as static plans.
+ * (`simulateOnline`); the others are played as static plans, or with `--online` as their plan
+ * followed online (plan-guided: each task on a free node of its planned type).
  * The I/O shell around the pure scheduler and simulator.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ export interface SimulateCommandOptions {
   mtbf?: string;
   stragglers?: string;
   startAt?: string;
+  online?: boolean;
 }
 
 function readText(path: string, what: string): string {
@@ -102,14 +104,16 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         `policies: ${POLICY_NAMES.join(', ')}`,
       );
     }
-    scheduler = onlineScheduler(opts.policy);
+    scheduler = opts.online
+      ? onlineScheduler(opts.policy, { workload, platform, options: { startAtS } })
+      : onlineScheduler(opts.policy);
     if (!scheduler) {
       assignment = planAssignment(
         planWith(opts.policy, workload, platform, { startAtS }),
         workload.tasks.length,
       );
     }
-    policy = opts.policy;
+    policy = opts.online && opts.policy !== 'first-fit' ? `${opts.policy} (plan-guided online)` : opts.policy;
   }
   const simOptions: SimOptions = {
     seed,

@@ -10,6 +10,7 @@
 import type { Platform, Workload } from '../model/index.js';
 import { IndexedFirstFitPolicy } from './indexed-first-fit-policy.js';
 import { carbonAwarePolicy } from './carbon-aware-policy.js';
+import { planGuidedScheduler } from './plan-guided-policy.js';
 import { energyAwareHeft } from './energy-heft-policy.js';
 import { heftOnPlatform, planOnPlatform } from './heft-policy.js';
 import type { PlatformPlan } from './heft-policy.js';
@@ -37,21 +38,33 @@ export function isPolicyName(name: string): name is PolicyName {
 }
 
 /**
- * The policies that exist as online schedulers (the engine's `Scheduler` contract): the simulator
- * drives them as the engine does (`simulateOnline`) instead of playing a static plan.
+ * The policies that exist natively as online schedulers (the engine's `Scheduler` contract): the
+ * simulator drives them as the engine does (`simulateOnline`) instead of playing a static plan. The
+ * planning policies run online too, plan-guided (plan-guided-policy.ts): see `onlineScheduler`.
  */
 export const ONLINE_POLICY_NAMES = ['first-fit'] as const;
 export type OnlinePolicyName = (typeof ONLINE_POLICY_NAMES)[number];
 
-/** The engine's scheduler for `name`, a fresh object, or undefined when `name` is static-only. */
-export function onlineScheduler(name: string): Scheduler | undefined {
-  switch (name) {
-    case 'first-fit':
-      // The engine's default policy: the same code places tasks in both worlds.
-      return new IndexedFirstFitPolicy();
-    default:
-      return undefined;
+/** What a planning policy needs to run online: the workload and platform to plan on. */
+export interface OnlineContext {
+  workload: Workload;
+  platform: Platform;
+  options?: PolicyOptions;
+}
+
+/**
+ * The engine's scheduler for `name`, a fresh object: `first-fit` natively; with a `context`, any
+ * other policy as its plan followed online (each task on a free node of its planned type, planned
+ * order; `planGuidedScheduler`). Undefined for a planning policy without a context, or an unknown name.
+ */
+export function onlineScheduler(name: string, context?: OnlineContext): Scheduler | undefined {
+  if (name === 'first-fit') {
+    // The engine's default policy: the same code places tasks in both worlds.
+    return new IndexedFirstFitPolicy();
   }
+  if (context && isPolicyName(name))
+    return planGuidedScheduler(planWith(name, context.workload, context.platform, context.options), name);
+  return undefined;
 }
 
 /**

@@ -15,11 +15,11 @@ const opts = (over: Partial<SimOptions> = {}): SimOptions => ({ seed: 1, trace: 
 
 describe('simulateOnline: the engine’s FirstFitPolicy drives the twin', () => {
   it('places tasks as they become ready, re-offers those that do not fit, with an exact makespan', () => {
-    // Two 2-core nodes n/0, n/1. Pool order is FIFO (then task index within an instant).
-    // t=0: A(2 cores, 5 s) → n/0; B(1, 4 s) → n/1; C(1, 6 s) → n/1; F(2, 1 s) fits nowhere: waits.
-    // t=4: B ends, n/1 has 1 core: F still waits. t=5: A ends → D ready; pool [F, D]: F → n/0
-    // (5–6), D (2 cores) does not fit n/1. t=6: F and C end in the same instant, E ready;
-    // pool [D, E]: D → n/0 (6–8), E → n/1 (6–9). Makespan 9.
+    // Two 2-core nodes n#0, n#1. Pool order is FIFO (then task index within an instant).
+    // t=0: A(2 cores, 5 s) → n#0; B(1, 4 s) → n#1; C(1, 6 s) → n#1; F(2, 1 s) fits nowhere: waits.
+    // t=4: B ends, n#1 has 1 core: F still waits. t=5: A ends → D ready; pool [F, D]: F → n#0
+    // (5–6), D (2 cores) does not fit n#1. t=6: F and C end in the same instant, E ready;
+    // pool [D, E]: D → n#0 (6–8), E → n#1 (6–9). Makespan 9.
     const w = wl([
       task('A', { work: 10, cores: 2 }),
       task('B', { work: 4 }),
@@ -40,12 +40,12 @@ describe('simulateOnline: the engine’s FirstFitPolicy drives the twin', () => 
   });
 
   it('holds a placement’s cores while its input is staged to the chosen site', () => {
-    // Node a/0 (site A, 1 core) first, b/0 (site B, 1 core) second; link 100 MB/s, 0.5 s latency.
-    // t=0: r0 (10 s) → a/0, r1 (1 s) → b/0. t=1: r1 ends, c (reads r0's 200 MB? no: r1's) ...
-    // c reads r1's 100 MB on B, and is ready at 1 s: a/0 is busy, so c → b/0: no transfer, 1–2.
-    // d reads r0's 200 MB, ready at 10 s: a/0 free → a/0, no transfer: 10–11. e reads r0's and
-    // r1's output, ready at 10 s, placed on b/0 (a/0 taken by d): 100 MB... r0's 200 MB moves
-    // A→B: 2 s + 0.5 s, holding b/0 from 10 s; e runs 12.5–13.5.
+    // Node a#0 (site A, 1 core) first, b#0 (site B, 1 core) second; link 100 MB/s, 0.5 s latency.
+    // t=0: r0 (10 s) → a#0, r1 (1 s) → b#0. t=1: r1 ends, c (reads r0's 200 MB? no: r1's) ...
+    // c reads r1's 100 MB on B, and is ready at 1 s: a#0 is busy, so c → b#0: no transfer, 1–2.
+    // d reads r0's 200 MB, ready at 10 s: a#0 free → a#0, no transfer: 10–11. e reads r0's and
+    // r1's output, ready at 10 s, placed on b#0 (a#0 taken by d): 100 MB... r0's 200 MB moves
+    // A→B: 2 s + 0.5 s, holding b#0 from 10 s; e runs 12.5–13.5.
     const w = wl(
       [
         task('r0', { work: 10, outputs: [0] }),
@@ -130,12 +130,12 @@ describe('simulateOnline: the engine’s FirstFitPolicy drives the twin', () => 
     );
     const rogue: Scheduler = {
       name: 'rogue',
-      place: (ready) => ready.map((r) => ({ key: r.key, nodeId: 'n/7', gpuIds: [], reason: {} })),
+      place: (ready) => ready.map((r) => ({ key: r.key, nodeId: 'n#7', gpuIds: [], reason: {} })),
     };
     expect(() => simulateOnline(wl([task('a')]), p, rogue, opts())).toThrow(SimError);
     const greedy: Scheduler = {
       name: 'greedy',
-      place: (ready) => ready.map((r) => ({ key: r.key, nodeId: 'n/0', gpuIds: [], reason: {} })),
+      place: (ready) => ready.map((r) => ({ key: r.key, nodeId: 'n#0', gpuIds: [], reason: {} })),
     };
     expect(() =>
       simulateOnline(wl([task('a', { cores: 2 }), task('b', { cores: 2 })]), p, greedy, opts()),

@@ -481,7 +481,7 @@ function run(
       for (let k = offsets[ti]!; k < offsets[ti + 1]!; k++) {
         const ids = Array.from({ length: nodeGpus[k]! }, (_, i) => i);
         const view: NodeView = {
-          id: `${nt.id}/${k - offsets[ti]!}`,
+          id: `${nt.id}#${k - offsets[ti]!}`,
           capacity: { cpus: nodeCores[k]!, memoryBytes: nodeMem[k]!, gpuIds: [...ids] },
           free: { cpus: nodeCores[k]!, memoryBytes: nodeMem[k]!, gpuIds: ids },
         };
