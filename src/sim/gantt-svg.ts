@@ -1,6 +1,10 @@
 /**
  * Draws a simulated schedule as an SVG Gantt chart: one row per node that ran something, one bar
- * per task coloured by its type. Pure string building, so that it works wherever the twin runs.
+ * per task coloured by its type. A multi-core node runs tasks at once: its row is split into lanes,
+ * each task in the first lane free at its start (interval partitioning: as many lanes as the most
+ * tasks running together on the node), up to MAX_LANES lanes drawn (beyond, lanes are reused, and
+ * the node's label says how many ran at once). Pure string building, so that it works wherever the
+ * twin runs.
  */
 import type { Platform, Workload } from '../model/index.js';
 import { nodeOffsets } from '../model/index.js';
@@ -14,8 +18,39 @@ export interface GanttOptions {
 }
 
 const ROW = 14;
+const LANE = 4;
+const MAX_LANES = 16;
 const LEFT = 150;
 const TOP = 40;
+
+/** Per task, its lane on its node (first lane free at its start); per node, the lanes used. */
+export function ganttLanes(
+  trace: SimTrace,
+  tasks: number,
+): { laneOf: Int32Array; lanesOf: Map<number, number> } {
+  const laneOf = new Int32Array(tasks).fill(-1);
+  const byNode = new Map<number, number[]>();
+  for (let t = 0; t < tasks; t++) {
+    if (!Number.isFinite(trace.start[t]!) || !Number.isFinite(trace.finish[t]!)) continue;
+    const node = trace.node[t]!;
+    let list = byNode.get(node);
+    if (!list) byNode.set(node, (list = []));
+    list.push(t);
+  }
+  const lanesOf = new Map<number, number>();
+  for (const [node, list] of byNode) {
+    list.sort((a, b) => trace.start[a]! - trace.start[b]! || a - b);
+    const laneEnd: number[] = [];
+    for (const t of list) {
+      let lane = laneEnd.findIndex((e) => e <= trace.start[t]!);
+      if (lane < 0) lane = laneEnd.push(0) - 1;
+      laneEnd[lane] = trace.finish[t]!;
+      laneOf[t] = lane;
+    }
+    lanesOf.set(node, laneEnd.length);
+  }
+  return { laneOf, lanesOf };
+}
 
 export function ganttSvg(
   trace: SimTrace,
@@ -41,7 +76,19 @@ export function ganttSvg(
     .slice(0, maxRows)
     .map(([node]) => node)
     .sort((a, b) => a - b);
-  const rowOf = new Map(rows.map((node, i) => [node, i]));
+  const { laneOf, lanesOf } = ganttLanes(trace, n);
+  // Row geometry: a node with one lane gets ROW pixels, else LANE per lane drawn.
+  const rowY = new Map<number, number>();
+  const rowH = new Map<number, number>();
+  let yCursor = TOP;
+  for (const node of rows) {
+    const lanes = Math.min(lanesOf.get(node) ?? 1, MAX_LANES);
+    const h = lanes <= 1 ? ROW : Math.max(ROW, lanes * LANE + 2);
+    rowY.set(node, yCursor);
+    rowH.set(node, h);
+    yCursor += h;
+  }
+  const rowsBottom = yCursor;
   const offsets = nodeOffsets(platform);
   const nodeName = (node: number): string => {
     let t = 0;
@@ -52,7 +99,7 @@ export function ganttSvg(
   const colour = new Map(types.map((type, i) => [type, `hsl(${Math.round((i * 137.508) % 360)},65%,55%)`]));
   const plotW = width - LEFT - 20;
   const x = (s: number) => LEFT + (end > 0 ? (s / end) * plotW : 0);
-  const height = TOP + rows.length * ROW + 60 + Math.ceil(types.length / 4) * 16;
+  const height = rowsBottom + 60 + Math.ceil(types.length / 4) * 16;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
@@ -62,26 +109,33 @@ export function ganttSvg(
       `</text>`,
   );
   rows.forEach((node, i) => {
-    const y = TOP + i * ROW;
+    const y = rowY.get(node)!;
+    const h = rowH.get(node)!;
+    const lanes = lanesOf.get(node) ?? 1;
+    const label = lanes > 1 ? `${nodeName(node)} (${lanes} at once)` : nodeName(node);
     out.push(
-      `<text x="${LEFT - 6}" y="${y + ROW - 4}" text-anchor="end">${escapeXml(nodeName(node))}</text>`,
+      `<text x="${LEFT - 6}" y="${y + Math.min(h, ROW) - 4}" text-anchor="end">${escapeXml(label)}</text>`,
     );
-    if (i % 2 === 0) out.push(`<rect x="${LEFT}" y="${y}" width="${plotW}" height="${ROW}" fill="#f4f4f4"/>`);
+    if (i % 2 === 0) out.push(`<rect x="${LEFT}" y="${y}" width="${plotW}" height="${h}" fill="#f4f4f4"/>`);
   });
   for (let t = 0; t < n; t++) {
-    const row = rowOf.get(trace.node[t]!);
+    const node = trace.node[t]!;
+    const y0 = rowY.get(node);
     const s = trace.start[t]!;
     const f = trace.finish[t]!;
-    if (row === undefined || !Number.isFinite(s) || !Number.isFinite(f)) continue;
+    if (y0 === undefined || !Number.isFinite(s) || !Number.isFinite(f)) continue;
+    const single = (lanesOf.get(node) ?? 1) <= 1;
+    const y = single ? y0 + 1 : y0 + 1 + (laneOf[t]! % MAX_LANES) * LANE;
+    const h = single ? ROW - 2 : LANE - 1;
     const task = workload.tasks[t]!;
     const w = Math.max(0.5, x(f) - x(s));
     out.push(
-      `<rect x="${x(s).toFixed(2)}" y="${TOP + row * ROW + 1}" width="${w.toFixed(2)}" height="${ROW - 2}" ` +
+      `<rect x="${x(s).toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${h}" ` +
         `fill="${colour.get(task.type)}"><title>${escapeXml(task.name)} (${escapeXml(task.type)}): ` +
         `${s.toFixed(1)}–${f.toFixed(1)} s</title></rect>`,
     );
   }
-  const axisY = TOP + rows.length * ROW + 4;
+  const axisY = rowsBottom + 4;
   for (let k = 0; k <= 10; k++) {
     const s = (end * k) / 10;
     out.push(

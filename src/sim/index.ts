@@ -17,6 +17,6 @@ export { Random } from './random.js';
 export { syntheticWorkload } from './synthetic-workload.js';
 export type { SyntheticWorkload, SyntheticWorkloadOptions } from './synthetic-workload.js';
 export { continuumPlatform } from './synthetic-platform.js';
-export { ganttSvg, type GanttOptions } from './gantt-svg.js';
+export { ganttLanes, ganttSvg, type GanttOptions } from './gantt-svg.js';
 export { recordedReplay } from './recorded-platform.js';
 export { overheadsFor, runtimeSystemModelFor, RUNTIME_SYSTEM_MODELS } from './overhead-model.js';
