@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ANOMALY_ERROR_CODES } from '../src/anomaly/index.js';
 import { CLI_ERROR_CODES } from '../src/cli/cli-error.js';
 import { CLIENT_ERROR_CODES } from '../src/cli/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
@@ -26,6 +27,7 @@ const emitted = [
   ...CLI_ERROR_CODES,
   ...CLIENT_ERROR_CODES,
   ...SIM_ERROR_CODES,
+  ...ANOMALY_ERROR_CODES,
 ];
 
 describe('error codes', () => {

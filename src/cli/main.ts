@@ -27,6 +27,7 @@ import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
 import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
+import type { AnomalyEvalOptions } from './anomaly-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
@@ -329,6 +330,10 @@ program
     'heft',
   )
   .option('--start-at <seconds>', "seconds into the sites' carbon series at which the workflow starts", '0')
+  .option(
+    '--online',
+    'run a planning policy as the engine would: its plan followed online (each task on a free node of its planned type), not replayed node for node',
+  )
   .option('--seed <n>', 'random seed (failures, stragglers, retry jitter)', '1')
   .option('--mtbf <seconds>', 'inject node crashes with this mean time between failures per node')
   .option('--stragglers <p>', 'probability that an attempt runs slow')
@@ -338,6 +343,32 @@ program
     act(async (opts: SimulateCommandOptions) => {
       const { runSimulate } = await import('./simulate-command.js');
       return runSimulate(opts);
+    }),
+  );
+
+const anomaly = program
+  .command('anomaly')
+  .description('anomaly detection over metric series: evaluate detectors (docs/anomaly.md)');
+anomaly
+  .command('eval')
+  .description('fit a detector on a training series, score a labelled test series, report honest metrics')
+  .option('--train <file>', 'training series: CSV or gzip CSV, one row per step, one column per metric')
+  .option('--test <file>', 'test series, same layout and columns as --train')
+  .option('--labels <file>', 'one 0/1 per line, one line per test row')
+  .option('--interpretation <file>', 'SMD interpretation_label file (start-end:m1,m2,…) for HitRate')
+  .option('--nab <dir>', 'evaluate every stream of a NAB folder (data/, labels/combined_windows.json)')
+  .option('--model <name>', 'detector: vae, pca, robust-z, random, a comma list, or all', 'vae')
+  .option('--seed <n>', 'random seed (VAE initialisation and batches, random baseline)', '1')
+  .option('--epochs <n>', 'VAE training epochs (default 20, within a 45 s budget)')
+  .option(
+    '--save-model <file>',
+    'write the fitted detector and its threshold calibration (edge bundle, JSON)',
+  )
+  .option('--json', 'machine-readable report')
+  .action(
+    act(async (opts: AnomalyEvalOptions) => {
+      const { runAnomalyEval } = await import('./anomaly-command.js');
+      return runAnomalyEval(opts);
     }),
   );
 

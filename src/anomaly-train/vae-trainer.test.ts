@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { restoreDetector } from '../anomaly/index.js';
+import { detectorConformance } from '../anomaly/testing/conformance.js';
+import { smdFixture } from '../anomaly/testing/fixture.js';
+import { VaeDetector } from './vae-trainer.js';
+
+// A tiny few-epoch fit on the 400-row fixture: enough to pin the contract, not a benchmark.
+const tiny = {
+  window: 5,
+  proj: 8,
+  hidden: 16,
+  latent: 4,
+  epochs: 12,
+  batch: 32,
+  learningRate: 5e-3,
+  seed: 1,
+};
+
+detectorConformance(() => new VaeDetector(tiny), { informative: true, timeoutMs: 60_000 });
+
+describe('VAE trainer', () => {
+  it('is deterministic for a seed: same weights, same scores', async () => {
+    const { train, test } = smdFixture();
+    const a = await new VaeDetector({ ...tiny, epochs: 2 }).fit(train);
+    const b = await new VaeDetector({ ...tiny, epochs: 2 }).fit(train);
+    expect(JSON.stringify(a.artefact())).toBe(JSON.stringify(b.artefact()));
+    expect(Array.from(a.score(test).scores)).toEqual(Array.from(b.score(test).scores));
+  }, 60_000);
+
+  it('learns: training loss falls, and its artefact is small (tens of kB of JSON)', async () => {
+    const { train } = smdFixture();
+    const losses: number[] = [];
+    const fitted = await new VaeDetector({ ...tiny, onEpoch: (_e, loss) => losses.push(loss) }).fit(train);
+    expect(losses.length).toBe(tiny.epochs);
+    expect(losses.at(-1)!).toBeLessThan(0.8 * losses[0]!);
+    const json = JSON.stringify(fitted.artefact());
+    expect(json.length).toBeLessThan(50_000);
+    expect(restoreDetector(JSON.parse(json)).window).toBe(tiny.window);
+  }, 60_000);
+});
