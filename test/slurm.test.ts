@@ -224,9 +224,22 @@ if (!slurm.ok && requireSlurm()) {
         stopController(stateDir);
         expect(controllerAnswers()).toBe(false);
         const outageStart = Date.now();
+        // A workflow submitted during the outage: its sbatch cannot reach the controller.
+        const late = await submit(
+          engine,
+          'outage-late',
+          [
+            'name: outage-late',
+            'tasks:',
+            '  - name: l',
+            '    foreach: { range: [0, 3] }',
+            "    shell: 'echo l{{index}}-$STRATA_ATTEMPT_ID >> ledger.txt'",
+            '',
+          ].join('\n'),
+        );
         await sleep(12_000);
         // Nothing was reported failed or lost while the controller was away.
-        const during = await store.listAttempts(wf.id);
+        const during = [...(await store.listAttempts(wf.id)), ...(await store.listAttempts(late.wf.id))];
         expect(during.filter((a) => !['queued', 'running', 'succeeded'].includes(a.status))).toEqual([]);
         startController(stateDir);
         const outageMs = Date.now() - outageStart;
@@ -239,6 +252,15 @@ if (!slurm.ok && requireSlurm()) {
         // One attempt per task, all succeeded: nothing was lost, retried or run twice.
         expect(attempts).toHaveLength(n + 1);
         expect(attempts.every((a) => a.status === 'succeeded' && a.number === 1)).toBe(true);
+        // The late workflow went in once the controller was back, each task once.
+        expect(await engine.waitFor(late.wf.id)).toBe('succeeded');
+        const lateLedger = (await readFile(join(late.baseDir, 'ledger.txt'), 'utf8')).trim().split('\n');
+        expect(lateLedger.map((l) => l.split('-')[0]).sort()).toEqual(['l0', 'l1', 'l2']);
+        expect((await store.listAttempts(late.wf.id)).map((a) => [a.status, a.number])).toEqual([
+          ['succeeded', 1],
+          ['succeeded', 1],
+          ['succeeded', 1],
+        ]);
         console.log(`outage of ${outageMs} ms survived`, executor.stats);
       },
     );
