@@ -97,7 +97,10 @@ function table(title: string, rows: Row[]): void {
       String(Math.round(r.scoreRowsPerS)),
     ];
   });
-  const m = (g: (r: Row) => number | null) => f(mean(rows.map(g).filter((x): x is number => x !== null)));
+  const m = (g: (r: Row) => number | null) => {
+    const xs = rows.map(g).filter((x): x is number => x !== null);
+    return xs.length > 0 ? f(mean(xs)) : '-';
+  };
   lines.push([
     'mean',
     m((r) => r.report.point.f1),

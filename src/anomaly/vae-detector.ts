@@ -125,8 +125,6 @@ export class FittedVae implements FittedDetector {
     readonly errorVariance: Float32Array,
     /** EMA span of the score, in steps (1: no smoothing). */
     readonly smooth: number,
-    /** Largest contribution one metric may make (robust to one drifting metric; Infinity: none). */
-    readonly cap = Infinity,
   ) {
     this.cols = shape.cols;
     this.window = shape.window;
@@ -159,14 +157,7 @@ export class FittedVae implements FittedDetector {
     }
     const errVar = decodeFloat32(a.weights.errorVariance ?? '');
     if (!errVar || errVar.length !== a.cols) return null;
-    return new FittedVae(
-      shape,
-      w as VaeWeights,
-      normaliserFromJson(a.normaliser),
-      errVar,
-      p.smooth ?? 1,
-      p.cap ?? Infinity,
-    );
+    return new FittedVae(shape, w as VaeWeights, normaliserFromJson(a.normaliser), errVar, p.smooth ?? 1);
   }
 
   /** Projects one normalised step into `into` at `offset`. */
@@ -216,8 +207,7 @@ export class FittedVae implements FittedDetector {
     let sum = 0;
     for (let j = 0; j < cols; j++) {
       const d = last[lastOff + j]! - this.out[j]!;
-      const e = d * d * this.invVar[j]!;
-      const c = e < this.cap ? e : this.cap;
+      const c = d * d * this.invVar[j]!;
       if (contributions) contributions[j] = c;
       sum += c;
     }
@@ -276,8 +266,6 @@ export class FittedVae implements FittedDetector {
         hidden: this.shape.hidden,
         latent: this.shape.latent,
         smooth: this.smooth,
-        // JSON has no Infinity: an absent cap means none.
-        ...(Number.isFinite(this.cap) ? { cap: this.cap } : {}),
       },
       weights,
     };
