@@ -27,6 +27,7 @@ import {
   startController,
   stopController,
 } from '../src/executors/slurm/testing/local-slurm.js';
+import { writeFakeSsh } from '../src/executors/slurm/testing/fake-ssh.js';
 import { executorConformanceSuite } from '../src/executors/testing/executor-conformance.js';
 import type { AttemptOutcome } from '../src/model/index.js';
 import { openStore } from '../src/store/open-store.js';
@@ -425,6 +426,89 @@ if (!slurm.ok && requireSlurm()) {
         expect(logs.stdout).toBe('out-3\n');
       },
     );
+  });
+
+  describe('SlurmExecutor over SSH (FakeSsh, a test double for the transport; real Slurm behind it)', () => {
+    it(
+      'submits, watches and reads back a job through the SSH command layer, values byte-exact',
+      { timeout: 120_000 },
+      async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'strata-slurm-ssh-'));
+        const fake = writeFakeSsh(dir);
+        const executor = new SlurmExecutor({
+          pollIntervalMs: 300,
+          ssh: { host: 'login1.test', user: 'alice', port: 2222, ssh: fake.path },
+        });
+        const events: ExecutorEvent[] = [];
+        executor.onEvent((e) => events.push(e));
+        try {
+          const values = ['$(touch pwned)', "it's", 'a\nb', '`touch pwned`; x'];
+          const req: LaunchRequest = {
+            attemptId: `ssh-${randomUUID().slice(0, 6)}/0/1`,
+            workflowId: 'ssh',
+            taskName: 'over ssh',
+            attempt: 1,
+            command: { argv: ['printf', '%s\\0', ...values, '$E'] },
+            env: { E: values.join('|') },
+            workdir: dir,
+            resources: { cpus: 1, memoryBytes: 0, gpus: 0 },
+            nodeId: 'slurm',
+            gpuIds: [],
+            logDir: join(dir, 'logs'),
+          };
+          await executor.start(req);
+          let outcome: AttemptOutcome | undefined;
+          for (let i = 0; i < 600 && !outcome; i++) {
+            const f = events.find((e) => e.kind === 'finished');
+            if (f?.kind === 'finished') outcome = f.outcome;
+            else await sleep(100);
+          }
+          expect(outcome?.status).toBe('succeeded');
+          expect((await readFile(join(dir, 'logs', 'stdout.log'), 'utf8')).split('\0')).toEqual([
+            ...values,
+            '$E',
+            '',
+          ]);
+          expect(readdirSync(dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
+          // It really went through ssh, with the site's settings.
+          expect(await readFile(fake.argvLog, 'utf8')).toContain('host alice@login1.test');
+        } finally {
+          await executor.close();
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    it('keeps an attempt queued, not failed, while the login node cannot be reached', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'strata-slurm-ssh-down-'));
+      const fake = writeFakeSsh(dir);
+      const executor = new SlurmExecutor({
+        pollIntervalMs: 200,
+        ssh: { host: 'unreachable', ssh: fake.path },
+      });
+      const events: ExecutorEvent[] = [];
+      executor.onEvent((e) => events.push(e));
+      try {
+        await executor.start({
+          attemptId: 'ssh-down/0/1',
+          workflowId: 'ssh-down',
+          taskName: 't',
+          attempt: 1,
+          command: { argv: ['true'] },
+          env: {},
+          workdir: dir,
+          resources: { cpus: 1, memoryBytes: 0, gpus: 0 },
+          nodeId: 'slurm',
+          gpuIds: [],
+          logDir: join(dir, 'logs'),
+        });
+        await sleep(2000);
+        expect(events).toEqual([]);
+      } finally {
+        await executor.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('SlurmExecutor with hostile input (real Slurm)', () => {

@@ -5,42 +5,19 @@
  * (it hands the command line to the user's shell). No sshd runs on this machine; with one, point
  * `ssh:` at it: the runner does not change.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCommandRunner, SshCommandRunner, sshOptionProblem } from './command-runner.js';
+import { writeFakeSsh } from './testing/fake-ssh.js';
 import { HOSTILE } from './testing/hostile-values.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-fake-ssh-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** FakeSsh (a test double for OpenSSH's client + sshd): see the header. */
-const FAKE_SSH = join(dir, 'fake-ssh');
-writeFileSync(
-  FAKE_SSH,
-  [
-    '#!/bin/sh',
-    '# FakeSsh: a test double. Parses ssh options, logs them, runs the remote command with sh -c.',
-    `log=${JSON.stringify(join(dir, 'ssh-argv.log'))}`,
-    ': > "$log"',
-    'while [ $# -gt 0 ]; do',
-    '  case "$1" in',
-    '    -o|-p|-i|-l) printf "%s %s\\n" "$1" "$2" >> "$log"; shift 2 ;;',
-    '    --) shift; break ;;',
-    '    -*) echo "fake-ssh: unknown option $1" >&2; exit 255 ;;',
-    '    *) break ;;',
-    '  esac',
-    'done',
-    'printf "host %s\\n" "$1" >> "$log"',
-    'case "$1" in unreachable*) echo "ssh: connect to host: Connection refused" >&2; exit 255 ;; esac',
-    'shift',
-    // sshd joins the remaining words with spaces and gives the result to the user's shell.
-    'exec sh -c "$*"',
-    '',
-  ].join('\n'),
-);
-chmodSync(FAKE_SSH, 0o755);
+/** FakeSsh (a test double for OpenSSH's client + sshd): see testing/fake-ssh.ts. */
+const { path: FAKE_SSH, argvLog } = writeFakeSsh(dir);
 
 describe('LocalCommandRunner', () => {
   const runner = new LocalCommandRunner();
@@ -89,7 +66,7 @@ describe('SshCommandRunner (against FakeSsh, a test double)', () => {
 
   it('gives ssh its options in batch mode, before the destination', async () => {
     await runner.run(['true']);
-    expect(readFileSync(join(dir, 'ssh-argv.log'), 'utf8').split('\n')).toEqual([
+    expect(readFileSync(argvLog, 'utf8').split('\n')).toEqual([
       '-o BatchMode=yes',
       '-p 2222',
       '-i /keys/id ed25519',

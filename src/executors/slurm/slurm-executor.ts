@@ -464,12 +464,14 @@ export class SlurmExecutor implements Executor {
   /** Every job the controller knows, or null when it cannot be reached. */
   private async readQueue(): Promise<SlurmJobRecord[] | null> {
     this.counters.squeue += 1;
-    const result = await this.runner.run(['squeue', '--json'], { timeoutMs: 60_000 }).catch((e: unknown) => ({
-      code: null,
-      stdout: '',
-      stderr: errorText(e),
-      unreachable: true,
-    }));
+    const result = await this.runner
+      .run(['squeue', '--json', '--me'], { timeoutMs: 60_000 })
+      .catch((e: unknown) => ({
+        code: null,
+        stdout: '',
+        stderr: errorText(e),
+        unreachable: true,
+      }));
     const parsed = result.unreachable
       ? { ok: false as const, error: result.stderr.trim() || 'unreachable' }
       : parseSqueueJson(result.stdout);
