@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restoreDetector } from '../anomaly/index.js';
+import { AnomalyError, matrix, restoreDetector } from '../anomaly/index.js';
 import { detectorConformance } from '../anomaly/testing/conformance.js';
 import { smdFixture } from '../anomaly/testing/fixture.js';
 import { VaeDetector } from './vae-trainer.js';
@@ -37,4 +37,14 @@ describe('VAE trainer', () => {
     expect(json.length).toBeLessThan(50_000);
     expect(restoreDetector(JSON.parse(json)).window).toBe(tiny.window);
   }, 60_000);
+
+  it('refuses a training series too short for one window, saying how long it must be', async () => {
+    const short = matrix(new Float32Array(6 * 3).fill(0.5), 6, 3);
+    const fit = new VaeDetector(tiny).fit(short);
+    await expect(fit).rejects.toBeInstanceOf(AnomalyError);
+    await expect(fit).rejects.toMatchObject({
+      code: 'ANOMALY_TOO_SHORT',
+      message: expect.stringMatching(/has 6 rows: the VAE needs at least 8/),
+    });
+  });
 });
