@@ -171,7 +171,8 @@ const lines = [
   '# - Core speed: 1 = the reference core (10 GFLOPS, docs/platform-format.md); a Skylake-SP logical',
   '#   CPU is taken as 1, a Broadwell-EP one as 0.85 (similar clocks, ~15 % less work per cycle; an',
   '#   estimate).',
-  '# - GPUs (gpu_speed 1 = NVIDIA V100, 15.7 FP32 TFLOPS): node power = host + GPUs x (idle, TDP), idle',
+  '# - GPUs (gpu_speed 1 = NVIDIA V100, 15.7 FP32 TFLOPS): power given apart from the host\'s, per GPU',
+  '#   (power.gpu: idle, TDP at full load), so a CPU-only task is not charged for idle GPUs; idle',
   '#   board power ~10-15 % of TDP (an estimate):',
   ...Object.entries(GPUS)
     .filter(([, g]) => g.tdpW > 0)
@@ -195,8 +196,6 @@ for (const s of sorted) {
   if (!host) throw new Error(`no host model for ${s.cpu} CPUs`);
   if (!gpu) throw new Error(`no GPU model for gpu_type ${s.gpuType}`);
   const id = `${s.gpuType.toLowerCase()}-${s.cpu}c-${s.memGB}g${s.gpus > 0 ? `-${s.gpus}gpu` : ''}`;
-  const idleW = round1(host.idleW + s.gpus * gpu.idleW);
-  const maxW = round1(host.maxW + s.gpus * gpu.tdpW);
   lines.push(
     `  - id: ${id}`,
     '    site: pai',
@@ -206,11 +205,8 @@ for (const s of sorted) {
     `    memory: ${s.memGB}Gi`,
   );
   if (s.gpus > 0) lines.push(`    gpus: ${s.gpus}`, `    gpu_speed: ${gpu.speed.toFixed(2)}`);
-  const sum =
-    s.gpus > 0
-      ? ` # ${host.idleW} + ${s.gpus} x ${gpu.idleW} idle; ${host.maxW} + ${s.gpus} x ${gpu.tdpW} at full load`
-      : '';
-  lines.push(`    power: { idle: ${idleW}W, max: ${maxW}W }${sum}`);
+  const gpuPower = s.gpus > 0 ? `, gpu: { idle: ${gpu.idleW}W, max: ${gpu.tdpW}W }` : '';
+  lines.push(`    power: { idle: ${round1(host.idleW)}W, max: ${round1(host.maxW)}W${gpuPower} }`);
 }
 lines.push('', 'intra_site: { bandwidth: 25Gbps, latency: 10us }', '');
 

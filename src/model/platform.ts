@@ -51,9 +51,37 @@ export interface NodeType {
   gpus: number;
   /** Relative speed of one GPU (1 = reference GPU); 0 when the type has none. */
   gpuSpeed: number;
-  /** Power at idle and at full load, in watts (linear in utilisation between them). */
+  /**
+   * Power at idle and at full load, in watts (linear in the share of cores in use between them):
+   * the whole node's, GPUs included, unless `gpuPower` is given — then the host's alone.
+   */
   idleW: number;
   maxW: number;
+  /**
+   * Power of EACH GPU at idle and at full load, in watts, when given apart from the host's. A GPU
+   * draws its idle power always, and up to its max while a task holds it; a CPU-only task is then not
+   * charged for GPUs it does not use. Undefined: GPU power is folded into `idleW`/`maxW`.
+   */
+  gpuPower?: { idleW: number; maxW: number };
+}
+
+/**
+ * The power, in watts, charged to a task holding `cores` cores and `gpus` GPUs of a node of `type`
+ * at full load: its cores' share of the node's (or host's) max power, plus its GPUs' max power when
+ * GPU power is given apart. Its idle part is the same share of the idle power (see `taskIdleW`).
+ */
+export function taskMaxW(type: NodeType, cores: number, gpus: number): number {
+  return (type.maxW * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.maxW : 0);
+}
+
+/** The idle power, in watts, charged to a task holding `cores` cores and `gpus` GPUs (see `taskMaxW`). */
+export function taskIdleW(type: NodeType, cores: number, gpus: number): number {
+  return (type.idleW * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.idleW : 0);
+}
+
+/** Power of a whole node of `type` at idle, GPUs included. */
+export function nodeIdlePowerW(type: NodeType): number {
+  return type.idleW + (type.gpuPower ? type.gpus * type.gpuPower.idleW : 0);
 }
 
 export interface Link {

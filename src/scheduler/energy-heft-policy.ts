@@ -7,8 +7,10 @@
  * for `exec` seconds adds the dynamic power (maxW − idleW)·c/C and is charged its share of the
  * idle power idleW·c/C, so
  *
- *     E(task, T) = maxW · c / C · exec(task, T)      joules.
+ *     E(task, T) = maxW · c / C · exec(task, T)      joules
  *
+ * (+ g · gpuMaxW · exec for the g GPUs it holds when the type gives GPU power apart: then idleW and
+ * maxW are the host's, and a CPU-only task pays nothing for the GPUs),
  * plus the energy of moving its inputs to the type's site ({@link TransferLedger}: link joules
  * per byte, once per file and site, as the digital twin charges it). Idle power of cores that nobody
  * uses is not attributed to tasks. The choice also looks one step ahead: the energy of moving the
@@ -35,7 +37,7 @@
  * const plan = energyAwareHeft(workload, platform, { slack: 0.05 });
  * plan.tasks[0]?.reason; // { policy: 'energy-heft', eft, energyJ, bestEft, bestEnergyJ, latestFinish, ... }
  */
-import type { NodeType, Platform, Workload } from '../model/index.js';
+import { taskMaxW, type NodeType, type Platform, type Workload } from '../model/index.js';
 import {
   earliestFinish,
   planOnPlatform,
@@ -47,9 +49,12 @@ import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
 import { planSites } from './locality-policy.js';
 import { planTransfers, TransferLedger } from './transfer-energy.js';
 
-/** Energy in joules a task holding `cores` of a node of `type` for `execS` seconds is charged. */
-export function taskEnergyJ(type: NodeType, cores: number, execS: number): number {
-  return (type.maxW * cores * execS) / type.cores;
+/**
+ * Energy in joules a task holding `cores` (and `gpus`) of a node of `type` for `execS` seconds is
+ * charged: `taskMaxW` × time (its share of the node's idle and dynamic power at full load).
+ */
+export function taskEnergyJ(type: NodeType, cores: number, execS: number, gpus = 0): number {
+  return taskMaxW(type, cores, gpus) * execS;
 }
 
 /** Total attributable energy of a platform plan, in joules: its tasks' ({@link taskEnergyJ}) and transfers'. */
@@ -57,7 +62,12 @@ export function planEnergyJ(plan: PlatformPlan): number {
   let sum = planTransfers(plan).joules;
   for (const pt of plan.tasks) {
     const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
-    sum += taskEnergyJ(type, plan.model.cores(pt.task), pt.finish - pt.start);
+    sum += taskEnergyJ(
+      type,
+      plan.model.cores(pt.task),
+      pt.finish - pt.start,
+      plan.model.workload.tasks[pt.task]!.gpus,
+    );
   }
   return sum;
 }
@@ -93,7 +103,7 @@ export function energyAwareHeft(
         const energy = (o: (typeof opts)[number]): number => {
           const site = model.siteOfType[o.type]!;
           return (
-            taskEnergyJ(model.types[o.type]!, cores, o.exec) +
+            taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus) +
             ledger.cost(t, site).joules +
             (expected ? ledger.outputCost(t, site, expected).joules : 0)
           );

@@ -15,7 +15,7 @@
  * report.makespanS;
  * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
-import { DEFAULT_RETRY, nodeOffsets, retryDelayMs } from '../model/index.js';
+import { DEFAULT_RETRY, nodeIdlePowerW, nodeOffsets, retryDelayMs } from '../model/index.js';
 import type { Platform, RetryPolicy, Workload } from '../model/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
 import { CarbonIntensityIntegral } from './carbon-intensity.js';
@@ -144,8 +144,11 @@ function run(
   const nodeSpeed = new Float64Array(N);
   const nodeMem = new Float64Array(N);
   const nodeGpus = new Float64Array(N);
-  const nodeIdleW = new Float64Array(N);
+  const nodeIdleW = new Float64Array(N); // whole node, GPUs included
+  const hostIdleW = new Float64Array(N); // shared out by cores
   const nodeSpanW = new Float64Array(N);
+  const gpuIdleW = new Float64Array(N); // per GPU, when given apart (else 0: folded into the host's)
+  const gpuSpanW = new Float64Array(N);
   platform.nodeTypes.forEach((t, ti) => {
     const site = siteOf(t.site, `node type "${t.id}"`);
     if (!(t.cores > 0) || !(t.speed > 0)) {
@@ -157,8 +160,13 @@ function run(
       nodeSpeed[k] = t.speed;
       nodeMem[k] = t.memoryBytes;
       nodeGpus[k] = t.gpus;
-      nodeIdleW[k] = t.idleW;
+      nodeIdleW[k] = nodeIdlePowerW(t);
+      hostIdleW[k] = t.idleW;
       nodeSpanW[k] = t.maxW - t.idleW;
+      if (t.gpuPower) {
+        gpuIdleW[k] = t.gpuPower.idleW;
+        gpuSpanW[k] = t.gpuPower.maxW - t.gpuPower.idleW;
+      }
     }
   });
   const freeCores = Float64Array.from(nodeCores);
@@ -840,7 +848,7 @@ function run(
     const coreS = cores[t]! * d;
     nodeBusyCoreS[node] = nodeBusyCoreS[node]! + coreS;
     taskCoreS[t] = taskCoreS[t]! + coreS;
-    const dynW = (nodeSpanW[node]! * cores[t]!) / nodeCores[node]!;
+    const dynW = (nodeSpanW[node]! * cores[t]!) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
     const j = dynW * d;
     const g = (dynW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;
     nodeDynJ[node] = nodeDynJ[node]! + j;
@@ -848,8 +856,8 @@ function run(
     taskDynJ[t] = taskDynJ[t]! + j;
     taskDynG[t] = taskDynG[t]! + g;
     // What the workflow holds: the cores' full share of the node's power (idle and dynamic) while
-    // it holds them — the energy a policy's own model counts (taskEnergyJ: maxW · c/C · run time).
-    const idleShareW = (nodeIdleW[node]! * cores[t]!) / nodeCores[node]!;
+    // it holds them, and its GPUs' — the energy a policy's own model counts (taskEnergyJ).
+    const idleShareW = (hostIdleW[node]! * cores[t]!) / nodeCores[node]! + gpus[t]! * gpuIdleW[node]!;
     heldJ += j + idleShareW * d;
     heldG +=
       g + (idleShareW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;

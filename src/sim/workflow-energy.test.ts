@@ -56,3 +56,57 @@ describe('workflow-attributable energy', () => {
     expect(r.workflowCarbonKg * 1000).toBeCloseTo(0.1, 12);
   });
 });
+
+describe('GPU power given apart from the host', () => {
+  /** One node: 4 cores, host 40 W idle / 120 W full; 2 GPUs of 10 W idle / 70 W full each. */
+  const gpuNode: Platform = {
+    ...platform,
+    nodeTypes: [
+      {
+        ...platform.nodeTypes[0]!,
+        id: 'g',
+        count: 1,
+        cores: 4,
+        gpus: 2,
+        gpuSpeed: 1,
+        idleW: 40,
+        maxW: 120,
+        gpuPower: { idleW: 10, maxW: 70 },
+      },
+    ],
+  };
+  const run = (gpus: number) =>
+    simulate(
+      { ...oneTask, tasks: [{ ...oneTask.tasks[0]!, gpus }] },
+      gpuNode,
+      { nodeOf: Int32Array.of(0) },
+      { seed: 1 },
+    );
+
+  it('charges a CPU-only task its cores’ share of the host, nothing for the idle GPUs', () => {
+    const r = run(0);
+    expect(r.makespanS).toBe(10);
+    // Workflow: 1 of 4 cores of 120 W for 10 s = 300 J. The GPUs' idle power is nobody's task.
+    expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(300, 9);
+    // Platform: host 40 + 80/4 = 60 W, GPUs 2 × 10 W idle: 80 W × 10 s.
+    expect(r.energyKWh * J_PER_KWH).toBeCloseTo(800, 9);
+  });
+
+  it('charges a GPU task its GPU at full power on top, and the node draws it', () => {
+    const r = run(1);
+    // Workflow: 300 J of host + 70 W × 10 s of its GPU = 1000 J.
+    expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1000, 9);
+    // Platform: 800 J idle-ish as above + the GPU's 60 W dynamic × 10 s.
+    expect(r.energyKWh * J_PER_KWH).toBeCloseTo(1400, 9);
+  });
+
+  it('folded into the node power (no gpuPower), a CPU-only task pays its share of everything', () => {
+    const folded: Platform = {
+      ...gpuNode,
+      nodeTypes: [{ ...gpuNode.nodeTypes[0]!, idleW: 60, maxW: 260, gpuPower: undefined }],
+    };
+    const r = simulate(oneTask, folded, { nodeOf: Int32Array.of(0) }, { seed: 1 });
+    // 1 of 4 cores of (120 + 2 × 70) W for 10 s = 650 J.
+    expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(650, 9);
+  });
+});

@@ -474,6 +474,27 @@ const cases: Case[] = [
     ],
   },
   {
+    title: 'GPU power without gpus',
+    yaml: y(
+      'name: p',
+      'sites:',
+      '  - { id: hpc, kind: hpc, carbon: 50 }',
+      'node_types:',
+      '  - { id: cpu, site: hpc, count: 4, cores: 8, speed: 1, memory: 16Gi, power: { idle: 50W, max: 200W, gpu: { idle: 10W, max: 70W } } }',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'PLATFORM_GPU_POWER_WITHOUT_GPUS',
+        line: 5,
+        column: 102,
+        path: 'node_types[0].power.gpu',
+        message: 'the node type gives GPU power ("power.gpu") but has no GPUs',
+        hint: 'add "gpus: N", or remove power.gpu',
+      },
+    ],
+  },
+  {
     title: 'a latency with a space before the unit',
     yaml: y(
       'name: p',
@@ -996,7 +1017,26 @@ describe('units', () => {
       maxW: 1200,
     });
     const gpu = platformWith('bandwidth: 1, latency: 0, energy: 0', ', gpus: 2').nodeTypes[0];
-    expect([gpu?.gpus, gpu?.gpuSpeed]).toEqual([2, 1]);
+    expect([gpu?.gpus, gpu?.gpuSpeed, gpu?.gpuPower]).toEqual([2, 1, undefined]);
+  });
+
+  it('reads the power of each GPU apart from the host when given', () => {
+    const r = parsePlatform(
+      y(
+        'name: p',
+        'sites: [{ id: a, kind: hpc, carbon: 0 }]',
+        'node_types:',
+        '  - { id: g, site: a, count: 1, cores: 64, speed: 2, memory: 512Gi, gpus: 4,',
+        '      power: { idle: 56.8W, max: 268W, gpu: { idle: 50W, max: 0.4kW } } }',
+      ),
+      { file: 'p.yaml' },
+    );
+    expect(r.ok ? r.platform.nodeTypes[0] : r.errors).toMatchObject({
+      idleW: 56.8,
+      maxW: 268,
+      gpus: 4,
+      gpuPower: { idleW: 50, maxW: 400 },
+    });
   });
 
   it('reads a carbon series with durations or seconds, and its period', () => {

@@ -55,7 +55,17 @@ const NAME_HINT =
   'use letters, digits, ".", "_" and "-", starting with a letter, digit or "_" (at most 128 characters)';
 
 type Context =
-  'top' | 'site' | 'executor' | 'ssh' | 'location' | 'carbon' | 'nodeType' | 'power' | 'link' | 'intraSite';
+  | 'top'
+  | 'site'
+  | 'executor'
+  | 'ssh'
+  | 'location'
+  | 'carbon'
+  | 'nodeType'
+  | 'power'
+  | 'gpuPower'
+  | 'link'
+  | 'intraSite';
 
 /** The fields allowed in each mapping of the format (the JSON Schema lists the same; a test checks). */
 export const PLATFORM_FIELDS: Readonly<Record<Context, readonly string[]>> = {
@@ -66,7 +76,8 @@ export const PLATFORM_FIELDS: Readonly<Record<Context, readonly string[]>> = {
   location: ['lat', 'lon', 'region'],
   carbon: ['series', 'period'],
   nodeType: ['id', 'site', 'count', 'cores', 'speed', 'gflops', 'memory', 'gpus', 'gpu_speed', 'power'],
-  power: ['idle', 'max'],
+  power: ['idle', 'max', 'gpu'],
+  gpuPower: ['idle', 'max'],
   link: ['from', 'to', 'bandwidth', 'latency', 'energy'],
   intraSite: ['bandwidth', 'latency'],
 };
@@ -106,7 +117,8 @@ const SYNONYMS: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
     flops: 'gflops',
     watts: 'power',
   },
-  power: { idle_w: 'idle', min: 'idle', max_w: 'max', peak: 'max', full: 'max' },
+  power: { idle_w: 'idle', min: 'idle', max_w: 'max', peak: 'max', full: 'max', gpus: 'gpu', per_gpu: 'gpu' },
+  gpuPower: { idle_w: 'idle', min: 'idle', max_w: 'max', peak: 'max', full: 'max', tdp: 'max' },
   link: {
     source: 'from',
     src: 'from',
@@ -573,9 +585,9 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
         ? 1
         : 0;
 
-    let power: { idleW: number; maxW: number } | undefined;
+    let power: { idleW: number; maxW: number; gpu?: { idleW: number; maxW: number } } | undefined;
     const powerField = f.get('power');
-    if (powerField) power = this.readPower(powerField);
+    if (powerField) power = this.readPower(powerField, 'power', gpus);
     else {
       this.missing(
         item.pos,
@@ -607,6 +619,7 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       gpuSpeed,
       idleW: power.idleW,
       maxW: power.maxW,
+      ...(power.gpu ? { gpuPower: power.gpu } : {}),
     };
   }
 
@@ -670,10 +683,17 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     return undefined;
   }
 
-  private readPower(field: Field): { idleW: number; maxW: number } | undefined {
-    const hint = 'write e.g. power: { idle: 100W, max: 400W }';
+  private readPower(
+    field: Field,
+    context: 'power' | 'gpuPower' = 'power',
+    gpus?: number,
+  ): { idleW: number; maxW: number; gpu?: { idleW: number; maxW: number } } | undefined {
+    const hint =
+      context === 'power'
+        ? 'write e.g. power: { idle: 100W, max: 400W } (the whole node), or with GPUs apart: power: { idle: 60W, max: 270W, gpu: { idle: 50W, max: 400W } }'
+        : 'write the power of ONE GPU, e.g. gpu: { idle: 50W, max: 400W }';
     if (!this.expectKind(field, ['mapping'], 'a mapping with idle and max watts', hint)) return undefined;
-    const f = this.fields(field.node, field.path, 'power');
+    const f = this.fields(field.node, field.path, context);
     const read = (key: 'idle' | 'max'): number | undefined => {
       const sub = f.get(key);
       if (!sub) {
@@ -689,7 +709,19 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     };
     const idleW = read('idle');
     const maxW = read('max');
-    if (idleW === undefined || maxW === undefined) return undefined;
+    const gpuField = context === 'power' ? f.get('gpu') : undefined;
+    const gpu = gpuField ? this.readPower(gpuField, 'gpuPower') : undefined;
+    if (gpuField && gpus === 0) {
+      this.errors.add(
+        'PLATFORM_GPU_POWER_WITHOUT_GPUS',
+        gpuField.keyPos,
+        gpuField.path,
+        'the node type gives GPU power ("power.gpu") but has no GPUs',
+        'add "gpus: N", or remove power.gpu',
+      );
+      return undefined;
+    }
+    if (idleW === undefined || maxW === undefined || (gpuField && !gpu)) return undefined;
     if (maxW === 0 || idleW > maxW) {
       const at = f.get('max') ?? field;
       this.errors.add(
@@ -703,7 +735,7 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       );
       return undefined;
     }
-    return { idleW, maxW };
+    return gpu ? { idleW, maxW, gpu: { idleW: gpu.idleW, maxW: gpu.maxW } } : { idleW, maxW };
   }
 
   private checkNodeTotal(types: NodeType[], field: Field | undefined): void {

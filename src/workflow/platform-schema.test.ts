@@ -58,6 +58,7 @@ describe('the platform JSON Schema and the parser', () => {
     expect(keys(objectForm(defs.carbon))).toEqual(fieldsOf('carbon'));
     expect(keys(defs.nodeType)).toEqual(fieldsOf('nodeType'));
     expect(keys(defs.nodeType?.properties?.power)).toEqual(fieldsOf('power'));
+    expect(keys(defs.nodeType?.properties?.power?.properties?.gpu)).toEqual(fieldsOf('gpuPower'));
     expect(keys(defs.link)).toEqual(fieldsOf('link'));
     expect(keys(defs.intraSite)).toEqual(fieldsOf('intraSite'));
     expect(defs.site?.properties?.kind?.enum).toEqual([...SITE_KINDS]);
