@@ -114,7 +114,8 @@ function floorEnergyKWh(workload: Workload, platform: Platform): number {
     let least = Infinity;
     for (let p = 0; p < model.processors; p++) {
       const exec = model.exec(t, p);
-      if (Number.isFinite(exec)) least = Math.min(least, taskEnergyJ(model.types[p]!, model.cores(t), exec, workload.tasks[t]!.gpus));
+      if (Number.isFinite(exec))
+        least = Math.min(least, taskEnergyJ(model.types[p]!, model.cores(t), exec, workload.tasks[t]!.gpus));
     }
     joules += least;
   }

@@ -171,7 +171,7 @@ const lines = [
   '# - Core speed: 1 = the reference core (10 GFLOPS, docs/platform-format.md); a Skylake-SP logical',
   '#   CPU is taken as 1, a Broadwell-EP one as 0.85 (similar clocks, ~15 % less work per cycle; an',
   '#   estimate).',
-  '# - GPUs (gpu_speed 1 = NVIDIA V100, 15.7 FP32 TFLOPS): power given apart from the host\'s, per GPU',
+  "# - GPUs (gpu_speed 1 = NVIDIA V100, 15.7 FP32 TFLOPS): power given apart from the host's, per GPU",
   '#   (power.gpu: idle, TDP at full load), so a CPU-only task is not charged for idle GPUs; idle',
   '#   board power ~10-15 % of TDP (an estimate):',
   ...Object.entries(GPUS)

@@ -81,7 +81,12 @@ export function taskCarbonG(
   finishS: number,
   startAtS = 0,
 ): number {
-  const energy = taskEnergyJ(model.types[type]!, model.cores(t), finishS - startS, model.workload.tasks[t]!.gpus);
+  const energy = taskEnergyJ(
+    model.types[type]!,
+    model.cores(t),
+    finishS - startS,
+    model.workload.tasks[t]!.gpus,
+  );
   return energyCarbonG(carbon[type]!, energy, startAtS + startS, startAtS + finishS);
 }
 
@@ -187,7 +192,12 @@ export function carbonAwarePolicy(
           reason: {
             carbonG: bestC,
             intensity: meanIntensity(carbon[best.type]!, startAtS + best.start, startAtS + best.finish),
-            energyJ: taskEnergyJ(model.types[best.type]!, model.cores(t), best.exec, model.workload.tasks[t]!.gpus),
+            energyJ: taskEnergyJ(
+              model.types[best.type]!,
+              model.cores(t),
+              best.exec,
+              model.workload.tasks[t]!.gpus,
+            ),
             delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
             bestEft: fastest.finish,
             bestCarbonG: fastestC,

@@ -101,7 +101,10 @@ export function multiObjectivePolicy(
           outJ.forEach((j, s) => {
             g += transferCarbonG(model.platform.sites[s]!.carbon, j, startAtS + o.finish);
           });
-          energy[i] = taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec, model.workload.tasks[t]!.gpus) + move.joules + back.joules;
+          energy[i] =
+            taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec, model.workload.tasks[t]!.gpus) +
+            move.joules +
+            back.joules;
           grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + g;
           bytes[i] = inBytes - atSite[site]! + back.bytes;
         });
