@@ -19,7 +19,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../src/engine/engine.js';
 import { loadSpecText } from '../src/engine/load-spec.js';
 import type { ExecutorEvent, LaunchRequest } from '../src/executors/executor.js';
-import { SlurmExecutor } from '../src/executors/slurm/index.js';
+import {
+  LocalCommandRunner,
+  SlurmExecutor,
+  type CommandResult,
+  type CommandRunner,
+  type RunOptions,
+} from '../src/executors/slurm/index.js';
 import {
   controllerAnswers,
   ensureLocalSlurm,
@@ -35,6 +41,31 @@ import type { Store } from '../src/store/store.js';
 import { runCli, startCli } from './strata-cli.js';
 
 const slurm = ensureLocalSlurm();
+
+/**
+ * A test double around the real command runner: squeue stops listing the given jobs, as it does
+ * `MinJobAge` after their end (5 minutes here: too long to wait for in a test). Everything else,
+ * sacct and the job completion log included, is the real thing.
+ */
+class ForgetfulSqueue implements CommandRunner {
+  readonly where = 'local (forgetful squeue)';
+  constructor(
+    private readonly inner: CommandRunner,
+    private readonly forgotten: ReadonlySet<string>,
+  ) {}
+
+  async run(argv: readonly string[], options?: RunOptions): Promise<CommandResult> {
+    const result = await this.inner.run(argv, options);
+    if (argv[0] !== 'squeue' || result.code !== 0) return result;
+    const doc = JSON.parse(result.stdout) as { jobs: Array<{ job_id: number }> };
+    doc.jobs = doc.jobs.filter((j) => !this.forgotten.has(String(j.job_id)));
+    return { ...result, stdout: JSON.stringify(doc) };
+  }
+
+  readFile(path: string, maxBytes?: number): Promise<string | null> {
+    return this.inner.readFile(path, maxBytes);
+  }
+}
 
 /** `scontrol update nodename=N state=down|resume`; resume waits until the node is idle again. */
 function setNodeState(node: string, state: 'down' | 'resume'): void {
@@ -378,6 +409,56 @@ if (!slurm.ok && requireSlurm()) {
         expect(events.filter((e) => e.kind === 'started' && e.attemptId === reqs[0]!.attemptId)).toEqual([]);
         expect(await readFile(join(dir, 'reattach-logs', '1', 'stdout.log'), 'utf8')).toBe('done-1\n');
         await second.close();
+      },
+    );
+
+    it(
+      'reads the end of a job squeue has forgotten from the job completion log (or sacct when accounting is on)',
+      { timeout: 120_000 },
+      async () => {
+        const workdir = join(dir, 'aged');
+        await mkdir(workdir, { recursive: true });
+        const first = new SlurmExecutor({ pollIntervalMs: 300 });
+        const seen: ExecutorEvent[] = [];
+        first.onEvent((e) => seen.push(e));
+        const req: LaunchRequest = {
+          attemptId: `aged-${randomUUID().slice(0, 6)}/0/1`,
+          workflowId: 'aged',
+          taskName: 'aged',
+          attempt: 1,
+          command: { shell: 'echo bye; exit 3' },
+          env: {},
+          workdir,
+          resources: { cpus: 1, memoryBytes: 0, gpus: 0 },
+          nodeId: 'slurm',
+          gpuIds: [],
+          logDir: join(dir, 'aged-logs'),
+        };
+        await first.start(req);
+        for (let i = 0; i < 600 && !seen.some((e) => e.kind === 'finished'); i++) await sleep(100);
+        await first.close();
+        const started = seen.find((e) => e.kind === 'started');
+        if (started?.kind !== 'started') throw new Error('the job never started');
+        const jobId = (JSON.parse(started.handle) as { slurmJob: string }).slurmJob;
+
+        // As if the engine had been down for longer than MinJobAge: squeue no longer lists the job.
+        const runner = new ForgetfulSqueue(new LocalCommandRunner(), new Set([jobId]));
+        const second = new SlurmExecutor({ pollIntervalMs: 300, runner, missingPollsBeforeLost: 30 });
+        const events: ExecutorEvent[] = [];
+        second.onEvent((e) => events.push(e));
+        try {
+          expect(await second.reattach(req, started.handle)).toBe('attached');
+          let outcome: AttemptOutcome | undefined;
+          for (let i = 0; i < 600 && !outcome; i++) {
+            const f = events.find((e) => e.kind === 'finished');
+            if (f?.kind === 'finished') outcome = f.outcome;
+            else await sleep(100);
+          }
+          expect(outcome).toMatchObject({ status: 'failed', exitCode: 3 });
+          expect(second.stats.completionLookups).toBeGreaterThanOrEqual(1);
+        } finally {
+          await second.close();
+        }
       },
     );
 

@@ -1,7 +1,7 @@
 /**
  * The Slurm executor: each attempt is a Slurm batch job (or one element of a job array), submitted
  * with `sbatch --parsable`, watched with `squeue --json`, stopped with `scancel`, and read back
- * from `sacct --json` or the job completion log once Slurm's controller has forgotten it.
+ * from `sacct` or the job completion log once Slurm's controller has forgotten it.
  *
  * Why it looks the way it does:
  * - Throughput. Starts that arrive in the same tick (the engine starts a turn's attempts together)
@@ -55,8 +55,9 @@ import {
   isRunningState,
   outcomeOf,
   parseJobCompLines,
-  parseSacctJson,
+  parseSacct,
   parseSqueueJson,
+  sacctArgv,
   type SlurmJobRecord,
   type StopIntent,
 } from './slurm-records.js';
@@ -604,11 +605,9 @@ export class SlurmExecutor implements Executor {
     this.counters.completionLookups += 1;
     let records: SlurmJobRecord[] = [];
     if (completion.kind === 'sacct') {
-      const result = await this.runner
-        .run(['sacct', '--json', '-X', '-j', jobIds.join(',')])
-        .catch(() => null);
+      const result = await this.runner.run(sacctArgv(jobIds)).catch(() => null);
       if (!result || result.code !== 0) return null;
-      records = parseSacctJson(result.stdout);
+      records = parseSacct(result.stdout);
     } else if (completion.kind === 'jobcomp' && completion.path) {
       const patterns = jobIds.flatMap((id) => {
         const [job, task] = id.split('_');

@@ -7,8 +7,9 @@ import {
   isRunningState,
   outcomeOf,
   parseJobCompLines,
-  parseSacctJson,
+  parseSacct,
   parseSqueueJson,
+  sacctArgv,
   type SlurmJobRecord,
 } from './slurm-records.js';
 
@@ -65,32 +66,27 @@ describe('parseJobCompLines (real job completion log)', () => {
   });
 });
 
-describe('parseSacctJson', () => {
-  it('reads the accounting record of an ended job and of an array element', () => {
-    const text = JSON.stringify({
-      jobs: [
-        {
-          job_id: 40,
-          array: { job_id: 0, task_id: null },
-          state: { current: 'OUT_OF_MEMORY', reason: 'None' },
-          exit_code: { status: 'FAILED', return_code: 0, signal: { signal_id: 9, name: 'KILL' } },
-          time: { start: 100, end: 160 },
-          comment: { job: 'strata t x/ 1/1' },
-        },
-        {
-          job_id: 42,
-          array: { job_id: 41, task_id: 1 },
-          state: { current: 'COMPLETED' },
-          exit_code: { status: 'SUCCESS', return_code: 0 },
-          time: { start: 100, end: 101 },
-        },
-      ],
-    });
-    expect(parseSacctJson(text).map((r) => [r.key, r.state, r.exit.signal, r.startedAt])).toEqual([
-      ['40', 'OUT_OF_MEMORY', 9, 100_000],
-      ['41_1', 'COMPLETED', null, 100_000],
+describe('parseSacct (real sacct --parsable2 output of Slurm 22.05 with slurmdbd)', () => {
+  it('reads exit codes, signals, array elements and times', () => {
+    const records = parseSacct(fixture('sacct-22.05.txt'));
+    expect(records.map((r) => [r.key, r.state, r.exit.code, r.exit.signal])).toEqual([
+      ['263', 'FAILED', 3, null],
+      ['264_0', 'FAILED', 0, 9],
+      ['264_1', 'FAILED', 0, 9],
     ]);
-    expect(parseSacctJson('sacct: error')).toEqual([]);
+    expect(records[0]!.startedAt).toBe(new Date('2026-11-22T03:37:53').getTime());
+    expect(parseSacct('sacct: error: Slurm accounting storage is disabled\n')).toEqual([]);
+  });
+
+  it('asks sacct for allocations only, in that format', () => {
+    expect(sacctArgv(['5', '6_1'])).toEqual([
+      'sacct',
+      '--parsable2',
+      '--noheader',
+      '--allocations',
+      '--format=JobID,State,ExitCode,Start,End,Reason',
+      '--jobs=5,6_1',
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * What Slurm says about jobs, read from its three sources, into one record shape:
  * - `squeue --json` while the controller knows the job (until `MinJobAge` after its end);
- * - `sacct --json` afterwards, when accounting (slurmdbd) is on;
+ * - `sacct` afterwards, when accounting (slurmdbd) is on;
  * - the job completion log (`JobCompType=jobcomp/filetxt`, file `JobCompLoc`) when it is not.
  *
  * And how a Slurm end state maps onto Strata's attempt statuses (`outcomeOf`), so that the engine's
@@ -131,41 +131,44 @@ export function parseSqueueJson(text: string): SqueueResult {
   return { ok: true, jobs };
 }
 
-/** Reads `sacct --json` (Slurm 22.05, dbv0.0.38): ended jobs from the accounting database. */
-export function parseSacctJson(text: string): SlurmJobRecord[] {
-  let doc: Json | null;
-  try {
-    doc = obj(JSON.parse(text));
-  } catch {
-    return [];
-  }
+/** The `sacct` command line whose output `parseSacct` reads. */
+export function sacctArgv(jobIds: readonly string[]): string[] {
+  return [
+    'sacct',
+    '--parsable2',
+    '--noheader',
+    '--allocations',
+    '--format=JobID,State,ExitCode,Start,End,Reason',
+    `--jobs=${jobIds.join(',')}`,
+  ];
+}
+
+/**
+ * Reads `sacct --parsable2` lines (`264_0|FAILED|0:9|2026-11-22T03:37:53|...|None`): ended jobs from
+ * the accounting database. Not `sacct --json`: Slurm 22.05 reports a job that exited 3 there as
+ * `return_code: 0` (seen on this project's machine), while the text output says `3:0`.
+ */
+export function parseSacct(text: string): SlurmJobRecord[] {
   const out: SlurmJobRecord[] = [];
-  for (const item of Array.isArray(doc?.jobs) ? doc.jobs : []) {
-    const j = obj(item);
-    const jobId = num(j?.job_id);
-    if (!j || jobId === null) continue;
-    const array = obj(j.array);
-    const arrayJob = num(array?.job_id) ?? 0;
-    const arrayTask = num(array?.task_id);
-    const state = obj(j.state);
-    const time = obj(j.time);
-    const exit = obj(j.exit_code);
-    const signal = num(obj(exit?.signal)?.signal_id);
+  for (const line of text.split('\n')) {
+    const [key, state, exit, start, end, reason] = line.split('|');
+    if (!key || !/^\d+(_\d+)?$/.test(key) || state === undefined) continue;
+    const [code, signal] = (exit ?? '').split(':').map((v) => (/^\d+$/.test(v) ? Number(v) : null));
     out.push({
-      key: arrayJob > 0 && arrayTask !== null ? `${arrayJob}_${arrayTask}` : String(jobId),
-      state: str(state?.current),
-      reason: str(state?.reason),
-      startedAt: epochMs(time?.start),
-      endedAt: epochMs(time?.end),
-      exit: { code: num(exit?.return_code), signal: signal && signal > 0 ? signal : null },
-      comment: str(obj(j.comment)?.job),
+      key,
+      state,
+      reason: reason ?? '',
+      startedAt: localTime(start),
+      endedAt: localTime(end),
+      exit: { code: code ?? null, signal: signal ? signal : null },
+      comment: '',
     });
   }
   return out;
 }
 
-/** A local time as the job completion log writes it (`2026-11-22T03:11:36`), in epoch ms. */
-function jobCompTime(text: string | undefined): number | null {
+/** A local time as sacct and the job completion log write it (`2026-11-22T03:11:36`), in epoch ms. */
+function localTime(text: string | undefined): number | null {
   if (!text || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(text)) return null;
   const ms = new Date(text).getTime();
   return Number.isFinite(ms) ? ms : null;
@@ -188,8 +191,8 @@ export function parseJobCompLines(text: string): SlurmJobRecord[] {
       key: arrayJob && arrayTask ? `${arrayJob}_${arrayTask}` : (fields.get('JobId') ?? ''),
       state: fields.get('JobState') ?? '',
       reason: '',
-      startedAt: jobCompTime(fields.get('StartTime')),
-      endedAt: jobCompTime(fields.get('EndTime')),
+      startedAt: localTime(fields.get('StartTime')),
+      endedAt: localTime(fields.get('EndTime')),
       exit: { code: code ?? null, signal: signal ? signal : null },
       comment: '',
     });
