@@ -14,7 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDetector } from '../src/anomaly-train/index.js';
+import { createDetector, VaeDetector } from '../src/anomaly-train/index.js';
 import { evaluate, isModelName, MODEL_NAMES } from '../src/anomaly/index.js';
 import type { EvaluationReport, ModelName } from '../src/anomaly/index.js';
 import { loadNabDir, loadSmdDir } from '../src/cli/anomaly-files.js';
@@ -37,6 +37,8 @@ interface Row {
   report: EvaluationReport;
   trainS: number;
   scoreRowsPerS: number;
+  /** Epochs the VAE completed within its time budget (null for other models). */
+  epochs: number | null;
 }
 
 async function run(model: ModelName, c: AnomalyCase): Promise<Row> {
@@ -51,7 +53,8 @@ async function run(model: ModelName, c: AnomalyCase): Promise<Row> {
   fitted.score(c.test);
   const scoreRowsPerS = c.test.rows / ((performance.now() - t1) / 1000);
   const report = evaluate(fitted, c.train, c.test, c.labels, c.interpretations);
-  return { name: c.name, report, trainS, scoreRowsPerS };
+  const epochs = detector instanceof VaeDetector ? detector.lastEpochs : null;
+  return { name: c.name, report, trainS, scoreRowsPerS, epochs };
 }
 
 const f = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '-' : x.toFixed(d));
@@ -74,6 +77,7 @@ function table(title: string, rows: Row[]): void {
     'PA-F1',
     'PA%K AUC',
     'train s',
+    'epochs',
     'rows/s',
   ];
   const lines = rows.map((r) => {
@@ -94,6 +98,7 @@ function table(title: string, rows: Row[]): void {
       f(e.oracle.f1Pa),
       f(e.oracle.paKAuc),
       f(r.trainS, 1),
+      r.epochs === null ? '-' : String(r.epochs),
       String(Math.round(r.scoreRowsPerS)),
     ];
   });
@@ -117,6 +122,7 @@ function table(title: string, rows: Row[]): void {
     m((r) => r.report.oracle.f1Pa),
     m((r) => r.report.oracle.paKAuc),
     f(mean(rows.map((r) => r.trainS)), 1),
+    '',
     String(Math.round(mean(rows.map((r) => r.scoreRowsPerS)))),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -157,6 +163,7 @@ for (const model of MODELS) {
       pa_k_auc_at_threshold: r4(mean(rows.map((r) => r.report.paKAucAtThreshold))),
       hit_rate_150: r4(mean(rows.map((r) => r.report.hitRate150 ?? 0))),
       max_train_s: r4(Math.max(...rows.map((r) => r.trainS))),
+      ...(model === 'vae' ? { min_epochs: Math.min(...rows.map((r) => r.epochs ?? 0)) } : {}),
     });
   }
 }

@@ -71,8 +71,9 @@ export function useWasmBackend(): Promise<void> {
 /** The VAE as a `Detector`: `fit` trains with tfjs and returns the plain-TS scorer. */
 export class VaeDetector implements Detector {
   readonly model = 'vae' as const;
-  /** Seconds the last `fit` spent training (for the benchmark). */
+  /** Seconds the last `fit` spent training, and epochs it completed (the time budget may cut them). */
   lastTrainSeconds = 0;
+  lastEpochs = 0;
 
   constructor(readonly options: VaeTrainOptions = {}) {}
 
@@ -143,6 +144,7 @@ export class VaeDetector implements Detector {
     const optimizer = tf.train.adam(o.learningRate);
     const batchX = new Float32Array(o.batch * o.window * cols);
     const epsData = new Float32Array(o.batch * o.latent);
+    this.lastEpochs = 0;
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       // Seeded Fisher–Yates: tf.util.shuffle would draw from Math.random.
       for (let i = starts.length - 1; i > 0; i--) {
@@ -185,6 +187,7 @@ export class VaeDetector implements Detector {
         batches++;
       }
       o.onEpoch?.(epoch, total / Math.max(1, batches));
+      this.lastEpochs = epoch + 1;
       if ((performance.now() - started) / 1000 > o.maxSeconds) break;
     }
     const weights = {} as VaeWeights;
