@@ -320,7 +320,9 @@ program
   .command('simulate')
   .description('play a workflow on a platform in the digital twin with a placement policy')
   .requiredOption('--workflow <file>', 'a WfCommons instance (WfFormat 1.4/1.5 JSON)')
-  .requiredOption(
+  // Not `requiredOption`: the program's own --platform (the Slurm site of `run`) may take it first;
+  // the action reads either, and says so when neither was given.
+  .option(
     '--platform <file|recorded>',
     'a platform file, or `recorded`: the machines and mapping recorded in the instance',
   )
@@ -340,9 +342,17 @@ program
   .option('--gantt <out.svg>', 'draw the schedule')
   .option('--json', 'machine-readable report')
   .action(
-    act(async (opts: SimulateCommandOptions) => {
+    act(async (opts: Partial<SimulateCommandOptions>, cmd: Command) => {
+      const platform = opts.platform ?? (cmd.optsWithGlobals() as { platform?: string }).platform;
+      if (platform === undefined) {
+        throw new CliError(
+          'BAD_OPTION',
+          'strata simulate needs --platform FILE or --platform recorded',
+          'e.g. strata simulate --workflow wf.json --platform examples/platforms/continuum.yaml',
+        );
+      }
       const { runSimulate } = await import('./simulate-command.js');
-      return runSimulate(opts);
+      return runSimulate({ ...(opts as SimulateCommandOptions), platform });
     }),
   );
 
