@@ -13,6 +13,11 @@ import type { SlurmExecutorOptions } from './slurm-executor.js';
 /** The executor options a site describes, or a sentence saying why it describes none. */
 export function slurmOptionsFromSite(site: Site): SlurmExecutorOptions | string {
   const config = site.slurm;
+  // The short form `executor: slurm:PARTITION` (or `slurm`) names a partition on this machine's Slurm.
+  const short = /^slurm(?::([A-Za-z0-9_][A-Za-z0-9_.+-]*))?$/.exec(site.executor ?? '');
+  if (!config && short) {
+    return { nodeId: `${site.id}:slurm`, ...(short[1] ? { partition: short[1] } : {}) };
+  }
   if (!config) {
     return `site ${site.id} has no Slurm executor block (add executor: { kind: slurm, partition: ... } to it)`;
   }
