@@ -242,6 +242,41 @@ if (!slurm.ok && requireSlurm()) {
     );
 
     it(
+      'cancels a running workflow with one scancel for all its jobs, running or queued in Slurm',
+      { timeout: 120_000 },
+      async () => {
+        const executor = new SlurmExecutor({ pollIntervalMs: 300 });
+        const engine = await engineOn(executor);
+        const yaml = [
+          'name: cancel-all',
+          'tasks:',
+          '  - name: long',
+          '    foreach: { range: [0, 12] }',
+          "    shell: 'echo started >> ledger-{{index}}.txt; sleep 120; echo late >> ledger-{{index}}.txt'",
+          '',
+        ].join('\n');
+        const { wf, baseDir } = await submit(engine, 'cancel-all', yaml);
+        for (let i = 0; i < 300; i++) {
+          if ((await store.listTasks(wf.id)).some((t) => t.state === 'running')) break;
+          await sleep(100);
+        }
+        const before = executor.stats.scancel;
+        await engine.cancel(wf.id);
+        expect(await engine.waitFor(wf.id)).toBe('cancelled');
+        expect(executor.stats.scancel - before).toBe(1);
+        const tasks = await store.listTasks(wf.id);
+        expect(tasks.map((t) => t.state)).toEqual(tasks.map(() => 'cancelled'));
+        // Nothing of them runs on in Slurm.
+        const left = spawnSync('squeue', ['-h', '-o', '%k'], { encoding: 'utf8' }).stdout;
+        expect(left.split('\n').filter((c) => c.includes(wf.id))).toEqual([]);
+        expect(readdirSync(baseDir).filter((f) => f.startsWith('ledger')).length).toBeGreaterThan(0);
+        for (const f of readdirSync(baseDir).filter((n) => n.startsWith('ledger'))) {
+          expect(await readFile(join(baseDir, f), 'utf8')).toBe('started\n');
+        }
+      },
+    );
+
+    it(
       'rides out a slurmctld outage mid-run: no task lost, none run twice',
       { timeout: 240_000 },
       async () => {

@@ -154,6 +154,8 @@ export class SlurmExecutor implements Executor {
   private waiting: Tracked[] = [];
   private flushing: Promise<void> | null = null;
   private readonly retrying = new Set<Batch>();
+  private stopQueue: Tracked[] = [];
+  private stopFlush: Promise<void> | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private pollDueAt = 0;
   private polling: Promise<void> | null = null;
@@ -399,7 +401,18 @@ export class SlurmExecutor implements Executor {
       return;
     }
     if (t.phase === 'submitting') return; // the sbatch under way or the next poll settles it
-    if (t.jobId !== null) await this.sendStops([t]);
+    if (t.jobId === null) return;
+    // Stops of the same tick (a Ctrl-C stops every attempt at once) go as one scancel.
+    this.stopQueue.push(t);
+    this.stopFlush ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const list = this.stopQueue;
+        this.stopQueue = [];
+        this.stopFlush = null;
+        this.sendStops(list).then(resolve, resolve);
+      }),
+    );
+    await this.stopFlush;
   }
 
   /** One scancel for all of them; those it could not reach are sent again by the next poll. */
