@@ -180,13 +180,15 @@ export class FittedVae implements FittedDetector {
    */
   private scoreProjected(
     e: Float32Array,
+    eOff: number,
     last: Float32Array,
     lastOff: number,
-    contributions?: Float32Array,
+    contributions: Float32Array | undefined,
+    cOff: number,
   ): number {
     const { window, proj, hidden, latent, cols } = this.shape;
     const W = this.weights;
-    dense(e, 0, window * proj, W.We, W.be, 0, hidden, hidden, 0, this.h, true);
+    dense(e, eOff, window * proj, W.We, W.be, 0, hidden, hidden, 0, this.h, true);
     dense(this.h, 0, hidden, W.Wm, W.bm, 0, latent, latent, 0, this.mu, false);
     dense(this.mu, 0, latent, W.Wg, W.bg, 0, hidden, hidden, 0, this.g, true);
     // Only the last step's slice of the per-step decoder layer.
@@ -208,7 +210,7 @@ export class FittedVae implements FittedDetector {
     for (let j = 0; j < cols; j++) {
       const d = last[lastOff + j]! - this.out[j]!;
       const c = d * d * this.invVar[j]!;
-      if (contributions) contributions[j] = c;
+      if (contributions) contributions[cOff + j] = c;
       sum += c;
     }
     return sum / cols;
@@ -227,11 +229,23 @@ export class FittedVae implements FittedDetector {
     const contributions = new Float32Array(rows * cols);
     const e = this.ring;
     for (let t = 0; t < rows; t++) {
+      // A full window is a contiguous run of projected steps; only the first steps need padding.
+      if (t >= window - 1) {
+        scores[t] = this.scoreProjected(
+          projected,
+          (t - window + 1) * proj,
+          norm,
+          t * cols,
+          contributions,
+          t * cols,
+        );
+        continue;
+      }
       for (let k = 0; k < window; k++) {
         const src = Math.max(0, t - window + 1 + k);
         e.set(projected.subarray(src * proj, (src + 1) * proj), k * proj);
       }
-      scores[t] = this.scoreProjected(e, norm, t * cols, contributions.subarray(t * cols, (t + 1) * cols));
+      scores[t] = this.scoreProjected(e, 0, norm, t * cols, contributions, t * cols);
     }
     smoothInPlace(scores, this.smooth);
     return { scores, contributions };
@@ -248,7 +262,7 @@ export class FittedVae implements FittedDetector {
       for (let j = 0; j < cols; j++) this.xs[j] = normalise(this.normaliser, j, rows[k * cols + j]!);
       this.project(this.xs, 0, e, k * proj);
     }
-    return this.scoreProjected(e, this.xs, 0, contributions);
+    return this.scoreProjected(e, 0, this.xs, 0, contributions, 0);
   }
 
   artefact(): DetectorArtefact {
