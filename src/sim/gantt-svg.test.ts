@@ -44,7 +44,9 @@ describe('ganttSvg', () => {
     const svg = ganttSvg(r.trace!, w, p, { title: 't' });
     expect(svg).toContain('big#0 (3 at once)');
     const bars = [
-      ...svg.matchAll(/<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="(\d+)" fill="hsl[^"]*"><title>/g),
+      ...svg.matchAll(
+        /<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="(\d+)" fill="hsl[^"]*"><title>/g,
+      ),
     ].map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]) }));
     expect(bars).toHaveLength(4);
     // a, b, c run together (0–10 s): three different lanes; d (10–20) reuses a lane.
