@@ -9,6 +9,7 @@ import { ANOMALY_ERROR_CODES } from '../src/anomaly/index.js';
 import { CLI_ERROR_CODES } from '../src/cli/cli-error.js';
 import { CLIENT_ERROR_CODES } from '../src/cli/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
+import { PERFMODEL_ERROR_CODES } from '../src/perfmodel/index.js';
 import { SERVER_ERROR_CODES } from '../src/server/error-handler.js';
 import { SIM_ERROR_CODES } from '../src/sim/index.js';
 import { STORE_ERROR_CODES } from '../src/store/errors.js';
@@ -28,6 +29,7 @@ const emitted = [
   ...CLIENT_ERROR_CODES,
   ...SIM_ERROR_CODES,
   ...ANOMALY_ERROR_CODES,
+  ...PERFMODEL_ERROR_CODES,
 ];
 
 describe('error codes', () => {

@@ -28,6 +28,7 @@ import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 import type { AnomalyEvalOptions } from './anomaly-command.js';
+import type { PerfmodelEvalOptions } from './perfmodel-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
@@ -379,6 +380,38 @@ anomaly
     act(async (opts: AnomalyEvalOptions) => {
       const { runAnomalyEval } = await import('./anomaly-command.js');
       return runAnomalyEval(opts);
+    }),
+  );
+
+const perfmodel = program
+  .command('perfmodel')
+  .description('performance models: predict task runtimes and memory, learn online (docs/perfmodel.md)');
+perfmodel
+  .command('eval')
+  .description('replay WfCommons instances through the models: online, cross-machine and drift evaluation')
+  .option('--traces <paths...>', 'WfCommons instances (WfFormat 1.4/1.5 JSON) or directories of them')
+  .option('--models <list>', 'comma list of models (mean, median, last, lotaru, ensemble), or all', 'all')
+  .option(
+    '--noise <dir>',
+    'Azure VM noise folder for the drift scenario (../shared/data/perfmodel/azure-vm-noise-2024)',
+  )
+  .option('--drift-adaptation', 'in the online evaluation, refit a node type on each drift event')
+  .option('--json', 'machine-readable report')
+  .action(
+    act(async (opts: PerfmodelEvalOptions) => {
+      const { runPerfmodelEval } = await import('./perfmodel-command.js');
+      return runPerfmodelEval(opts);
+    }),
+  );
+perfmodel
+  .command('bench-node')
+  .description("measure this machine's speed factor with the micro-benchmark executors run")
+  .option('--reference-s <s>', 'seconds the benchmark takes on the reference node')
+  .option('--json', 'machine-readable output')
+  .action(
+    act(async (opts: { referenceS?: string; json?: boolean }) => {
+      const { runPerfmodelBenchNode } = await import('./perfmodel-command.js');
+      return runPerfmodelBenchNode(opts);
     }),
   );
 
