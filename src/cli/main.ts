@@ -424,12 +424,14 @@ program
     act(async (opts: { port: string; host: string }) => {
       const { runServer } = await import('./run-server.js');
       const g = globals();
+      const executor = executorFromFlags(g);
       await runServer({
         host: opts.host,
         port: portNumber(opts.port),
         ...(g.db ? { db: g.db } : {}),
         ...(g.home ? { home: g.home } : {}),
         ...capacityOption(g),
+        ...(executor ? { executor } : {}),
       });
       return new Promise<number>(() => undefined); // runs until a signal stops it
     }),

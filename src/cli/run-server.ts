@@ -4,6 +4,7 @@
  * next start). Every few seconds it also takes over running workflows that no live engine holds —
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
+import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local-executor.js';
 import type { NodeCapacity } from '../model/index.js';
 import { startServer } from '../server/start-server.js';
@@ -18,6 +19,8 @@ export interface RunServerOptions {
   db?: string;
   home?: string;
   capacity?: Partial<NodeCapacity>;
+  /** Instead of the local executor (e.g. `--executor slurm`). */
+  executor?: Executor;
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -31,7 +34,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     stateDir: home,
     host: options.host,
     port: options.port,
-    executor: new LocalExecutor(options.capacity ? { capacity: options.capacity } : {}),
+    executor: options.executor ?? new LocalExecutor(options.capacity ? { capacity: options.capacity } : {}),
     logger: true,
   });
   process.stderr.write(
