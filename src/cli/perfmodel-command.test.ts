@@ -76,3 +76,28 @@ describe('strata perfmodel eval: report', () => {
     expect(toJson({ x: NaN })).toContain('null');
   });
 });
+
+describe('strata perfmodel (the built CLI)', () => {
+  it('prints the evaluation as JSON, and a coded error with a hint and exit code 2 for a missing trace', async () => {
+    const { runCli } = await import('../../test/strata-cli.js');
+    const ok = await runCli(
+      [
+        'perfmodel',
+        'eval',
+        '--traces',
+        join(WFC, 'srasearch-chameleon-10a-001.json'),
+        '--models',
+        'median,ensemble',
+        '--json',
+      ],
+      FIXTURES,
+    );
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout) as { online: { pooled: Array<{ model: string; tasks: number }> } };
+    expect(report.online.pooled.map((s) => s.model)).toEqual(['median', 'ensemble', 'max-seen×1.2']);
+    expect(report.online.pooled[1]?.tasks).toBeGreaterThan(10);
+    const bad = await runCli(['perfmodel', 'eval', '--traces', 'nope.json'], FIXTURES);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error PERFMODEL_NO_TRACES: --traces: nope\.json does not exist\n {2}hint: /);
+  });
+});

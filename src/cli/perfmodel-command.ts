@@ -228,6 +228,7 @@ export function formatScores(scores: readonly ModelScore[]): string {
       'mem tasks',
       'mem under %',
       'mem waste %',
+      'oom retries',
       'drift ev',
     ],
     ...scores.map((s) => [
@@ -240,6 +241,7 @@ export function formatScores(scores: readonly ModelScore[]): string {
       String(s.memoryTasks),
       f1(s.memoryUnderPct),
       f1(s.memoryWastePct),
+      String(s.memoryRetries),
       String(s.driftEvents),
     ]),
   ]);

@@ -68,6 +68,8 @@ describe('evaluateOnline', () => {
     const last = r.pooled.find((s) => s.model === 'last')!;
     expect(last.memoryUnderPct).toBeCloseTo(100 / 3, 9);
     expect(last.memoryWastePct).toBeCloseTo((100 * (10 + 87)) / 350, 9);
+    // The kill is retried with max(2 × 110, 100 × 1.246) = 220 ≥ 150: one retry.
+    expect(last.memoryRetries).toBe(1);
   });
 
   it('runs on recorded WfCommons fixtures (1.5 Pegasus, Nextflow, 1.4 hand-made) and reports per instance', () => {

@@ -43,6 +43,8 @@ export interface ModelScore {
   memoryTasks: number;
   memoryUnderPct: number;
   memoryWastePct: number;
+  /** Retries the killed tasks needed until their request fitted (each kill: MemorySizer.outOfMemory). */
+  memoryRetries: number;
   driftEvents: number;
 }
 
@@ -55,6 +57,7 @@ interface Tally {
   memoryUnder: number;
   memoryWaste: number;
   memoryActual: number;
+  memoryRetries: number;
   driftEvents: number;
 }
 
@@ -90,6 +93,7 @@ function emptyTally(): Tally {
     memoryUnder: 0,
     memoryWaste: 0,
     memoryActual: 0,
+    memoryRetries: 0,
     driftEvents: 0,
   };
 }
@@ -102,6 +106,7 @@ function merge(into: Tally, t: Tally): void {
   into.memoryUnder += t.memoryUnder;
   into.memoryWaste += t.memoryWaste;
   into.memoryActual += t.memoryActual;
+  into.memoryRetries += t.memoryRetries;
   into.driftEvents += t.driftEvents;
 }
 
@@ -116,6 +121,7 @@ function score(model: string, t: Tally): ModelScore {
     memoryTasks: t.memoryTasks,
     memoryUnderPct: t.memoryTasks > 0 ? (100 * t.memoryUnder) / t.memoryTasks : NaN,
     memoryWastePct: t.memoryActual > 0 ? (100 * t.memoryWaste) / t.memoryActual : NaN,
+    memoryRetries: t.memoryRetries,
     driftEvents: t.driftEvents,
   };
 }
@@ -147,7 +153,14 @@ export function replayStream(
     if (actualMem !== undefined && p.memory.p95 > 0) {
       const request = sizer.request(it.features.type, p.memory.p95);
       if (tallyMemory(t, request, actualMem)) sizer.succeeded(it.features.type);
-      else sizer.outOfMemory(it.features.type, request, p.memory.p95);
+      else {
+        // Retry as the engine would: each kill raises the type's margin and asks for more.
+        let retry = request;
+        do {
+          retry = sizer.outOfMemory(it.features.type, retry, p.memory.p95);
+          t.memoryRetries++;
+        } while (retry < actualMem);
+      }
     }
     if (it.runtimeS > 0) {
       if (p.basis === 'history') {
