@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AnomalyError, matrix, restoreDetector } from '../anomaly/index.js';
+import {
+  AnomalyError,
+  calibrationScores,
+  EdgeMonitor,
+  edgeBundle,
+  matrix,
+  restoreDetector,
+  restoreEdgeBundle,
+  streamingThresholds,
+} from '../anomaly/index.js';
 import { detectorConformance } from '../anomaly/testing/conformance.js';
 import { smdFixture } from '../anomaly/testing/fixture.js';
 import { VaeDetector } from './vae-trainer.js';
@@ -47,4 +56,20 @@ describe('VAE trainer', () => {
       message: expect.stringMatching(/has 6 rows: the VAE needs at least 8/),
     });
   });
+
+  it('on an edge node, from its shipped bundle, scores and flags the stream as the batch evaluation does', async () => {
+    const { train, test } = smdFixture();
+    const fitted = await new VaeDetector({ ...tiny, epochs: 3 }).fit(train);
+    const cal = calibrationScores(fitted, train);
+    const batch = fitted.score(test).scores;
+    const { flags } = streamingThresholds(cal, batch);
+    const shipped = restoreEdgeBundle(JSON.parse(JSON.stringify(edgeBundle(fitted, cal))));
+    const edge = new EdgeMonitor(shipped.detector, shipped.calibration);
+    for (let t = 0; t < test.rows; t++) {
+      const out = edge.push(test.values.subarray(t * test.cols, (t + 1) * test.cols));
+      expect(Math.abs(out.score - batch[t]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, batch[t]!));
+      expect(out.flagged ? 1 : 0).toBe(flags[t]);
+    }
+    expect(flags.some((f) => f === 1)).toBe(true);
+  }, 60_000);
 });
