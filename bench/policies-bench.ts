@@ -4,14 +4,21 @@
  * moved, as a ratio to HEFT's on the same workflow and platform, summarised per policy by geometric
  * means.
  *
- * Usage: npm run bench:policies [-- FILE.json …] [--platform FILE.yaml …] [--start-at S]
+ * Then, as the engine would have to, each policy plans on ESTIMATED runtimes — the performance
+ * model's (src/perfmodel, the `ensemble`), having learnt from the other workflows' recorded runs and,
+ * as the run goes, from this one's finished tasks (causal: predictedWorkload) — and the twin plays
+ * the truth: the makespan against the same policy planning on the truth (the oracle).
+ *
+ * Usage: npm run bench:policies [-- FILE.json …] [--platform FILE.yaml …] [--start-at S] [--no-estimates]
  * Default: every WfCommons instance in ../shared/data/wfcommons, and examples/platforms/*.yaml.
  * Prints a table, then as its last line one JSON object:
- * {"bench":"policies","runs":…,"results":[{"policy":"…","makespan_vs_heft":…,"energy_vs_heft":…,"carbon_vs_heft":…,"bytes_vs_heft":…}]}
+ * {"bench":"policies","runs":…,"results":[{"policy":"…","makespan_vs_heft":…,"energy_vs_heft":…,"carbon_vs_heft":…,"bytes_vs_heft":…}],
+ *  "energy_floor_vs_heft":…,"estimates":{"model":"ensemble","results":[{"policy":"…","makespan_vs_oracle":…,"worst":…}]}}
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Platform, Workload } from '../src/model/index.js';
+import { createPredictor, predictedWorkload, workloadStream } from '../src/perfmodel/index.js';
 import {
   planAssignment,
   planWith,
@@ -41,6 +48,7 @@ args.forEach((a, i) => {
 });
 const files = args.filter((_, i) => !flagged.has(i));
 const startAtS = Number(option('--start-at')[0] ?? 0);
+const withEstimates = !args.includes('--no-estimates');
 
 const sharedDir = join(root, '..', 'shared', 'data', 'wfcommons');
 const instanceFiles =
@@ -99,6 +107,26 @@ function geomean(xs: number[]): number {
 }
 
 const platforms = platformFiles.map((f) => ({ name: basename(f, '.yaml'), platform: loadPlatform(f) }));
+const workloads = instanceFiles.map(loadWorkload);
+
+/**
+ * Workflow `i` with the performance model's runtime estimates as its task works: an `ensemble`
+ * that has observed every other workflow's recorded tasks (history), then predicts this one's in
+ * chronological order, observing each task after predicting it (predictedWorkload: causal).
+ */
+function estimated(i: number): Workload {
+  const predictor = createPredictor('ensemble');
+  workloads.forEach((w, j) => {
+    if (j === i) return;
+    for (const it of workloadStream(w).items)
+      predictor.observe(it.features, it.node, {
+        runtimeS: it.runtimeS,
+        ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
+      });
+  });
+  return predictedWorkload(workloads[i]!, predictor).workload;
+}
+const vsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));
 const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
   POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
 );
@@ -127,8 +155,9 @@ const t0 = performance.now();
 console.log(
   `bench:policies — ${instanceFiles.length} workflows × ${platforms.length} platforms × ${POLICY_NAMES.length} policies\n`,
 );
-for (const file of instanceFiles) {
-  const workload = loadWorkload(file);
+for (const [wi, file] of instanceFiles.entries()) {
+  const workload = workloads[wi]!;
+  const guess = withEstimates ? estimated(wi) : undefined;
   for (const { name, platform } of platforms) {
     const figures = new Map<PolicyName, Figures>();
     for (const policy of POLICY_NAMES) {
@@ -145,6 +174,15 @@ for (const file of instanceFiles) {
         bytes: r.bytesMoved,
       });
       runs += 1;
+      if (guess) {
+        // Planned on the estimates, played on the truth.
+        const blind = planWith(policy, guess, platform, { startAtS });
+        const played = simulate(workload, platform, planAssignment(blind, workload.tasks.length), {
+          seed: 1,
+          startAtS,
+        });
+        vsOracle.get(policy)!.push(played.makespanS / r.makespanS);
+      }
     }
     const heft = figures.get('heft')!;
     const floor = ratio(floorEnergyKWh(workload, platform), heft.energy);
@@ -199,11 +237,37 @@ console.log(
     ` — no placement can save more than ${((1 - geomean(energyFloor)) * 100).toFixed(1)} % (geometric mean)`,
 );
 for (const [name, xs] of energyFloorByPlatform) console.log(`  ${name.padEnd(18)} ${geomean(xs).toFixed(3)}`);
+const estimates = withEstimates
+  ? {
+      model: 'ensemble',
+      results: POLICY_NAMES.map((policy) => {
+        const xs = vsOracle.get(policy)!;
+        return {
+          policy,
+          makespan_vs_oracle: Number(geomean(xs).toFixed(4)),
+          worst: Number(Math.max(...xs).toFixed(4)),
+        };
+      }),
+    }
+  : undefined;
+if (estimates) {
+  console.log(
+    "\nplanned on the performance model's estimates (ensemble; history = the other workflows), played on the truth:",
+  );
+  console.log(
+    `${'policy'.padEnd(16)} ${'makespan vs oracle (geomean)'.padStart(30)} ${'worst run'.padStart(10)}`,
+  );
+  for (const r of estimates.results)
+    console.log(
+      `${r.policy.padEnd(16)} ${r.makespan_vs_oracle.toFixed(3).padStart(30)} ${r.worst.toFixed(3).padStart(10)}`,
+    );
+}
 console.log(
   JSON.stringify({
     bench: 'policies',
     runs,
     results,
     energy_floor_vs_heft: Number(geomean(energyFloor).toFixed(4)),
+    ...(estimates ? { estimates } : {}),
   }),
 );
