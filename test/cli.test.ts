@@ -184,10 +184,38 @@ describe('strata simulate', () => {
       makespanS: number;
       energyKWh: number;
       policy: string;
+      plannedOn: string;
     };
-    expect(report).toMatchObject({ tasks: 22, policy: 'heft' });
+    expect(report).toMatchObject({
+      tasks: 22,
+      policy: 'heft',
+      plannedOn: expect.stringMatching(/^estimated/),
+    });
     expect(report.makespanS).toBeGreaterThan(0);
     expect(report.energyKWh).toBeGreaterThan(0);
+
+    // Planned on the truth on request; online (plan-guided) too.
+    const oracle = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        instance,
+        '--platform',
+        continuum,
+        '--policy',
+        'carbon-aware',
+        '--runtimes',
+        'oracle',
+        '--online',
+        '--json',
+      ],
+      dir,
+    );
+    expect(oracle.code, oracle.stderr).toBe(0);
+    expect(JSON.parse(oracle.stdout)).toMatchObject({
+      policy: 'carbon-aware (plan-guided online)',
+      plannedOn: 'oracle (the recorded runtimes)',
+    });
 
     const replay = await runCli(
       ['simulate', '--workflow', instance, '--platform', 'recorded', '--gantt', 'g.svg'],

@@ -337,6 +337,15 @@ program
     '--online',
     'run a planning policy as the engine would: its plan followed online (each task on a free node of its planned type), not replayed node for node',
   )
+  .option(
+    '--runtimes <estimated|oracle>',
+    "what planning policies plan on: the performance model's estimates (default) or the recorded truth",
+    'estimated',
+  )
+  .option(
+    '--history <files...>',
+    'WfCommons instances of earlier runs for the performance model to learn from',
+  )
   .option('--seed <n>', 'random seed (failures, stragglers, retry jitter)', '1')
   .option('--mtbf <seconds>', 'inject node crashes with this mean time between failures per node')
   .option('--stragglers <p>', 'probability that an attempt runs slow')

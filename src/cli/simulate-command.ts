@@ -3,7 +3,9 @@
  * reports makespan, energy, carbon, bytes moved, utilisation and failures (and draws the schedule).
  * A policy that exists as an online scheduler (`first-fit`) drives the twin as it drives the engine
  * (`simulateOnline`); the others are played as static plans, or with `--online` as their plan
- * followed online (plan-guided: each task on a free node of its planned type).
+ * followed online (plan-guided: each task on a free node of its planned type). Planning policies
+ * plan on the performance model's runtime estimates (`--runtimes oracle` to plan on the truth); the
+ * twin plays the recorded runtimes either way.
  * The I/O shell around the pure scheduler and simulator.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
 import type { SimOverheads } from '../sim/index.js';
 import { importWfCommons, parsePlatform } from '../workflow/index.js';
+import { createPredictor, predictedWorkload, workloadStream } from '../perfmodel/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 
 export interface SimulateCommandOptions {
@@ -30,6 +33,47 @@ export interface SimulateCommandOptions {
   stragglers?: string;
   startAt?: string;
   online?: boolean;
+  /** `estimated` (default): policies plan on the performance model's estimates; `oracle`: on the truth. */
+  runtimes?: string;
+  /** WfCommons instances of earlier runs the performance model learns from first. */
+  history?: string[];
+}
+
+/**
+ * What a planning policy plans on. The twin always plays the recorded truth; the plan is made, as
+ * the engine would make it, from the performance model's estimates (docs/perfmodel.md): an
+ * `ensemble` that has learnt the `history` runs, frozen (a plan is made before the run starts).
+ * With no history it has nothing to go on but this run's own earlier tasks, so it learns from them
+ * in chronological order (each estimate uses only tasks before it) — said in the report.
+ */
+function planningWorkload(
+  workload: Workload,
+  runtimes: string,
+  history: readonly string[],
+): { workload: Workload; label: string } {
+  if (runtimes === 'oracle') return { workload, label: 'oracle (the recorded runtimes)' };
+  if (runtimes !== 'estimated') {
+    throw new CliError('BAD_OPTION', `--runtimes must be estimated or oracle, got ${runtimes}`);
+  }
+  const predictor = createPredictor('ensemble');
+  let observed = 0;
+  for (const path of history) {
+    for (const it of workloadStream(loadWorkload(path)).items) {
+      predictor.observe(it.features, it.node, {
+        runtimeS: it.runtimeS,
+        ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
+      });
+      observed++;
+    }
+  }
+  const learn = history.length === 0;
+  const est = predictedWorkload(workload, predictor, { learn });
+  return {
+    workload: est.workload,
+    label: learn
+      ? `estimated (ensemble; no --history: learnt from this run's earlier tasks, ${est.coldStarts} cold starts)`
+      : `estimated (ensemble; history: ${history.length} runs, ${observed} tasks)`,
+  };
 }
 
 function readText(path: string, what: string): string {
@@ -80,6 +124,7 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   let scheduler: Scheduler | undefined;
   let policy: string;
   let overheads: SimOverheads | undefined;
+  let runtimes: string | null = null; // what a planning policy planned on
   if (opts.platform === 'recorded') {
     if (!workload.recorded) {
       throw new CliError('BAD_OPTION', `${opts.workflow} records no execution to rebuild machines from`);
@@ -104,15 +149,19 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         `policies: ${POLICY_NAMES.join(', ')}`,
       );
     }
-    scheduler = opts.online
-      ? onlineScheduler(opts.policy, { workload, platform, options: { startAtS } })
-      : onlineScheduler(opts.policy);
-    if (!scheduler) {
-      assignment = planAssignment(
-        planWith(opts.policy, workload, platform, { startAtS }),
-        workload.tasks.length,
-      );
-    }
+    if (opts.policy !== 'first-fit') {
+      const planned = planningWorkload(workload, opts.runtimes ?? 'estimated', opts.history ?? []);
+      runtimes = planned.label;
+      scheduler = opts.online
+        ? onlineScheduler(opts.policy, { workload: planned.workload, platform, options: { startAtS } })
+        : undefined;
+      if (!scheduler) {
+        assignment = planAssignment(
+          planWith(opts.policy, planned.workload, platform, { startAtS }),
+          workload.tasks.length,
+        );
+      }
+    } else scheduler = onlineScheduler(opts.policy);
     policy = opts.online && opts.policy !== 'first-fit' ? `${opts.policy} (plan-guided online)` : opts.policy;
   }
   const simOptions: SimOptions = {
@@ -140,13 +189,14 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       }),
     );
   }
-  const summary = summarise(workload, platform, policy, seed, report);
+  const summary = { ...summarise(workload, platform, policy, seed, report), plannedOn: runtimes };
   if (opts.json) console.log(JSON.stringify(summary, null, 2));
   else {
     const rows: Array<[string, string]> = [
       ['workflow', `${workload.name} (${workload.tasks.length} tasks)`],
       ['platform', `${platform.name} (${summary.nodes} nodes)`],
       ['policy', policy],
+      ...(runtimes ? [['planned on', runtimes] as [string, string]] : []),
       ['makespan', `${report.makespanS.toFixed(1)} s`],
       [
         'energy',
