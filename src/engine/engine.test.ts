@@ -396,6 +396,63 @@ describe('Engine', () => {
     expect(peak).toBe(3);
   });
 
+  it('retries an out-of-memory attempt asking for more memory, up to what the node has', async () => {
+    // A test double stands in for memory enforcement (neither the local executor nor the test
+    // Slurm, without cgroups, enforce it): the task "needs" 3 GiB and runs out below that.
+    const GiB = 2 ** 30;
+    const asked: number[] = [];
+    const engine = await engineWith((req) => {
+      if (req.taskName !== 'hungry') return {};
+      asked.push(req.resources.memoryBytes);
+      return req.resources.memoryBytes < 3 * GiB
+        ? { status: 'failed', exitCode: 137, outOfMemory: true, peakRssBytes: req.resources.memoryBytes }
+        : {};
+    });
+    const wf = await engine.submit(
+      workflow([
+        task('hungry', [], {
+          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
+          retry: { ...DEFAULT_RETRY, maxAttempts: 4, initialDelayMs: 1, maxDelayMs: 2 },
+        }),
+      ]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await engine.waitFor(wf.id)).toBe('succeeded');
+    // 1 GiB → out of memory → 2 GiB → out of memory → 4 GiB: enough.
+    expect(asked).toEqual([GiB, 2 * GiB, 4 * GiB]);
+    const events = await store.listEvents({ workflowId: wf.id });
+    expect(events.filter((e) => e.to === 'ready').map((e) => e.reason)).toEqual([
+      expect.stringMatching(/ran out of memory.*the retry asks for 2147483648 bytes/),
+      expect.stringMatching(/the retry asks for 4294967296 bytes/),
+    ]);
+
+    // Capped at the node's memory: with 1.5 GiB nodes it asks for 1.5 GiB, then says no node has more.
+    const small = new NoopExecutor({
+      capacity: { cpus: 4, memoryBytes: 1.5 * GiB, gpuIds: [] },
+      behaviour: () => ({ status: 'failed', outOfMemory: true }),
+    });
+    const capped = new Engine({ store, executor: small, stateDir: dir, owner: 'capped' });
+    await capped.init();
+    engines.push(capped);
+    const wf2 = await capped.submit(
+      workflow([
+        task('hungry', [], {
+          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
+          retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
+        }),
+      ]),
+      { baseDir: dir, source: 'test' },
+    );
+    expect(await capped.waitFor(wf2.id)).toBe('failed');
+    const reasons = (await store.listEvents({ workflowId: wf2.id }))
+      .filter((e) => e.to === 'ready' && e.taskIdx === 0)
+      .map((e) => e.reason);
+    expect(reasons).toEqual([
+      expect.stringMatching(/asks for 1610612736 bytes/),
+      expect.stringMatching(/no node has more to give/),
+    ]);
+  });
+
   it('fails a task no node can ever hold, saying why', async () => {
     const engine = await engineWith(() => ({}), { cpus: 2 });
     const wf = await engine.submit(

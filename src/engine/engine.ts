@@ -667,15 +667,31 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     task.failures += 1;
     if (task.failures < task.spec.retry.maxAttempts && !wf.stopping) {
       const delay = retryDelayMs(task.spec.retry, task.failures + 1, this.random);
+      const more = status === 'failed' && outcome.outOfMemory ? this.growMemory(task, outcome) : '';
       this.move(turn, wf, task, 'ready', {
         readyAt: now + delay,
-        reason: `attempt ${flight.attempt} ${status}: ${why}; retry in ${delay} ms`,
+        reason: `attempt ${flight.attempt} ${status}: ${why}; retry in ${delay} ms${more}`,
       });
       this.enqueueReady(wf, task);
       return;
     }
     this.move(turn, wf, task, 'failed', { reason: `attempt ${flight.attempt} ${status}: ${why}` });
     this.onTaskFailed(turn, wf, task);
+  }
+
+  /**
+   * After an out-of-memory failure the next attempt asks for more: twice the request, or 1.25 × the
+   * peak the attempt reached if that is more, capped at the largest node's memory. Returns what to
+   * add to the retry's reason.
+   */
+  private growMemory(task: TaskRuntime, outcome: AttemptOutcome): string {
+    const largest = Math.max(0, ...this.nodes.map((n) => n.capacity.memoryBytes));
+    const peak = outcome.peakRssBytes ?? 0;
+    const wanted = Math.max(2 * task.memoryBytes, Math.ceil(1.25 * peak));
+    const next = largest > 0 ? Math.min(largest, wanted) : wanted;
+    if (!(next > task.memoryBytes)) return '; out of memory, and no node has more to give';
+    task.memoryBytes = next;
+    return `; out of memory: the retry asks for ${next} bytes`;
   }
 
   private onTaskFailed(turn: Turn, wf: WorkflowRuntime, task: TaskRuntime): void {
@@ -749,8 +765,8 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
         this.delayed.push(entry);
         continue;
       }
-      if (!this.nodes.some((n) => fitsCapacity(task.spec.resources, n.capacity))) {
-        this.move(turn, wf, task, 'failed', { reason: unschedulable(task.spec.resources, this.nodes) });
+      if (!this.nodes.some((n) => fitsCapacity(resourcesOf(task), n.capacity))) {
+        this.move(turn, wf, task, 'failed', { reason: unschedulable(resourcesOf(task), this.nodes) });
         this.onTaskFailed(turn, wf, task);
         continue;
       }
@@ -763,7 +779,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     }
     const ready: ReadyTask[] = candidates.map((c, k) => ({
       key: String(k),
-      resources: c.task.spec.resources,
+      resources: resourcesOf(c.task),
     }));
     const placements = this.scheduler.place(ready, this.nodeViews(), now);
     const placed = new Set<number>();
@@ -853,7 +869,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
       command: task.spec.command,
       env: task.spec.env,
       workdir,
-      resources: task.spec.resources,
+      resources: resourcesOf(task),
       nodeId,
       gpuIds,
       ...(task.spec.timeoutMs !== undefined ? { timeoutMs: task.spec.timeoutMs } : {}),
@@ -1072,4 +1088,11 @@ function safeName(name: string): string {
 /** Sortable, unique: `wf-<base36 time>-<random>`. */
 function newWorkflowId(now: number): string {
   return `wf-${now.toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** What the next attempt of a task asks for: its spec's resources, with memory grown after an OOM. */
+function resourcesOf(task: TaskRuntime): Resources {
+  return task.memoryBytes === task.spec.resources.memoryBytes
+    ? task.spec.resources
+    : { ...task.spec.resources, memoryBytes: task.memoryBytes };
 }

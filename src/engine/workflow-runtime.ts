@@ -24,6 +24,12 @@ export interface TaskRuntime {
   failures: number;
   /** Lost attempts since `retryBase` (infrastructure: do not count against the budget, up to a cap). */
   lost: number;
+  /**
+   * Memory the next attempt asks for: the spec's, grown after an attempt ran out of memory. Kept in
+   * memory only: after an engine restart it starts from the spec again (one more out-of-memory
+   * attempt at most before it grows back).
+   */
+  memoryBytes: number;
 }
 
 export type StopMode = 'cancel' | 'fail-fast' | 'interrupt';
@@ -90,6 +96,7 @@ export function loadRuntime(
     remaining: 0,
     failures: failures.get(t.idx) ?? 0,
     lost: lost.get(t.idx) ?? 0,
+    memoryBytes: t.spec.resources.memoryBytes,
   }));
   let open = 0;
   for (const t of runtime) {

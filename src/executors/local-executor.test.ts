@@ -105,6 +105,27 @@ describe('LocalExecutor accounting', () => {
     await executor.close();
   });
 
+  it.skipIf(!HAS_GNU_TIME)(
+    'reports out of memory for a SIGKILL after reaching the memory asked for, not before',
+    async () => {
+      const { executor, finished } = watch();
+      // ~50 MB held, then a SIGKILL, as the kernel's OOM killer would send it.
+      const hog = { shell: 'head -c 50000000 /dev/zero | tail > /dev/null; kill -9 $$' };
+      const oom = await request(hog, { resources: { cpus: 1, memoryBytes: 10_000_000, gpus: 0 } });
+      await executor.start(oom);
+      const outcome = await finished(oom.attemptId);
+      expect(outcome).toMatchObject({ status: 'failed', signal: 'SIGKILL', outOfMemory: true });
+      expect(outcome.message).toMatch(/out of memory/);
+      // The same death within a larger request is not called out of memory.
+      const roomy = await request(hog, { resources: { cpus: 1, memoryBytes: 4_000_000_000, gpus: 0 } });
+      await executor.start(roomy);
+      const other = await finished(roomy.attemptId);
+      expect(other).toMatchObject({ status: 'failed', signal: 'SIGKILL' });
+      expect(other.outOfMemory).toBeUndefined();
+      await executor.close();
+    },
+  );
+
   it.skipIf(!HAS_GNU_TIME)('records the CPU time of a busy command', async () => {
     const { executor, finished } = watch();
     const req = await request({ shell: 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done' });

@@ -328,6 +328,7 @@ export class LocalExecutor implements Executor {
       known?.startedAt ?? endedAt - record.rusage.wallMs,
       endedAt,
       record.rusage,
+      req.resources.memoryBytes,
     );
     const immediate = setImmediate(() => {
       this.pendingImmediates.delete(immediate);
@@ -502,7 +503,7 @@ export class LocalExecutor implements Executor {
     const endedAt = Date.now();
     const rusage = attempt.wrapped ? readRusage(attempt.logDir) : null;
     const exit = rusage ?? { exitCode: code, signal };
-    const outcome = exitOutcome(exit, attempt.startedAt, endedAt, rusage);
+    const outcome = exitOutcome(exit, attempt.startedAt, endedAt, rusage, attempt.req.resources.memoryBytes);
     if (
       attempt.wrapped &&
       (exit.exitCode === 127 || exit.exitCode === 126) &&
@@ -645,11 +646,17 @@ async function gnuTimeExecFailure(logDir: string, command: string): Promise<stri
   return /no such file/i.test(reason) ? `command not found: ${command}` : `cannot run ${command}: ${reason}`;
 }
 
+/**
+ * How an exited attempt ended. Killed by SIGKILL (not by Strata: cancels and timeouts are handled
+ * before this) after reaching at least the memory it asked for: taken as out of memory — the
+ * kernel's OOM killer sends SIGKILL — so that the engine retries it asking for more.
+ */
 function exitOutcome(
   exit: { exitCode: number | null; signal: string | null },
   startedAt: number | null,
   endedAt: number,
   rusage: RusageRecord | null,
+  memoryBytes = 0,
 ): AttemptOutcome {
   const succeeded = exit.exitCode === 0 && exit.signal === null;
   const outcome: AttemptOutcome = {
@@ -664,6 +671,11 @@ function exitOutcome(
   if (!succeeded) {
     outcome.message =
       exit.signal !== null ? `killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    const peak = outcome.peakRssBytes;
+    if (exit.signal === 'SIGKILL' && memoryBytes > 0 && peak !== null && peak >= memoryBytes) {
+      outcome.outOfMemory = true;
+      outcome.message = `killed by SIGKILL after using ${peak} bytes, its request ${memoryBytes}: out of memory`;
+    }
   }
   return outcome;
 }

@@ -22,6 +22,9 @@ export interface NoopBehaviour {
   exitCode?: number;
   /** How long it "runs"; default 0 (finishes on the next turn of the event loop). */
   delayMs?: number;
+  /** Report it as out of memory, with this peak memory (bytes) if given. */
+  outOfMemory?: boolean;
+  peakRssBytes?: number;
 }
 
 export interface NoopExecutorOptions {
@@ -36,6 +39,8 @@ interface Pending {
   status: AttemptOutcome['status'];
   exitCode: number | null;
   message?: string;
+  outOfMemory?: boolean;
+  peakRssBytes: number | null;
   timer: NodeJS.Timeout | null;
   /** In the batch of the next turn. */
   batched: boolean;
@@ -92,6 +97,8 @@ export class NoopExecutor implements Executor {
       startedAt,
       status,
       exitCode: behaviour.exitCode ?? (status === 'succeeded' ? 0 : status === 'failed' ? 1 : null),
+      ...(behaviour.outOfMemory ? { outOfMemory: true, message: 'ran out of memory' } : {}),
+      peakRssBytes: behaviour.peakRssBytes ?? null,
       timer: null,
       batched: false,
     };
@@ -167,9 +174,10 @@ export class NoopExecutor implements Executor {
       startedAt: attempt.startedAt,
       endedAt: Date.now(),
       cpuTimeMs: null,
-      peakRssBytes: null,
+      peakRssBytes: attempt.peakRssBytes,
     };
     if (attempt.message !== undefined) outcome.message = attempt.message;
+    if (attempt.outOfMemory) outcome.outOfMemory = true;
     this.emit({ kind: 'finished', attemptId: attempt.req.attemptId, outcome });
   }
 

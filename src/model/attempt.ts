@@ -17,4 +17,9 @@ export interface AttemptOutcome {
   cpuTimeMs: number | null;
   peakRssBytes: number | null;
   message?: string;
+  /**
+   * The attempt failed because it ran out of memory (Slurm's OUT_OF_MEMORY, the kernel's OOM
+   * killer): the engine retries it asking for more (docs/executors.md, "Out of memory").
+   */
+  outOfMemory?: boolean;
 }

@@ -249,7 +249,7 @@ export function outcomeOf(record: SlurmJobRecord, stop: StopIntent | null, now: 
     case 'REVOKED':
       return { status: 'lost', ...base, message: because('revoked (it runs on another cluster)') };
     case 'OUT_OF_MEMORY':
-      return { status: 'failed', ...base, message: because('ran out of memory') };
+      return { status: 'failed', ...base, message: because('ran out of memory'), outOfMemory: true };
     default: {
       const how =
         signal !== null ? `killed by signal ${signalName(signal)}` : `exited with code ${String(code)}`;
