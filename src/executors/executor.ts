@@ -78,3 +78,22 @@ export interface Executor {
   /** Stops watching. Running attempts are left alone when `reattach` is supported, otherwise killed. */
   close(): Promise<void>;
 }
+
+/**
+ * Hands an event to every listener. A listener's bug must not corrupt the executor's bookkeeping:
+ * what it throws is re-thrown on its own tick, where it surfaces without unwinding the executor.
+ */
+export function notifyListeners(
+  listeners: Iterable<(event: ExecutorEvent) => void>,
+  event: ExecutorEvent,
+): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+}

@@ -37,6 +37,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptOutcome, NodeCapacity, NodeInfo } from '../model/index.js';
 import { detectCapacity } from './detect-capacity.js';
+import { notifyListeners } from './executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 import {
   findProcessesByEnv,
@@ -360,16 +361,7 @@ export class LocalExecutor implements Executor {
 
   private emit(event: ExecutorEvent): void {
     if (this.closed) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A listener's bug must not corrupt the executor's bookkeeping: surface it on its own.
-        process.nextTick(() => {
-          throw error;
-        });
-      }
-    }
+    notifyListeners(this.listeners, event);
   }
 
   /** An attempt that never ran (so `startedAt` is null): its `finished` follows `start`, no `started`. */

@@ -18,5 +18,6 @@ export * from './carbon-aware-policy.js';
 export * from './locality-policy.js';
 export * from './multi-objective-policy.js';
 export * from './indexed-first-fit-policy.js';
+export * from './free-overlay.js';
 export * from './plan-guided-policy.js';
 export * from './transfer-energy.js';

@@ -10,13 +10,8 @@
  * @example
  * const placements = new IndexedFirstFitPolicy().place(ready, nodes, now);
  */
+import { FreeOverlay } from './free-overlay.js';
 import type { NodeView, Placement, ReadyTask, Scheduler } from './scheduler.js';
-
-interface Free {
-  cpus: number;
-  memoryBytes: number;
-  gpuIds: number[];
-}
 
 /** At most this many shapes that did not fit are remembered per call (beyond that, tasks scan). */
 const MAX_FAILED_SHAPES = 32;
@@ -25,17 +20,8 @@ export class IndexedFirstFitPolicy implements Scheduler {
   readonly name = 'first-fit';
 
   place(ready: readonly ReadyTask[], nodes: readonly NodeView[], _now: number): Placement[] {
-    const touched = new Map<number, Free>();
-    const freeAt = (i: number): Free => touched.get(i) ?? nodes[i]!.free;
-    const own = (i: number): Free => {
-      let f = touched.get(i);
-      if (!f) {
-        const v = nodes[i]!.free;
-        f = { cpus: v.cpus, memoryBytes: v.memoryBytes, gpuIds: [...v.gpuIds] };
-        touched.set(i, f);
-      }
-      return f;
-    };
+    const free = new FreeOverlay(nodes);
+    const freeAt = (i: number) => free.at(i);
     const len = nodes.length;
     // First node with a CPU left: only moves forward, as free CPUs only shrink within a call.
     let cursor = 0;
@@ -55,23 +41,17 @@ export class IndexedFirstFitPolicy implements Scheduler {
       if (hopeless) continue;
       // Nodes before the cursor have no CPU: they can only fit a task that asks for none.
       let i = cpus > 0 ? cursor : 0;
-      for (; i < len; i++) {
-        const f = freeAt(i);
-        if (f.cpus >= cpus && f.memoryBytes >= memoryBytes && f.gpuIds.length >= gpus) break;
-      }
+      for (; i < len; i++) if (free.fits(i, task.resources)) break;
       if (i >= len) {
         if (failed.length < MAX_FAILED_SHAPES) failed.push([cpus, memoryBytes, gpus]);
         continue;
       }
-      const node = own(i);
-      node.cpus -= cpus;
-      node.memoryBytes -= memoryBytes;
-      const gpuIds = node.gpuIds.splice(0, gpus);
+      const { gpuIds, left } = free.take(i, task.resources);
       placements.push({
         key: task.key,
         nodeId: nodes[i]!.id,
         gpuIds,
-        reason: { policy: this.name, freeCpusAfter: node.cpus, freeMemoryAfter: node.memoryBytes },
+        reason: { policy: this.name, freeCpusAfter: left.cpus, freeMemoryAfter: left.memoryBytes },
       });
       while (cursor < len && !(freeAt(cursor).cpus > 0)) cursor++;
     }

@@ -20,6 +20,7 @@
  * const scheduler = planGuidedScheduler(planWith('carbon-aware', workload, platform), 'carbon-aware');
  * simulateOnline(workload, platform, scheduler, { seed: 1, failures: { nodeMtbfS: 86_400 } });
  */
+import { FreeOverlay } from './free-overlay.js';
 import type { PlatformPlan } from './heft-policy.js';
 import type { NodeView, Placement, ReadyTask, Scheduler } from './scheduler.js';
 
@@ -30,12 +31,6 @@ export interface PlannedPlacement {
   order: number;
   /** The plan's reason for the choice. */
   reason: Record<string, number | string>;
-}
-
-interface Free {
-  cpus: number;
-  memoryBytes: number;
-  gpuIds: number[];
 }
 
 /** Node type of a platform node id (`${type}#${index}`, see model/platform.ts). */
@@ -75,17 +70,7 @@ export class PlanGuidedPolicy implements Scheduler {
       list.push(i);
     });
     const all = nodes.map((_, i) => i);
-    const touched = new Map<number, Free>();
-    const freeAt = (i: number): Free => touched.get(i) ?? nodes[i]!.free;
-    const own = (i: number): Free => {
-      let f = touched.get(i);
-      if (!f) {
-        const v = nodes[i]!.free;
-        f = { cpus: v.cpus, memoryBytes: v.memoryBytes, gpuIds: [...v.gpuIds] };
-        touched.set(i, f);
-      }
-      return f;
-    };
+    const free = new FreeOverlay(nodes);
     // Per candidate list, the first node that may still have a CPU (free CPUs only shrink in a call).
     const cursors = new Map<readonly number[], number>();
 
@@ -98,23 +83,18 @@ export class PlanGuidedPolicy implements Scheduler {
       // the plan does not know, or planned on a type that does not exist here.
       const follows = planned !== undefined && this.types.has(planned.type);
       const candidates = follows ? (byType.get(planned.type) ?? []) : all;
-      const { cpus, memoryBytes, gpus } = task.resources;
       let c = cursors.get(candidates) ?? 0;
-      while (c < candidates.length && !(freeAt(candidates[c]!).cpus > 0)) c++;
+      while (c < candidates.length && !(free.at(candidates[c]!).cpus > 0)) c++;
       cursors.set(candidates, c);
       let found = -1;
-      for (let j = cpus > 0 ? c : 0; j < candidates.length; j++) {
-        const f = freeAt(candidates[j]!);
-        if (f.cpus >= cpus && f.memoryBytes >= memoryBytes && f.gpuIds.length >= gpus) {
+      for (let j = task.resources.cpus > 0 ? c : 0; j < candidates.length; j++) {
+        if (free.fits(candidates[j]!, task.resources)) {
           found = candidates[j]!;
           break;
         }
       }
       if (found < 0) continue;
-      const node = own(found);
-      node.cpus -= cpus;
-      node.memoryBytes -= memoryBytes;
-      const gpuIds = node.gpuIds.splice(0, gpus);
+      const { gpuIds } = free.take(found, task.resources);
       placements.push({
         key: task.key,
         nodeId: nodes[found]!.id,

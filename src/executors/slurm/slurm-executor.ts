@@ -29,6 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
+import { notifyListeners } from '../executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
 import {
   batchComment,
@@ -704,15 +705,7 @@ export class SlurmExecutor implements Executor {
 
   private emit(event: ExecutorEvent): void {
     if (this.closed) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        process.nextTick(() => {
-          throw error;
-        });
-      }
-    }
+    notifyListeners(this.listeners, event);
   }
 
   private assertOpen(): void {
