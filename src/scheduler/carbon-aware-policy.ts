@@ -53,7 +53,7 @@ import {
 } from './heft-policy.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
 import { planSites } from './locality-policy.js';
-import { planTransfers, TransferLedger, transferCarbonG } from './transfer-energy.js';
+import { planTransfers, TransferLedger } from './transfer-energy.js';
 
 export interface CarbonAwareOptions extends PlatformOptions {
   /** Fraction of HEFT's makespan the non-flexible work may lose to save carbon (default 0.1). */
@@ -128,7 +128,6 @@ export function carbonAwarePolicy(
     taskCarbonG(model, carbon, t, type, start, start + exec, startAtS);
 
   const heftSite = planSites(budget.heft);
-  const outJ = new Float64Array(model.siteIds.length);
   const plan = (aggressiveness: number, expected: Int32Array | null): PlatformPlan => {
     const ledger = new TransferLedger(model);
     return planOnPlatform(
@@ -142,14 +141,7 @@ export function carbonAwarePolicy(
         const moveG = new Map<number, number>();
         for (const o of opts) {
           const site = model.siteOfType[o.type]!;
-          const j = ledger.cost(t, site).joules;
-          let g = transferCarbonG(model.platform.sites[site]!.carbon, j, startAtS + o.ready);
-          outJ.fill(0);
-          if (expected) ledger.outputCost(t, site, expected, outJ);
-          outJ.forEach((jj, s) => {
-            g += transferCarbonG(model.platform.sites[s]!.carbon, jj, startAtS + o.finish);
-          });
-          moveG.set(o.type, g);
+          moveG.set(o.type, ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish).grams);
         }
         const emission = (t: number, type: number, start: number, exec: number): number =>
           taskEmission(t, type, start, exec) + moveG.get(type)!;

@@ -104,8 +104,7 @@ export function energyAwareHeft(
           const site = model.siteOfType[o.type]!;
           return (
             taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus) +
-            ledger.cost(t, site).joules +
-            (expected ? ledger.outputCost(t, site, expected).joules : 0)
+            ledger.move(t, site, expected, 0, 0).joules
           );
         };
         const limit = budget.latestFinish(t, fastest.finish, aggressiveness);

@@ -30,7 +30,7 @@ import {
 } from './heft-policy.js';
 import { inputBytesBySite, planBytesMoved, planSites } from './locality-policy.js';
 import { platformCostModel } from './platform-costs.js';
-import { TransferLedger, transferCarbonG } from './transfer-energy.js';
+import { TransferLedger } from './transfer-energy.js';
 
 export interface ObjectiveWeights {
   makespan: number;
@@ -76,7 +76,6 @@ export function multiObjectivePolicy(
   const carbon = typeCarbon(model);
   const heft = planOnPlatform(model, order, 'heft', (_t, opts) => ({ option: earliestFinish(opts) }), rank);
   const heftSite = planSites(heft);
-  const outJ = new Float64Array(model.siteIds.length);
   const plan = (expected: Int32Array | null): PlatformPlan => {
     const ledger = new TransferLedger(model);
     const siteOfTask = ledger.siteOfTask;
@@ -94,19 +93,12 @@ export function multiObjectivePolicy(
         opts.forEach((o, i) => {
           eft[i] = o.finish;
           const site = model.siteOfType[o.type]!;
-          const move = ledger.cost(t, site);
-          let g = transferCarbonG(model.platform.sites[site]!.carbon, move.joules, startAtS + o.ready);
-          outJ.fill(0);
-          const back = expected ? ledger.outputCost(t, site, expected, outJ) : { bytes: 0, joules: 0 };
-          outJ.forEach((j, s) => {
-            g += transferCarbonG(model.platform.sites[s]!.carbon, j, startAtS + o.finish);
-          });
+          const move = ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish);
           energy[i] =
             taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec, model.workload.tasks[t]!.gpus) +
-            move.joules +
-            back.joules;
-          grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + g;
-          bytes[i] = inBytes - atSite[site]! + back.bytes;
+            move.joules;
+          grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + move.grams;
+          bytes[i] = inBytes - atSite[site]! + move.outBytes;
         });
         const scores = [normalise(eft), normalise(energy), normalise(grams), normalise(bytes)];
         let best = 0;

@@ -81,6 +81,14 @@ describe('TransferLedger', () => {
     // p at B: mid (1 GB) goes to A (1 µJ/B) and to C (3 µJ/B).
     expect(ledger.outputCost(0, 1, expected, perSite)).toEqual({ bytes: 2 * GB, joules: 4000 });
     expect([...perSite]).toEqual([1000, 0, 3000]);
+    // move(): inputs and look-ahead together, carbon at each receiving site (A 400, C 100 g/kWh).
+    expect(ledger.move(0, 1, expected, 0, 0)).toEqual({
+      inBytes: 2 * GB,
+      outBytes: 2 * GB,
+      joules: 2000 + 4000,
+      grams: (2000 * 50 + 1000 * 400 + 3000 * 100) / 3.6e6,
+    });
+    expect(ledger.move(0, 1, null, 0, 0)).toMatchObject({ outBytes: 0, joules: 2000 });
     // p at A with both readers at A: nothing moves.
     expect(ledger.outputCost(0, 0, Int32Array.from([-1, 0, 0]))).toEqual({ bytes: 0, joules: 0 });
     // p at A, r at C: there is no A–C link, so it cannot be done at any energy.

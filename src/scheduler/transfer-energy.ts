@@ -41,10 +41,12 @@ export class TransferLedger {
   /** Sites already counted for the current file (`seen[site] === stamp`). */
   private readonly seen: Int32Array;
   private stamp = 0;
+  private readonly outScratch: Float64Array;
 
   constructor(private readonly model: PlatformCostModel) {
     this.sites = model.siteIds.length;
     this.seen = new Int32Array(this.sites);
+    this.outScratch = new Float64Array(this.sites);
     const tasks = model.workload.tasks;
     const nFiles = model.workload.files.length;
     this.readerOffset = new Int32Array(nFiles + 1);
@@ -109,6 +111,33 @@ export class TransferLedger {
       }
     }
     return { bytes, joules };
+  }
+
+  /**
+   * All the data movement of running t at `site`: its inputs brought there, and — with `expected`
+   * (the look-ahead) — its outputs taken to where their readers are expected. Energy, and carbon at
+   * each receiving site's intensity: the inputs' at `readyAtS`, the outputs' at `finishAtS` (seconds
+   * on the sites' carbon series).
+   */
+  move(
+    t: number,
+    site: number,
+    expected: ArrayLike<number> | null,
+    readyAtS: number,
+    finishAtS: number,
+  ): { inBytes: number; outBytes: number; joules: number; grams: number } {
+    const sites = this.model.platform.sites;
+    const input = this.cost(t, site);
+    let grams = transferCarbonG(sites[site]!.carbon, input.joules, readyAtS);
+    let out: TransferCost = { bytes: 0, joules: 0 };
+    if (expected) {
+      this.outScratch.fill(0);
+      out = this.outputCost(t, site, expected, this.outScratch);
+      this.outScratch.forEach((j, s) => {
+        grams += transferCarbonG(sites[s]!.carbon, j, finishAtS);
+      });
+    }
+    return { inBytes: input.bytes, outBytes: out.bytes, joules: input.joules + out.joules, grams };
   }
 
   /** Records that t runs at `site`: its inputs are now there too, and its outputs start there. */
