@@ -226,6 +226,34 @@ describe('strata simulate', () => {
     expect(readFileSync(join(dir, 'g.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });
 
+  it('plays a Strata workflow with runtimes the performance model learnt from earlier runs', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'wf.yaml'),
+      [
+        'name: search',
+        'tasks:',
+        '  - { name: index, command: [bowtie2-build, ref.fa], outputs: [ref.idx] }',
+        '  - { name: dump, foreach: { range: [1, 4] }, command: [fasterq-dump, "SRR{{item}}"], outputs: ["r{{item}}.fq"] }',
+        '  - { name: align, foreach: { range: [1, 4] }, command: [bowtie2, "r{{item}}.fq"], inputs: [ref.idx, "r{{item}}.fq"] }',
+        '',
+      ].join('\n'),
+    );
+    const none = await runCli(['simulate', '--workflow', 'wf.yaml', '--platform', continuum], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Strata workflow: it declares no runtimes[\s\S]*--history/);
+    const r = await runCli(
+      ['simulate', '--workflow', 'wf.yaml', '--platform', continuum, '--history', instance, '--json'],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { tasks: number; makespanS: number; plannedOn: string };
+    expect(report.tasks).toBe(7); // range [1, 4] is 1, 2, 3
+    expect(report.plannedOn).toMatch(/history \(1 runs, 22 tasks; 0 of 7 tasks had no run/);
+    // bowtie2-build, then fasterq-dump and bowtie2 in parallel: minutes, as in the recorded run.
+    expect(report.makespanS).toBeGreaterThan(60);
+  });
+
   it('refuses an unknown policy and a malformed platform with clear errors', async () => {
     const dir = workspace();
     const policy = await runCli(

@@ -8,9 +8,10 @@
  * twin plays the recorded runtimes either way.
  * The I/O shell around the pure scheduler and simulator.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { EngineError } from '../engine/errors.js';
-import { specInvalid } from '../engine/load-spec.js';
+import { loadSpecText, specInvalid } from '../engine/load-spec.js';
 import type { Platform, Workload } from '../model/index.js';
 import { isPolicyName, onlineScheduler, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
 import type { Scheduler } from '../scheduler/index.js';
@@ -18,8 +19,9 @@ import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
 import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
 import type { SimOverheads } from '../sim/index.js';
-import { importWfCommons, parsePlatform } from '../workflow/index.js';
+import { importWfCommons, parsePlatform, specToWorkload } from '../workflow/index.js';
 import { createPredictor, predictedWorkload, workloadStream } from '../perfmodel/index.js';
+import type { Predictor } from '../perfmodel/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 
 export interface SimulateCommandOptions {
@@ -55,17 +57,7 @@ function planningWorkload(
   if (runtimes !== 'estimated') {
     throw new CliError('BAD_OPTION', `--runtimes must be estimated or oracle, got ${runtimes}`);
   }
-  const predictor = createPredictor('ensemble');
-  let observed = 0;
-  for (const path of history) {
-    for (const it of workloadStream(loadWorkload(path)).items) {
-      predictor.observe(it.features, it.node, {
-        runtimeS: it.runtimeS,
-        ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
-      });
-      observed++;
-    }
-  }
+  const { predictor, observed } = historyPredictor(history);
   const learn = history.length === 0;
   const est = predictedWorkload(workload, predictor, { learn });
   return {
@@ -84,18 +76,89 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** Whether a text is a WfCommons instance (WfFormat JSON) rather than a Strata workflow spec. */
+function isWfCommons(text: string): boolean {
+  if (!/^\s*\{/.test(text)) return false;
+  try {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return typeof doc === 'object' && doc !== null && 'workflow' in doc;
+  } catch {
+    return true; // malformed JSON: the WfCommons reader says where
+  }
+}
+
+/** A WfCommons instance. */
 export function loadWorkload(path: string): Workload {
   const text = readText(path, 'workflow');
-  if (!/^\s*\{/.test(text)) {
+  if (!isWfCommons(text)) {
     throw new CliError(
       'BAD_OPTION',
-      `${path} is not a WfCommons instance (JSON): the simulator needs recorded task runtimes`,
-      'give a WfFormat 1.4/1.5 file (e.g. from ../shared/data/wfcommons)',
+      `${path} is not a WfCommons instance (WfFormat 1.4/1.5 JSON)`,
+      'give a WfFormat file (e.g. from ../shared/data/wfcommons)',
     );
   }
   const result = importWfCommons(text, { file: path });
   if (!result.ok) throw specInvalid(result.errors, { noun: 'WfCommons instance', doc: 'docs/wfcommons.md' });
   return result.workload;
+}
+
+/** An ensemble that has learnt the recorded tasks of these WfCommons runs. */
+function historyPredictor(history: readonly string[]): { predictor: Predictor; observed: number } {
+  const predictor = createPredictor('ensemble');
+  let observed = 0;
+  for (const path of history) {
+    for (const it of workloadStream(loadWorkload(path)).items) {
+      predictor.observe(it.features, it.node, {
+        runtimeS: it.runtimeS,
+        ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
+      });
+      observed++;
+    }
+  }
+  return { predictor, observed };
+}
+
+/**
+ * A Strata workflow spec as a workload: it declares no runtimes, so the performance model estimates
+ * them from `history` (runs of the same programs); the twin then plays those estimates.
+ */
+function loadSpecWorkload(
+  path: string,
+  text: string,
+  history: readonly string[],
+): { workload: Workload; label: string } {
+  if (history.length === 0) {
+    throw new CliError(
+      'BAD_OPTION',
+      `${path} is a Strata workflow: it declares no runtimes, so the simulator needs runs to estimate them from`,
+      'add --history FILE… (WfCommons instances of runs of the same programs); docs/perfmodel.md',
+    );
+  }
+  const { spec, baseDir } = loadSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
+  const { predictor, observed } = historyPredictor(history);
+  const reference = { id: 'reference', speedFactor: 1 };
+  const { workload, priors } = specToWorkload(
+    spec,
+    (features) => {
+      const p = predictor.predict(features, reference);
+      return { runtimeS: p.runtime.mean, prior: p.basis === 'prior' };
+    },
+    {
+      inputBytes: (file) => {
+        try {
+          return statSync(resolve(baseDir, file)).size;
+        } catch {
+          return 0;
+        }
+      },
+    },
+  );
+  return {
+    workload,
+    label:
+      `estimated from history (${history.length} runs, ${observed} tasks; ${priors} of ${workload.tasks.length} ` +
+      'tasks had no run of their program and got a prior); the twin plays these estimates too',
+  };
 }
 
 export function loadPlatform(path: string): Platform {
@@ -118,7 +181,9 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   const mtbf = nonNegative(opts.mtbf, '--mtbf');
   const stragglers = nonNegative(opts.stragglers, '--stragglers');
   const startAtS = nonNegative(opts.startAt, '--start-at') ?? 0;
-  const workload = loadWorkload(opts.workflow);
+  const text = readText(opts.workflow, 'workflow');
+  const fromSpec = isWfCommons(text) ? null : loadSpecWorkload(opts.workflow, text, opts.history ?? []);
+  const workload = fromSpec ? fromSpec.workload : loadWorkload(opts.workflow);
   let platform: Platform;
   let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array } | undefined;
   let scheduler: Scheduler | undefined;
@@ -149,7 +214,17 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         `policies: ${POLICY_NAMES.join(', ')}`,
       );
     }
-    if (opts.policy !== 'first-fit') {
+    if (fromSpec) {
+      runtimes = fromSpec.label;
+      scheduler = opts.online
+        ? onlineScheduler(opts.policy, { workload, platform, options: { startAtS } })
+        : onlineScheduler(opts.policy);
+      if (!scheduler)
+        assignment = planAssignment(
+          planWith(opts.policy, workload, platform, { startAtS }),
+          workload.tasks.length,
+        );
+    } else if (opts.policy !== 'first-fit') {
       const planned = planningWorkload(workload, opts.runtimes ?? 'estimated', opts.history ?? []);
       runtimes = planned.label;
       scheduler = opts.online

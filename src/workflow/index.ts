@@ -23,3 +23,10 @@ export {
 } from './parse-platform.js';
 export { importWfCommons, WFC_ERROR_CODES, type WfImportOptions, type WfImportResult } from './wfcommons.js';
 export { workloadToStrataYaml, type WorkloadToStrataOptions } from './workload-to-strata.js';
+export {
+  programOf,
+  specToWorkload,
+  type SpecRuntimeEstimate,
+  type SpecTaskFeatures,
+  type SpecToWorkloadOptions,
+} from './spec-to-workload.js';
