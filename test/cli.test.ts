@@ -254,6 +254,43 @@ describe('strata simulate', () => {
     expect(report.makespanS).toBeGreaterThan(60);
   });
 
+  it('--compare plays every policy side by side, against HEFT', async () => {
+    const dir = workspace();
+    const r = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        instance,
+        '--platform',
+        continuum,
+        '--compare',
+        '--runtimes',
+        'oracle',
+        '--json',
+      ],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      plannedOn: string;
+      results: Array<{ policy: string; makespanVsHeft: number; carbonVsHeft: number }>;
+    };
+    expect(out.plannedOn).toBe('oracle (the recorded runtimes)');
+    expect(out.results.map((x) => x.policy)).toEqual([
+      'first-fit',
+      'heft',
+      'min-min',
+      'energy-heft',
+      'carbon-aware',
+      'locality',
+      'multi-objective',
+    ]);
+    const heft = out.results.find((x) => x.policy === 'heft')!;
+    expect([heft.makespanVsHeft, heft.carbonVsHeft]).toEqual([1, 1]);
+    // The carbon-aware plan never emits more than HEFT's by its own model; the twin agrees here.
+    expect(out.results.find((x) => x.policy === 'carbon-aware')!.carbonVsHeft).toBeLessThanOrEqual(1);
+  });
+
   it('refuses an unknown policy and a malformed platform with clear errors', async () => {
     const dir = workspace();
     const policy = await runCli(

@@ -337,6 +337,7 @@ program
     '--online',
     'run a planning policy as the engine would: its plan followed online (each task on a free node of its planned type), not replayed node for node',
   )
+  .option('--compare', 'play every policy and print them side by side, against HEFT')
   .option(
     '--runtimes <estimated|oracle>',
     "what planning policies plan on: the performance model's estimates (default) or the recorded truth",

@@ -14,7 +14,7 @@ import { EngineError } from '../engine/errors.js';
 import { loadSpecText, specInvalid } from '../engine/load-spec.js';
 import type { Platform, Workload } from '../model/index.js';
 import { isPolicyName, onlineScheduler, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
-import type { Scheduler } from '../scheduler/index.js';
+import type { PolicyName, Scheduler } from '../scheduler/index.js';
 import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
 import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
@@ -35,6 +35,8 @@ export interface SimulateCommandOptions {
   stragglers?: string;
   startAt?: string;
   online?: boolean;
+  /** Play every policy and print them side by side. */
+  compare?: boolean;
   /** `estimated` (default): policies plan on the performance model's estimates; `oracle`: on the truth. */
   runtimes?: string;
   /** WfCommons instances of earlier runs the performance model learns from first. */
@@ -174,6 +176,12 @@ function nonNegative(text: string | undefined, what: string): number | undefined
   return n;
 }
 
+interface Run {
+  policy: string;
+  scheduler?: Scheduler;
+  assignment?: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array };
+}
+
 export function runSimulate(opts: SimulateCommandOptions): number {
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed))
@@ -181,15 +189,17 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   const mtbf = nonNegative(opts.mtbf, '--mtbf');
   const stragglers = nonNegative(opts.stragglers, '--stragglers');
   const startAtS = nonNegative(opts.startAt, '--start-at') ?? 0;
+  if (opts.compare && opts.gantt !== undefined) {
+    throw new CliError('BAD_OPTION', '--gantt draws one schedule', 'give --policy NAME instead of --compare');
+  }
   const text = readText(opts.workflow, 'workflow');
   const fromSpec = isWfCommons(text) ? null : loadSpecWorkload(opts.workflow, text, opts.history ?? []);
   const workload = fromSpec ? fromSpec.workload : loadWorkload(opts.workflow);
+  const n = workload.tasks.length;
   let platform: Platform;
-  let assignment: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array } | undefined;
-  let scheduler: Scheduler | undefined;
-  let policy: string;
+  let runs: Run[];
   let overheads: SimOverheads | undefined;
-  let runtimes: string | null = null; // what a planning policy planned on
+  let runtimes: string | null = null; // what the planning policies planned on
   if (opts.platform === 'recorded') {
     if (!workload.recorded) {
       throw new CliError('BAD_OPTION', `${opts.workflow} records no execution to rebuild machines from`);
@@ -202,42 +212,33 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       model.maxCoresPerMachine !== undefined ? { maxCoresPerMachine: model.maxCoresPerMachine } : {},
     );
     platform = replay.platform;
-    assignment = replay.assignment;
     overheads = model.overheads;
-    policy = `recorded (${model.id} overheads)`;
+    runs = [{ policy: `recorded (${model.id} overheads)`, assignment: replay.assignment }];
   } else {
     platform = loadPlatform(opts.platform);
-    if (!isPolicyName(opts.policy)) {
+    if (!opts.compare && !isPolicyName(opts.policy)) {
       throw new CliError(
         'BAD_OPTION',
         `unknown policy ${JSON.stringify(opts.policy)}`,
         `policies: ${POLICY_NAMES.join(', ')}`,
       );
     }
-    if (fromSpec) {
-      runtimes = fromSpec.label;
-      scheduler = opts.online
-        ? onlineScheduler(opts.policy, { workload, platform, options: { startAtS } })
-        : onlineScheduler(opts.policy);
-      if (!scheduler)
-        assignment = planAssignment(
-          planWith(opts.policy, workload, platform, { startAtS }),
-          workload.tasks.length,
-        );
-    } else if (opts.policy !== 'first-fit') {
-      const planned = planningWorkload(workload, opts.runtimes ?? 'estimated', opts.history ?? []);
-      runtimes = planned.label;
-      scheduler = opts.online
-        ? onlineScheduler(opts.policy, { workload: planned.workload, platform, options: { startAtS } })
-        : undefined;
-      if (!scheduler) {
-        assignment = planAssignment(
-          planWith(opts.policy, planned.workload, platform, { startAtS }),
-          workload.tasks.length,
-        );
+    const names: PolicyName[] = opts.compare ? [...POLICY_NAMES] : [opts.policy as PolicyName];
+    // The planning policies plan on estimates (a spec's are all there is); first-fit needs none.
+    const planned = names.some((p) => p !== 'first-fit')
+      ? (fromSpec ?? planningWorkload(workload, opts.runtimes ?? 'estimated', opts.history ?? []))
+      : null;
+    runtimes = planned?.label ?? fromSpec?.label ?? null;
+    const options = { startAtS };
+    runs = names.map((name): Run => {
+      if (name === 'first-fit') return { policy: name, scheduler: onlineScheduler(name)! };
+      const plannedOn = planned!.workload;
+      if (opts.online) {
+        const scheduler = onlineScheduler(name, { workload: plannedOn, platform, options })!;
+        return { policy: `${name} (plan-guided online)`, scheduler };
       }
-    } else scheduler = onlineScheduler(opts.policy);
-    policy = opts.online && opts.policy !== 'first-fit' ? `${opts.policy} (plan-guided online)` : opts.policy;
+      return { policy: name, assignment: planAssignment(planWith(name, plannedOn, platform, options), n) };
+    });
   }
   const simOptions: SimOptions = {
     seed,
@@ -253,9 +254,17 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         }
       : {}),
   };
-  const report = scheduler
-    ? simulateOnline(workload, platform, scheduler, simOptions)
-    : simulate(workload, platform, assignment!, simOptions);
+  const played = runs.map((run) => ({
+    policy: run.policy,
+    report: run.scheduler
+      ? simulateOnline(workload, platform, run.scheduler, simOptions)
+      : simulate(workload, platform, run.assignment!, simOptions),
+  }));
+  if (opts.compare) {
+    printComparison(workload, platform, played, runtimes, opts.json === true);
+    return EXIT_OK;
+  }
+  const { policy, report } = played[0]!;
   if (opts.gantt && report.trace) {
     writeFileSync(
       opts.gantt,
@@ -292,6 +301,49 @@ export function runSimulate(opts: SimulateCommandOptions): number {
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
   }
   return EXIT_OK;
+}
+
+/** `--compare`: every policy on the same workflow and platform, side by side, and against HEFT. */
+function printComparison(
+  workload: Workload,
+  platform: Platform,
+  played: Array<{ policy: string; report: SimReport }>,
+  plannedOn: string | null,
+  json: boolean,
+): void {
+  const heft = played.find((p) => p.policy.startsWith('heft'))?.report;
+  const vs = (x: number, h: number | undefined): number | null =>
+    h !== undefined && h > 0 ? Number((x / h).toFixed(4)) : null;
+  const results = played.map(({ policy, report: r }) => ({
+    policy,
+    makespanS: r.makespanS,
+    energyKWh: r.workflowEnergyKWh,
+    carbonKg: r.workflowCarbonKg,
+    bytesMoved: r.bytesMoved,
+    makespanVsHeft: vs(r.makespanS, heft?.makespanS),
+    energyVsHeft: vs(r.workflowEnergyKWh, heft?.workflowEnergyKWh),
+    carbonVsHeft: vs(r.workflowCarbonKg, heft?.workflowCarbonKg),
+  }));
+  if (json) {
+    console.log(
+      JSON.stringify({ workflow: workload.name, platform: platform.name, plannedOn, results }, null, 2),
+    );
+    return;
+  }
+  console.log(`${workload.name} (${workload.tasks.length} tasks) on ${platform.name}`);
+  if (plannedOn) console.log(`planned on ${plannedOn}`);
+  console.log(
+    `\n${'policy'.padEnd(32)} ${'makespan s'.padStart(11)} ${'energy kWh'.padStart(11)} ${'carbon kg'.padStart(10)} ` +
+      `${'GB moved'.padStart(9)}   vs HEFT: makespan energy carbon`,
+  );
+  const ratio = (x: number | null): string => (x === null ? '-' : x.toFixed(3)).padStart(7);
+  for (const r of results) {
+    console.log(
+      `${r.policy.padEnd(32)} ${r.makespanS.toFixed(1).padStart(11)} ${r.energyKWh.toFixed(4).padStart(11)} ` +
+        `${r.carbonKg.toFixed(4).padStart(10)} ${(r.bytesMoved / 1e9).toFixed(2).padStart(9)}   ` +
+        `${ratio(r.makespanVsHeft)}${ratio(r.energyVsHeft)}${ratio(r.carbonVsHeft)}`,
+    );
+  }
 }
 
 function summarise(workload: Workload, platform: Platform, policy: string, seed: number, r: SimReport) {
