@@ -130,6 +130,7 @@ function estimated(i: number): Workload {
   return predictedWorkload(workloads[i]!, predictor, { learn: false }).workload;
 }
 const vsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));
+const vsOracleByPlatform = new Map<string, Map<PolicyName, number[]>>();
 const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
   POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
 );
@@ -185,6 +186,9 @@ for (const [wi, file] of instanceFiles.entries()) {
           startAtS,
         });
         vsOracle.get(policy)!.push(played.makespanS / r.makespanS);
+        let byPolicy = vsOracleByPlatform.get(name);
+        if (!byPolicy) vsOracleByPlatform.set(name, (byPolicy = new Map()));
+        byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), played.makespanS / r.makespanS]);
       }
     }
     const heft = figures.get('heft')!;
@@ -264,6 +268,12 @@ if (estimates) {
     console.log(
       `${r.policy.padEnd(16)} ${r.makespan_vs_oracle.toFixed(3).padStart(30)} ${r.worst.toFixed(3).padStart(10)}`,
     );
+  console.log('makespan vs oracle by platform (geometric mean)');
+  for (const [name, byPolicy] of vsOracleByPlatform) {
+    console.log(
+      `  ${name.padEnd(18)} ${POLICY_NAMES.map((p) => `${p} ${geomean(byPolicy.get(p) ?? []).toFixed(3)}`).join('  ')}`,
+    );
+  }
 }
 console.log(
   JSON.stringify({
