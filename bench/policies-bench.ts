@@ -130,6 +130,7 @@ function estimated(i: number): Workload {
   return predictedWorkload(workloads[i]!, predictor, { learn: false }).workload;
 }
 const vsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));
+const carbonVsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));
 const vsOracleByPlatform = new Map<string, Map<PolicyName, number[]>>();
 const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
   POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
@@ -186,6 +187,7 @@ for (const [wi, file] of instanceFiles.entries()) {
           startAtS,
         });
         vsOracle.get(policy)!.push(played.makespanS / r.makespanS);
+        carbonVsOracle.get(policy)!.push(ratio(played.workflowCarbonKg, r.workflowCarbonKg));
         let byPolicy = vsOracleByPlatform.get(name);
         if (!byPolicy) vsOracleByPlatform.set(name, (byPolicy = new Map()));
         byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), played.makespanS / r.makespanS]);
@@ -253,6 +255,7 @@ const estimates = withEstimates
           policy,
           makespan_vs_oracle: Number(geomean(xs).toFixed(4)),
           worst: Number(Math.max(...xs).toFixed(4)),
+          carbon_vs_oracle: Number(geomean(carbonVsOracle.get(policy)!).toFixed(4)),
         };
       }),
     }
@@ -262,11 +265,12 @@ if (estimates) {
     "\nplanned on the performance model's estimates (ensemble; history = the other workflows), played on the truth:",
   );
   console.log(
-    `${'policy'.padEnd(16)} ${'makespan vs oracle (geomean)'.padStart(30)} ${'worst run'.padStart(10)}`,
+    `${'policy'.padEnd(16)} ${'makespan vs oracle (geomean)'.padStart(30)} ${'worst run'.padStart(10)} ${'carbon vs oracle'.padStart(17)}`,
   );
   for (const r of estimates.results)
     console.log(
-      `${r.policy.padEnd(16)} ${r.makespan_vs_oracle.toFixed(3).padStart(30)} ${r.worst.toFixed(3).padStart(10)}`,
+      `${r.policy.padEnd(16)} ${r.makespan_vs_oracle.toFixed(3).padStart(30)} ${r.worst.toFixed(3).padStart(10)} ` +
+        `${r.carbon_vs_oracle.toFixed(3).padStart(17)}`,
     );
   console.log('makespan vs oracle by platform (geometric mean)');
   for (const [name, byPolicy] of vsOracleByPlatform) {
