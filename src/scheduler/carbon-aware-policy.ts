@@ -37,23 +37,16 @@
  */
 import type { CarbonIntensity, Platform, Workload } from '../model/index.js';
 import { energyCarbonG, intensityChanges, meanIntensity } from '../energy/index.js';
-import {
-  deadlineBudget,
-  mostFrugalByDeadline,
-  taskEnergyJ,
-  withAndWithoutLookAhead,
-} from './energy-heft-policy.js';
+import { deadlineBudget, planFrugally, taskEnergyJ } from './energy-heft-policy.js';
 import {
   earliestFinish,
-  planOnPlatform,
   rankOrder,
   type PlatformOptions,
   type PlatformPlan,
   type TypeOption,
 } from './heft-policy.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
-import { planSites } from './locality-policy.js';
-import { planTransfers, TransferLedger } from './transfer-energy.js';
+import { planTransfers } from './transfer-energy.js';
 
 export interface CarbonAwareOptions extends PlatformOptions {
   /** Fraction of HEFT's makespan the non-flexible work may lose to save carbon (default 0.1). */
@@ -127,84 +120,73 @@ export function carbonAwarePolicy(
   const taskEmission = (t: number, type: number, start: number, exec: number): number =>
     taskCarbonG(model, carbon, t, type, start, start + exec, startAtS);
 
-  const heftSite = planSites(budget.heft);
-  const plan = (aggressiveness: number, expected: Int32Array | null): PlatformPlan => {
-    const ledger = new TransferLedger(model);
-    return planOnPlatform(
-      model,
-      order,
-      'carbon-aware',
-      (t, opts) => {
-        // Carbon of bringing the inputs to each option's site (it does not depend on the start).
-        // With the look-ahead: moving its outputs to where HEFT runs their readers, at those sites'
-        // intensity around its earliest finish.
-        const moveG = new Map<number, number>();
-        for (const o of opts) {
-          const site = model.siteOfType[o.type]!;
-          moveG.set(o.type, ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish).grams);
+  return planFrugally({
+    model,
+    order,
+    rank,
+    budget,
+    policy: 'carbon-aware',
+    cost: (p) => planCarbonG(p, startAtS),
+    deadline: budget.deadline + (anyFlexible ? maxDelayS : 0),
+    passes: options.passes ?? 6,
+    chooser: (ledger, expected, aggressiveness) => (t, opts) => {
+      // Carbon of bringing the inputs to each option's site (it does not depend on the start).
+      // With the look-ahead: moving its outputs to where HEFT runs their readers, at those sites'
+      // intensity around its earliest finish.
+      const moveG = new Map<number, number>();
+      for (const o of opts) {
+        const site = model.siteOfType[o.type]!;
+        moveG.set(o.type, ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish).grams);
+      }
+      const emission = (t: number, type: number, start: number, exec: number): number =>
+        taskEmission(t, type, start, exec) + moveG.get(type)!;
+      const fastest = earliestFinish(opts);
+      const flexible = maxDelayS > 0 && workload.tasks[t]!.flexible === true;
+      let limit = budget.latestFinish(t, fastest.finish, aggressiveness);
+      if (flexible) limit = Math.max(limit, fastest.finish + maxDelayS);
+      const fastestC = emission(t, fastest.type, fastest.start, fastest.exec);
+      let best: TypeOption = fastest;
+      let bestC = fastestC;
+      const consider = (o: TypeOption, start: number): void => {
+        const c = emission(t, o.type, start, o.exec);
+        const finish = start + o.exec;
+        const tie = Math.abs(c - bestC) <= 1e-9 * Math.max(bestC, 1e-300);
+        if ((c < bestC && !tie) || (tie && finish < best.finish)) {
+          best = { ...o, start, finish };
+          bestC = c;
         }
-        const emission = (t: number, type: number, start: number, exec: number): number =>
-          taskEmission(t, type, start, exec) + moveG.get(type)!;
-        const fastest = earliestFinish(opts);
-        const flexible = maxDelayS > 0 && workload.tasks[t]!.flexible === true;
-        let limit = budget.latestFinish(t, fastest.finish, aggressiveness);
-        if (flexible) limit = Math.max(limit, fastest.finish + maxDelayS);
-        const fastestC = emission(t, fastest.type, fastest.start, fastest.exec);
-        let best: TypeOption = fastest;
-        let bestC = fastestC;
-        const consider = (o: TypeOption, start: number): void => {
-          const c = emission(t, o.type, start, o.exec);
-          const finish = start + o.exec;
-          const tie = Math.abs(c - bestC) <= 1e-9 * Math.max(bestC, 1e-300);
-          if ((c < bestC && !tie) || (tie && finish < best.finish)) {
-            best = { ...o, start, finish };
-            bestC = c;
-          }
-        };
-        for (const o of opts) {
-          if (o.finish > limit) continue;
-          consider(o, o.start);
-          if (!flexible) continue;
-          const latest = Math.min(o.start + maxDelayS, limit - o.exec);
-          if (!(latest > o.start)) continue;
-          // Starts or ends on a step of the site's series, and the latest start (see the header).
-          for (const at of intensityChanges(
-            carbon[o.type]!,
-            startAtS + o.start,
-            startAtS + latest + o.exec,
-          )) {
-            for (const start of [at - startAtS, at - startAtS - o.exec])
-              if (start > o.start && start <= latest) consider(o, start);
-          }
-          consider(o, latest);
+      };
+      for (const o of opts) {
+        if (o.finish > limit) continue;
+        consider(o, o.start);
+        if (!flexible) continue;
+        const latest = Math.min(o.start + maxDelayS, limit - o.exec);
+        if (!(latest > o.start)) continue;
+        // Starts or ends on a step of the site's series, and the latest start (see the header).
+        for (const at of intensityChanges(carbon[o.type]!, startAtS + o.start, startAtS + latest + o.exec)) {
+          for (const start of [at - startAtS, at - startAtS - o.exec])
+            if (start > o.start && start <= latest) consider(o, start);
         }
-        ledger.commit(t, model.siteOfType[best.type]!);
-        return {
-          option: best,
-          reason: {
-            carbonG: bestC,
-            intensity: meanIntensity(carbon[best.type]!, startAtS + best.start, startAtS + best.finish),
-            energyJ: taskEnergyJ(
-              model.types[best.type]!,
-              model.cores(t),
-              best.exec,
-              model.workload.tasks[t]!.gpus,
-            ),
-            delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
-            bestEft: fastest.finish,
-            bestCarbonG: fastestC,
-            latestFinish: limit,
-            aggressiveness,
-          },
-        };
-      },
-      rank,
-    );
-  };
-  const deadline = budget.deadline + (anyFlexible ? maxDelayS : 0);
-  const passes = options.passes ?? 6;
-  const cost = (p: PlatformPlan): number => planCarbonG(p, startAtS);
-  return withAndWithoutLookAhead(heftSite, cost, (expected) =>
-    mostFrugalByDeadline((a) => plan(a, expected), cost, deadline, passes),
-  );
+        consider(o, latest);
+      }
+      return {
+        option: best,
+        reason: {
+          carbonG: bestC,
+          intensity: meanIntensity(carbon[best.type]!, startAtS + best.start, startAtS + best.finish),
+          energyJ: taskEnergyJ(
+            model.types[best.type]!,
+            model.cores(t),
+            best.exec,
+            model.workload.tasks[t]!.gpus,
+          ),
+          delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
+          bestEft: fastest.finish,
+          bestCarbonG: fastestC,
+          latestFinish: limit,
+          aggressiveness,
+        },
+      };
+    },
+  });
 }

@@ -44,6 +44,7 @@ import {
   rankOrder,
   type PlatformOptions,
   type PlatformPlan,
+  type TypeChooser,
 } from './heft-policy.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
 import { planSites } from './locality-policy.js';
@@ -90,52 +91,86 @@ export function energyAwareHeft(
   const { rank, order } = rankOrder(model);
   const budget = deadlineBudget(model, order, rank, slack);
 
-  const heftSite = planSites(budget.heft);
+  return planFrugally({
+    model,
+    order,
+    rank,
+    budget,
+    policy: 'energy-heft',
+    cost: planEnergyJ,
+    deadline: budget.deadline,
+    passes: options.passes ?? 6,
+    chooser: (ledger, expected, aggressiveness) => (t, opts) => {
+      const fastest = earliestFinish(opts);
+      const cores = model.cores(t);
+      const energy = (o: (typeof opts)[number]): number => {
+        const site = model.siteOfType[o.type]!;
+        return (
+          taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus) +
+          ledger.move(t, site, expected, 0, 0).joules
+        );
+      };
+      const limit = budget.latestFinish(t, fastest.finish, aggressiveness);
+      let best = fastest;
+      let bestE = energy(fastest);
+      for (const o of opts) {
+        if (o.finish > limit) continue;
+        const e = energy(o);
+        if (e < bestE || (e === bestE && o.finish < best.finish)) {
+          best = o;
+          bestE = e;
+        }
+      }
+      return {
+        option: best,
+        reason: {
+          energyJ: bestE,
+          bestEft: fastest.finish,
+          bestEnergyJ: energy(fastest),
+          latestFinish: limit,
+          aggressiveness,
+        },
+      };
+    },
+  });
+}
+
+/**
+ * The planning loop the frugal policies (energy-aware HEFT, carbon-aware) share. Each plan gets its
+ * own {@link TransferLedger}: the chooser prices data movement with it (`expected`: where the
+ * look-ahead expects readers, or null for none) and each choice is committed to it. Plans are made
+ * with and without the look-ahead ({@link withAndWithoutLookAhead}), each bisecting on the
+ * aggressiveness until it ends by `deadline` ({@link mostFrugalByDeadline}); the least `cost` wins.
+ */
+export function planFrugally(args: {
+  model: PlatformCostModel;
+  order: Int32Array;
+  rank: Float64Array;
+  budget: DeadlineBudget;
+  policy: string;
+  cost: (p: PlatformPlan) => number;
+  deadline: number;
+  passes: number;
+  chooser: (ledger: TransferLedger, expected: Int32Array | null, aggressiveness: number) => TypeChooser;
+}): PlatformPlan {
+  const { model, order, rank, cost, deadline, passes } = args;
   const plan = (aggressiveness: number, expected: Int32Array | null): PlatformPlan => {
     const ledger = new TransferLedger(model);
+    const choose = args.chooser(ledger, expected, aggressiveness);
     return planOnPlatform(
       model,
       order,
-      'energy-heft',
+      args.policy,
       (t, opts) => {
-        const fastest = earliestFinish(opts);
-        const cores = model.cores(t);
-        const energy = (o: (typeof opts)[number]): number => {
-          const site = model.siteOfType[o.type]!;
-          return (
-            taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus) +
-            ledger.move(t, site, expected, 0, 0).joules
-          );
-        };
-        const limit = budget.latestFinish(t, fastest.finish, aggressiveness);
-        let best = fastest;
-        let bestE = energy(fastest);
-        for (const o of opts) {
-          if (o.finish > limit) continue;
-          const e = energy(o);
-          if (e < bestE || (e === bestE && o.finish < best.finish)) {
-            best = o;
-            bestE = e;
-          }
-        }
-        ledger.commit(t, model.siteOfType[best.type]!);
-        return {
-          option: best,
-          reason: {
-            energyJ: bestE,
-            bestEft: fastest.finish,
-            bestEnergyJ: energy(fastest),
-            latestFinish: limit,
-            aggressiveness,
-          },
-        };
+        const choice = choose(t, opts);
+        ledger.commit(t, model.siteOfType[choice.option.type]!);
+        return choice;
       },
       rank,
     );
   };
-  const passes = options.passes ?? 6;
-  return withAndWithoutLookAhead(heftSite, planEnergyJ, (expected) =>
-    mostFrugalByDeadline((a) => plan(a, expected), planEnergyJ, budget.deadline, passes),
+  return withAndWithoutLookAhead(planSites(args.budget.heft), cost, (expected) =>
+    mostFrugalByDeadline((a) => plan(a, expected), cost, deadline, passes),
   );
 }
 
