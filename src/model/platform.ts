@@ -63,15 +63,55 @@ export interface NodeType {
    * charged for GPUs it does not use. Undefined: GPU power is folded into `idleW`/`maxW`.
    */
   gpuPower?: { idleW: number; maxW: number };
+  /** Nominal CPU clock in Hz: `speed` and `maxW` are at this frequency. Needed with `dvfs`. */
+  cpuFrequencyHz?: number;
+  /**
+   * Lower CPU frequencies (DVFS P-states) a task may be run at, fastest first, each with the host's
+   * power at full load at that frequency (idle power does not change). A task's level 0 is the
+   * nominal frequency; level k ≥ 1 is `dvfs[k − 1]`. Runtime is taken to scale with 1/frequency
+   * (CPU-bound work). Undefined or empty: the type runs at its nominal frequency only.
+   */
+  dvfs?: DvfsLevel[];
+}
+
+/** A CPU frequency a node type can run at below its nominal one (see `NodeType.dvfs`). */
+export interface DvfsLevel {
+  frequencyHz: number;
+  /** frequencyHz / the type's nominal frequency: how fast a core runs relative to `speed` (< 1). */
+  speedFactor: number;
+  /** Host (or whole node, when GPU power is not given apart) power at full load at this frequency. */
+  maxW: number;
+}
+
+/** How many frequency levels a task may use on `type`: 1 (nominal) + its DVFS levels. */
+export function dvfsLevelCount(type: NodeType): number {
+  return 1 + (type.dvfs?.length ?? 0);
+}
+
+/** Speed of `type`'s cores at DVFS `level` relative to nominal (level 0 = 1). */
+export function levelSpeedFactor(type: NodeType, level: number): number {
+  return level === 0 ? 1 : dvfsLevel(type, level).speedFactor;
+}
+
+/** Host power at full load at DVFS `level` (level 0 = `maxW`). */
+export function levelMaxW(type: NodeType, level: number): number {
+  return level === 0 ? type.maxW : dvfsLevel(type, level).maxW;
+}
+
+function dvfsLevel(type: NodeType, level: number): DvfsLevel {
+  const l = type.dvfs?.[level - 1];
+  if (!l) throw new RangeError(`node type ${type.id} has no DVFS level ${level}`);
+  return l;
 }
 
 /**
  * The power, in watts, charged to a task holding `cores` cores and `gpus` GPUs of a node of `type`
  * at full load: its cores' share of the node's (or host's) max power, plus its GPUs' max power when
  * GPU power is given apart. Its idle part is the same share of the idle power (see `taskIdleW`).
+ * At DVFS `level` > 0 the host's share is of that level's full-load power.
  */
-export function taskMaxW(type: NodeType, cores: number, gpus: number): number {
-  return (type.maxW * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.maxW : 0);
+export function taskMaxW(type: NodeType, cores: number, gpus: number, level = 0): number {
+  return (levelMaxW(type, level) * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.maxW : 0);
 }
 
 /** The idle power, in watts, charged to a task holding `cores` cores and `gpus` GPUs (see `taskMaxW`). */
