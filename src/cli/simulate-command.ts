@@ -179,7 +179,7 @@ function nonNegative(text: string | undefined, what: string): number | undefined
 interface Run {
   policy: string;
   scheduler?: Scheduler;
-  assignment?: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array };
+  assignment?: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array; level?: Uint8Array };
 }
 
 export function runSimulate(opts: SimulateCommandOptions): number {

@@ -73,12 +73,14 @@ export function taskCarbonG(
   startS: number,
   finishS: number,
   startAtS = 0,
+  level = 0,
 ): number {
   const energy = taskEnergyJ(
     model.types[type]!,
     model.cores(t),
     finishS - startS,
     model.workload.tasks[t]!.gpus,
+    level,
   );
   return energyCarbonG(carbon[type]!, energy, startAtS + startS, startAtS + finishS);
 }
@@ -96,6 +98,7 @@ export function planCarbonG(plan: PlatformPlan, startAtS = 0): number {
       pt.start,
       pt.finish,
       startAtS,
+      pt.level ?? 0,
     );
   return sum;
 }

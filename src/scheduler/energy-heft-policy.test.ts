@@ -93,3 +93,61 @@ describe('energyAwareHeft', () => {
     }
   }
 });
+
+describe('energyAwareHeft with DVFS levels', () => {
+  /** One 4-core node, 20 W idle / 100 W full at 2 GHz; at 1 GHz (half speed) 40 W full (20 + 80 × 0.5²). */
+  const platform: Platform = {
+    name: 'dvfs',
+    sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 100 } }],
+    nodeTypes: [
+      {
+        id: 'n',
+        site: 's',
+        count: 1,
+        cores: 4,
+        speed: 1,
+        memoryBytes: 2 ** 34,
+        gpus: 0,
+        gpuSpeed: 0,
+        idleW: 20,
+        maxW: 100,
+        cpuFrequencyHz: 2e9,
+        dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
+      },
+    ],
+    links: [],
+    data: {},
+  };
+  // Fork-join: a → (b: 100 s, c: 20 s) → d. b is on the critical path; c has 80 s of slack.
+  const w: Workload = {
+    name: 'fork-join',
+    files: [],
+    tasks: [
+      wtask('a', { work: 10 }),
+      wtask('b', { work: 100, parents: [0] }),
+      wtask('c', { work: 20, parents: [0] }),
+      wtask('d', { work: 10, parents: [1, 2] }),
+    ],
+  };
+
+  it('slows only the task with slack, to the level that costs least, and keeps the makespan', () => {
+    const model = platformCostModel(w, platform);
+    const h = heftOnPlatform(w, platform, { model });
+    const e = energyAwareHeft(w, platform, { model, slack: 0 });
+    expect(checkPlan(e, model, e.capacity)).toEqual([]);
+    expect(e.makespan).toBe(h.makespan);
+    expect(e.makespan).toBe(120);
+    const byTask = new Map(e.tasks.map((pt) => [pt.task, pt]));
+    // c at 1 GHz: 40 s holding 1 of 4 cores at 40 W = 400 J, against 20 s at 100 W = 500 J nominal.
+    expect(byTask.get(2)).toMatchObject({ level: 1, start: 10, finish: 50 });
+    expect(byTask.get(2)!.reason).toMatchObject({ cpuFrequencyHz: 1e9, energyJ: 400, bestEnergyJ: 500 });
+    for (const t of [0, 1, 3]) expect(byTask.get(t)!.level ?? 0).toBe(0);
+    expect(planEnergyJ(h) - planEnergyJ(e)).toBeCloseTo(100, 9);
+    expect(taskEnergyJ(platform.nodeTypes[0]!, 1, 40, 0, 1)).toBe(400);
+  });
+
+  it('runs everything at the nominal frequency with dvfs: false', () => {
+    const e = energyAwareHeft(w, platform, { slack: 0, dvfs: false });
+    expect(e.tasks.every((pt) => !pt.level)).toBe(true);
+  });
+});

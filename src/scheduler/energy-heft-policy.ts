@@ -41,6 +41,7 @@ import { taskMaxW, type NodeType, type Platform, type Workload } from '../model/
 import {
   earliestFinish,
   planOnPlatform,
+  withDvfsLevels,
   rankOrder,
   type PlatformOptions,
   type PlatformPlan,
@@ -54,8 +55,8 @@ import { planTransfers, TransferLedger } from './transfer-energy.js';
  * Energy in joules a task holding `cores` (and `gpus`) of a node of `type` for `execS` seconds is
  * charged: `taskMaxW` × time (its share of the node's idle and dynamic power at full load).
  */
-export function taskEnergyJ(type: NodeType, cores: number, execS: number, gpus = 0): number {
-  return taskMaxW(type, cores, gpus) * execS;
+export function taskEnergyJ(type: NodeType, cores: number, execS: number, gpus = 0, level = 0): number {
+  return taskMaxW(type, cores, gpus, level) * execS;
 }
 
 /** Total attributable energy of a platform plan, in joules: its tasks' ({@link taskEnergyJ}) and transfers'. */
@@ -68,6 +69,7 @@ export function planEnergyJ(plan: PlatformPlan): number {
       plan.model.cores(pt.task),
       pt.finish - pt.start,
       plan.model.workload.tasks[pt.task]!.gpus,
+      pt.level ?? 0,
     );
   }
   return sum;
@@ -78,6 +80,11 @@ export interface EnergyAwareOptions extends PlatformOptions {
   slack?: number;
   /** Plans tried at most, beyond the first, to meet the deadline under contention (default 6). */
   passes?: number;
+  /**
+   * Whether tasks may run at lower CPU frequencies where their node type offers them (DVFS levels,
+   * `NodeType.dvfs`; default true).
+   */
+  dvfs?: boolean;
 }
 
 export function energyAwareHeft(
@@ -90,6 +97,7 @@ export function energyAwareHeft(
   const model = options.model ?? platformCostModel(workload, platform);
   const { rank, order } = rankOrder(model);
   const budget = deadlineBudget(model, order, rank, slack);
+  const dvfs = options.dvfs ?? true;
 
   return planFrugally({
     model,
@@ -106,21 +114,22 @@ export function energyAwareHeft(
       const energy = (o: (typeof opts)[number]): number => {
         const site = model.siteOfType[o.type]!;
         return (
-          taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus) +
+          taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus, o.level) +
           ledger.move(t, site, expected, 0, 0).joules
         );
       };
       const limit = budget.latestFinish(t, fastest.finish, aggressiveness);
       let best = fastest;
       let bestE = energy(fastest);
-      for (const o of opts) {
-        if (o.finish > limit) continue;
-        const e = energy(o);
-        if (e < bestE || (e === bestE && o.finish < best.finish)) {
-          best = o;
-          bestE = e;
+      for (const nominal of opts)
+        for (const o of dvfs ? withDvfsLevels(model, t, nominal) : [nominal]) {
+          if (o.finish > limit) continue;
+          const e = energy(o);
+          if (e < bestE || (e === bestE && o.finish < best.finish)) {
+            best = o;
+            bestE = e;
+          }
         }
-      }
       return {
         option: best,
         reason: {

@@ -16,7 +16,7 @@
  * const plan = heftOnPlatform(workload, platform);
  * plan.tasks[0]?.reason; // { policy: 'heft', nodeType, node, rank, readyAt, est, eft }
  */
-import type { Platform, Workload } from '../model/index.js';
+import { dvfsLevelCount, type Platform, type Workload } from '../model/index.js';
 import { listSchedule, type CostModel, type Plan, type ProcessorCapacity } from './list-scheduling.js';
 import { NodeTimeIndex } from './node-index.js';
 import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
@@ -44,12 +44,30 @@ export interface TypeOption {
   ready: number;
   start: number;
   finish: number;
+  /** Run time on this type (at `level`). */
   exec: number;
+  /** DVFS level (0 = nominal frequency; see `NodeType.dvfs`). */
+  level: number;
 }
 
 export interface PlatformOptions {
   /** Reuse a cost model already built for this workload and platform. */
   model?: PlatformCostModel;
+}
+
+/**
+ * `o` and the same placement at each lower CPU frequency its type offers (DVFS levels): same node
+ * and start, run time longer by 1 / the level's speed factor.
+ */
+export function withDvfsLevels(model: PlatformCostModel, t: number, o: TypeOption): TypeOption[] {
+  const levels = dvfsLevelCount(model.types[o.type]!);
+  if (levels === 1) return [o];
+  const out = [o];
+  for (let level = 1; level < levels; level++) {
+    const exec = model.execAtLevel(t, o.type, level);
+    out.push({ ...o, level, exec, finish: o.start + exec });
+  }
+  return out;
 }
 
 /** Picks one of a task's options (never empty) and says why. */
@@ -97,7 +115,7 @@ export class PlatformPlanner {
     const soonest = this.nodes.earliest(type, this.model.cores(t));
     if (!soonest) return undefined;
     const start = Math.max(ready, soonest.at);
-    return { type, node: soonest.node, ready, start, finish: start + exec, exec };
+    return { type, node: soonest.node, ready, start, finish: start + exec, exec, level: 0 };
   }
 
   options(t: number): TypeOption[] {
@@ -125,12 +143,14 @@ export class PlatformPlanner {
       processor: o.node,
       start: o.start,
       finish: o.finish,
+      ...(o.level > 0 ? { level: o.level } : {}),
       reason: {
         nodeType: this.model.types[o.type]!.id,
         node: this.nodes.nodeId(o.node),
         readyAt: o.ready,
         est: o.start,
         eft: o.finish,
+        ...(o.level > 0 ? { cpuFrequencyHz: this.model.types[o.type]!.dvfs![o.level - 1]!.frequencyHz } : {}),
         ...reason,
       },
     });

@@ -28,6 +28,8 @@ export interface CostModel {
   meanComm(from: number, to: number): number;
   /** Earliest time the inputs of `t` that no task produces can be on `p` (default 0). */
   stageIn?(t: number, p: number): number;
+  /** Execution time of `t` on `p` at DVFS level `level` (for plans whose tasks carry a `level`). */
+  execAtLevel?(t: number, p: number, level: number): number;
 }
 
 export interface PlannedTask {
@@ -36,6 +38,8 @@ export interface PlannedTask {
   processor: number;
   start: number;
   finish: number;
+  /** DVFS level the task runs at on its processor (0 or absent = nominal frequency). */
+  level?: number;
   /** The scores that decided the placement, so that a person can see why. */
   reason: Record<string, number | string>;
 }
@@ -166,7 +170,7 @@ export function checkPlan(plan: Plan, m: CostModel, capacity?: ProcessorCapacity
     }
     makespan = Math.max(makespan, pt.finish);
     const p = cp(pt.processor);
-    const w = m.exec(t, p);
+    const w = pt.level && m.execAtLevel ? m.execAtLevel(t, p, pt.level) : m.exec(t, p);
     if (!(Math.abs(pt.finish - pt.start - w) <= EPS * Math.max(1, w)))
       problems.push(`task ${t} runs ${pt.finish - pt.start}, its execution time is ${w}`);
     const stage = m.stageIn ? m.stageIn(t, p) : 0;

@@ -31,6 +31,8 @@ export interface PlannedPlacement {
   order: number;
   /** The plan's reason for the choice. */
   reason: Record<string, number | string>;
+  /** CPU frequency the plan runs the task at (a DVFS level of `type`); absent = nominal. */
+  cpuFrequencyHz?: number;
 }
 
 /** Node type of a platform node id (`${type}#${index}`, see model/platform.ts). */
@@ -99,6 +101,9 @@ export class PlanGuidedPolicy implements Scheduler {
         key: task.key,
         nodeId: nodes[found]!.id,
         gpuIds,
+        ...(follows && planned.cpuFrequencyHz !== undefined
+          ? { cpuFrequencyHz: planned.cpuFrequencyHz }
+          : {}),
         reason: planned
           ? {
               ...planned.reason,
@@ -125,10 +130,13 @@ export function planGuidedScheduler(
 ): PlanGuidedPolicy {
   const planned = new Map<string, PlannedPlacement>();
   for (const pt of plan.tasks) {
+    const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
+    const level = pt.level ? type.dvfs?.[pt.level - 1] : undefined;
     planned.set(keyOf(pt.task), {
-      type: plan.model.types[plan.nodes.typeOf(pt.processor)]!.id,
+      type: type.id,
       order: pt.start,
       reason: pt.reason,
+      ...(level ? { cpuFrequencyHz: level.frequencyHz } : {}),
     });
   }
   return new PlanGuidedPolicy(planned, { name });

@@ -17,7 +17,7 @@
  * const model = platformCostModel(workload, platform);
  * model.exec(0, 1); // seconds of task 0 on a node of type platform.nodeTypes[1]
  */
-import type { NodeType, Platform, Workload } from '../model/index.js';
+import { levelSpeedFactor, type NodeType, type Platform, type Workload } from '../model/index.js';
 import type { CostModel } from './list-scheduling.js';
 
 export interface PlatformCostModel extends CostModel {
@@ -45,6 +45,8 @@ export interface PlatformCostModel extends CostModel {
   stageIn(t: number, p: number): number;
   /** Bytes of the inputs of t that no task writes, per site where they initially are. */
   initialInputs(t: number): ReadonlyArray<{ site: number; bytes: number }>;
+  /** exec(t, type) at the type's DVFS level (see `NodeType.dvfs`): slower by its speed factor. */
+  execAtLevel(t: number, p: number, level: number): number;
 }
 
 export function platformCostModel(workload: Workload, platform: Platform): PlatformCostModel {
@@ -185,6 +187,7 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     parents: (t) => workload.tasks[t]!.parents,
     children: (t) => children[t]!,
     exec,
+    execAtLevel: (t, p, level) => exec(t, p) / levelSpeedFactor(types[p]!, level),
     comm: (from, to, pFrom, pTo) => transferTime(edgeBytes(from, to), siteOfType[pFrom]!, siteOfType[pTo]!),
     meanExec(t) {
       let w = 0;

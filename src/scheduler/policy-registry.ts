@@ -115,16 +115,21 @@ export function planWith(
   }
 }
 
-/** The plan as the simulator plays it: each task on its planned node, in planned start order. */
+/**
+ * The plan as the simulator plays it: each task on its planned node, in planned start order, at its
+ * planned DVFS level (`level` only when some task runs below its nominal frequency).
+ */
 export function planAssignment(
   plan: PlatformPlan,
   tasks: number,
-): { nodeOf: Int32Array; priority: Float64Array } {
+): { nodeOf: Int32Array; priority: Float64Array; level?: Uint8Array } {
   const nodeOf = new Int32Array(tasks);
   const priority = new Float64Array(tasks);
+  let level: Uint8Array | undefined;
   for (const p of plan.tasks) {
     nodeOf[p.task] = p.processor;
     priority[p.task] = p.start;
+    if (p.level) (level ??= new Uint8Array(tasks))[p.task] = p.level;
   }
-  return { nodeOf, priority };
+  return level ? { nodeOf, priority, level } : { nodeOf, priority };
 }

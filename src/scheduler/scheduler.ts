@@ -28,6 +28,11 @@ export interface Placement {
   gpuIds: number[];
   /** The scores or facts that decided it, so that a person can see why. */
   reason: Record<string, number | string>;
+  /**
+   * Run the task's cores at this CPU frequency (a DVFS level of the node's type) rather than the
+   * nominal one; absent = nominal.
+   */
+  cpuFrequencyHz?: number;
 }
 
 export interface Scheduler {

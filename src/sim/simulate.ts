@@ -15,7 +15,15 @@
  * report.makespanS;
  * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
-import { DEFAULT_RETRY, nodeIdlePowerW, nodeOffsets, retryDelayMs } from '../model/index.js';
+import {
+  DEFAULT_RETRY,
+  dvfsLevelCount,
+  levelMaxW,
+  levelSpeedFactor,
+  nodeIdlePowerW,
+  nodeOffsets,
+  retryDelayMs,
+} from '../model/index.js';
 import type { Platform, RetryPolicy, Workload } from '../model/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
 import { CarbonIntensityIntegral } from './carbon-intensity.js';
@@ -33,6 +41,11 @@ export interface Assignment {
   priority?: Float64Array;
   /** Earliest start per task in seconds (carbon-aware policies delay flexible work). Optional. */
   notBefore?: Float64Array;
+  /**
+   * DVFS level per task on its node's type (0 = nominal frequency, k = `nodeType.dvfs[k − 1]`): the
+   * task runs `speedFactor` times as fast and its cores draw that level's power. Default: all 0.
+   */
+  level?: Uint8Array;
 }
 
 export interface SimFailureOptions {
@@ -146,15 +159,23 @@ function run(
   const nodeGpus = new Float64Array(N);
   const nodeIdleW = new Float64Array(N); // whole node, GPUs included
   const hostIdleW = new Float64Array(N); // shared out by cores
-  const nodeSpanW = new Float64Array(N);
   const gpuIdleW = new Float64Array(N); // per GPU, when given apart (else 0: folded into the host's)
   const gpuSpanW = new Float64Array(N);
+  const nodeType = new Int32Array(N);
+  // DVFS: per node type, each level's speed factor and host power span (level 0 = nominal).
+  const typeLevelSpeed = platform.nodeTypes.map((t) =>
+    Float64Array.from({ length: dvfsLevelCount(t) }, (_, l) => levelSpeedFactor(t, l)),
+  );
+  const typeLevelSpanW = platform.nodeTypes.map((t) =>
+    Float64Array.from({ length: dvfsLevelCount(t) }, (_, l) => levelMaxW(t, l) - t.idleW),
+  );
   platform.nodeTypes.forEach((t, ti) => {
     const site = siteOf(t.site, `node type "${t.id}"`);
     if (!(t.cores > 0) || !(t.speed > 0)) {
       throw new SimError('SIM_BAD_PLATFORM', `node type "${t.id}" needs cores > 0 and speed > 0`);
     }
     for (let k = offsets[ti]!; k < offsets[ti + 1]!; k++) {
+      nodeType[k] = ti;
       nodeSite[k] = site;
       nodeCores[k] = t.cores;
       nodeSpeed[k] = t.speed;
@@ -162,7 +183,6 @@ function run(
       nodeGpus[k] = t.gpus;
       nodeIdleW[k] = nodeIdlePowerW(t);
       hostIdleW[k] = t.idleW;
-      nodeSpanW[k] = t.maxW - t.idleW;
       if (t.gpuPower) {
         gpuIdleW[k] = t.gpuPower.idleW;
         gpuSpanW[k] = t.gpuPower.maxW - t.gpuPower.idleW;
@@ -221,6 +241,11 @@ function run(
       `assignment.notBefore has ${notBefore.length} entries for ${n} tasks`,
     );
   }
+  // Online: filled in from each placement's cpuFrequencyHz.
+  const dvfs = assignment?.level ?? new Uint8Array(n);
+  if (dvfs.length !== n) {
+    throw new SimError('SIM_BAD_ASSIGNMENT', `assignment.level has ${dvfs.length} entries for ${n} tasks`);
+  }
   const fileSize = new Float64Array(nFiles);
   const fileInitialSite = new Int32Array(nFiles).fill(-1);
   const data = platform.data;
@@ -267,6 +292,13 @@ function run(
       throw new SimError(
         'SIM_BAD_ASSIGNMENT',
         `task ${t} ("${task.name}") is assigned to node ${node}; the platform has nodes 0..${N - 1}`,
+      );
+    }
+    if (!online && dvfs[t]! >= typeLevelSpeed[nodeType[node]!]!.length) {
+      throw new SimError(
+        'SIM_BAD_ASSIGNMENT',
+        `task ${t} ("${task.name}") is given DVFS level ${dvfs[t]}; its node's type "${platform.nodeTypes[nodeType[node]!]!.id}" has levels 0..${typeLevelSpeed[nodeType[node]!]!.length - 1}`,
+        'give a level the node type has (0 = nominal frequency)',
       );
     }
     if (
@@ -609,6 +641,17 @@ function run(
       ) {
         throw bad(`task ${t} does not fit the free capacity of node "${p.nodeId}" (or its GPUs are wrong)`);
       }
+      let l = 0;
+      if (p.cpuFrequencyHz !== undefined) {
+        const type = platform.nodeTypes[nodeType[node]!]!;
+        l =
+          p.cpuFrequencyHz === type.cpuFrequencyHz
+            ? 0
+            : 1 + (type.dvfs ?? []).findIndex((d) => d.frequencyHz === p.cpuFrequencyHz);
+        if (l < 0)
+          throw bad(`task ${t} asks for ${p.cpuFrequencyHz} Hz, which node type "${type.id}" does not offer`);
+      }
+      dvfs[t] = l;
       waiting[t] = 0;
       placed++;
       nodeOf[t] = node;
@@ -816,7 +859,8 @@ function run(
   function startAttempt(t: number, node: number): void {
     attempts[t]!++;
     const g = ++gen[t]!;
-    let duration = work[t]! / (cores[t]! * nodeSpeed[node]!);
+    const speedFactor = typeLevelSpeed[nodeType[node]!]![dvfs[t]!]!;
+    let duration = work[t]! / (cores[t]! * nodeSpeed[node]! * speedFactor);
     if (pStraggler > 0 && rngStraggler.next() < pStraggler) {
       duration *= slowdown;
       stragglers++;
@@ -848,7 +892,8 @@ function run(
     const coreS = cores[t]! * d;
     nodeBusyCoreS[node] = nodeBusyCoreS[node]! + coreS;
     taskCoreS[t] = taskCoreS[t]! + coreS;
-    const dynW = (nodeSpanW[node]! * cores[t]!) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
+    const spanW = typeLevelSpanW[nodeType[node]!]![dvfs[t]!]!;
+    const dynW = (spanW * cores[t]!) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
     const j = dynW * d;
     const g = (dynW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;
     nodeDynJ[node] = nodeDynJ[node]! + j;

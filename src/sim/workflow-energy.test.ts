@@ -110,3 +110,49 @@ describe('GPU power given apart from the host', () => {
     expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(650, 9);
   });
 });
+
+describe('DVFS levels', () => {
+  /** The 2-core node of `platform` (100 W idle, 200 W full at 2 GHz), also at 1 GHz drawing 130 W at full load. */
+  const dvfsPlatform: Platform = {
+    ...platform,
+    nodeTypes: [
+      {
+        ...platform.nodeTypes[0]!,
+        cpuFrequencyHz: 2e9,
+        dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 130 }],
+      },
+    ],
+  };
+
+  it('runs a task at a lower frequency for longer, its cores drawing that level’s power', () => {
+    const r = simulate(
+      oneTask,
+      dvfsPlatform,
+      { nodeOf: Int32Array.of(0), level: Uint8Array.of(1) },
+      { seed: 1 },
+    );
+    expect(r.makespanS).toBe(20);
+    // Workflow: one core of two, (130 W / 2) × 20 s = 1300 J (at 2 GHz: 100 W × 10 s = 1000 J).
+    expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1300, 9);
+    // Platform: both nodes idle 2 × 100 W × 20 s, plus the task's dynamic (130 − 100) / 2 W × 20 s.
+    expect(r.energyKWh * J_PER_KWH).toBeCloseTo(4000 + 300, 9);
+    // Level 0 is the nominal frequency, as without `level`.
+    const nominal = simulate(
+      oneTask,
+      dvfsPlatform,
+      { nodeOf: Int32Array.of(0), level: Uint8Array.of(0) },
+      { seed: 1 },
+    );
+    expect(nominal.makespanS).toBe(10);
+    expect(nominal.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1000, 9);
+  });
+
+  it('rejects a level the node type does not have', () => {
+    expect(() =>
+      simulate(oneTask, platform, { nodeOf: Int32Array.of(0), level: Uint8Array.of(1) }, { seed: 1 }),
+    ).toThrow(/DVFS level 1.*levels 0\.\.0/);
+    expect(() =>
+      simulate(oneTask, dvfsPlatform, { nodeOf: Int32Array.of(0), level: new Uint8Array(2) }, { seed: 1 }),
+    ).toThrow(/assignment.level has 2 entries/);
+  });
+});
