@@ -13,13 +13,15 @@
  * Default: every WfCommons instance in ../shared/data/wfcommons, and examples/platforms/*.yaml.
  * Prints a table, then as its last line one JSON object:
  * {"bench":"policies","runs":…,"results":[{"policy":"…","makespan_vs_heft":…,"energy_vs_heft":…,"carbon_vs_heft":…,"bytes_vs_heft":…}],
- *  "energy_floor_vs_heft":…,"estimates":{"model":"ensemble","results":[{"policy":"…","makespan_vs_oracle":…,"worst":…}]}}
+ *  "energy_floor_vs_heft":…,"dvfs_sensitivity":[{"variant":"…","runs":…,"energy_vs_heft":…,"makespan_vs_heft":…}],
+ *  "estimates":{"model":"ensemble","results":[{"policy":"…","makespan_vs_oracle":…,"worst":…}]}}
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Platform, Workload } from '../src/model/index.js';
+import { dvfsLevelCount, type Platform, type Workload } from '../src/model/index.js';
 import { createPredictor, predictedWorkload, workloadStream } from '../src/perfmodel/index.js';
 import {
+  energyAwareHeft,
   planAssignment,
   planWith,
   platformCostModel,
@@ -136,7 +138,8 @@ const ratios = new Map<PolicyName, Record<(typeof METRICS)[number], number[]>>(
   POLICY_NAMES.map((p) => [p, { makespan: [], energy: [], carbon: [], bytes: [] }]),
 );
 const perPlatform = new Map<string, Map<PolicyName, number[]>>(); // carbon ratios per platform
-// The least energy any placement could reach: each task on its most frugal node type, no transfers.
+// The least energy any placement could reach: each task on its most frugal node type and CPU
+// frequency, no transfers.
 const energyFloor: number[] = [];
 const energyFloorByPlatform = new Map<string, number[]>();
 
@@ -145,15 +148,47 @@ function floorEnergyKWh(workload: Workload, platform: Platform): number {
   let joules = 0;
   for (let t = 0; t < model.tasks; t++) {
     let least = Infinity;
-    for (let p = 0; p < model.processors; p++) {
-      const exec = model.exec(t, p);
-      if (Number.isFinite(exec))
-        least = Math.min(least, taskEnergyJ(model.types[p]!, model.cores(t), exec, workload.tasks[t]!.gpus));
-    }
+    for (let p = 0; p < model.processors; p++)
+      for (let level = 0; level < dvfsLevelCount(model.types[p]!); level++) {
+        const exec = model.execAtLevel(t, p, level);
+        if (Number.isFinite(exec))
+          least = Math.min(
+            least,
+            taskEnergyJ(model.types[p]!, model.cores(t), exec, workload.tasks[t]!.gpus, level),
+          );
+      }
     joules += least;
   }
   return joules / 3.6e6;
 }
+/**
+ * How much of energy-aware HEFT's saving rests on the assumed power at lower CPU frequencies: the
+ * platform's DVFS levels re-powered as idle + (max − idle) × (f / f_nominal)^α (no DVFS: levels
+ * ignored). The example platforms' own levels use α = 2 (see their comments).
+ */
+const DVFS_VARIANTS = [
+  { label: 'nominal frequency only', alpha: undefined },
+  { label: 'alpha 1.5', alpha: 1.5 },
+  { label: 'alpha 2', alpha: 2 },
+  { label: 'alpha 3', alpha: 3 },
+] as const;
+const dvfsRatios = DVFS_VARIANTS.map(() => ({ energy: [] as number[], makespan: [] as number[] }));
+
+function repowered(platform: Platform, alpha: number): Platform {
+  return {
+    ...platform,
+    nodeTypes: platform.nodeTypes.map((t) =>
+      t.dvfs
+        ? {
+            ...t,
+            dvfs: t.dvfs.map((l) => ({ ...l, maxW: t.idleW + (t.maxW - t.idleW) * l.speedFactor ** alpha })),
+          }
+        : t,
+    ),
+  };
+}
+const hasDvfs = (p: Platform): boolean => p.nodeTypes.some((t) => (t.dvfs?.length ?? 0) > 0);
+
 let runs = 0;
 const t0 = performance.now();
 
@@ -194,6 +229,14 @@ for (const [wi, file] of instanceFiles.entries()) {
       }
     }
     const heft = figures.get('heft')!;
+    if (hasDvfs(platform))
+      DVFS_VARIANTS.forEach((v, i) => {
+        const p = v.alpha === undefined ? platform : repowered(platform, v.alpha);
+        const plan = energyAwareHeft(workload, p, { dvfs: v.alpha !== undefined });
+        const r = simulate(workload, p, planAssignment(plan, workload.tasks.length), { seed: 1, startAtS });
+        dvfsRatios[i]!.energy.push(ratio(r.workflowEnergyKWh, heft.energy));
+        dvfsRatios[i]!.makespan.push(r.makespanS / heft.makespan);
+      });
     const floor = ratio(floorEnergyKWh(workload, platform), heft.energy);
     energyFloor.push(floor);
     energyFloorByPlatform.set(name, [...(energyFloorByPlatform.get(name) ?? []), floor]);
@@ -246,6 +289,21 @@ console.log(
     ` — no placement can save more than ${((1 - geomean(energyFloor)) * 100).toFixed(1)} % (geometric mean)`,
 );
 for (const [name, xs] of energyFloorByPlatform) console.log(`  ${name.padEnd(18)} ${geomean(xs).toFixed(3)}`);
+const dvfsSensitivity = DVFS_VARIANTS.map((v, i) => ({
+  variant: v.label,
+  runs: dvfsRatios[i]!.energy.length,
+  energy_vs_heft: Number(geomean(dvfsRatios[i]!.energy).toFixed(4)),
+  makespan_vs_heft: Number(geomean(dvfsRatios[i]!.makespan).toFixed(4)),
+}));
+if (dvfsSensitivity[0]!.runs > 0) {
+  console.log(
+    '\nenergy-heft on the platforms with DVFS levels, level power = idle + (max − idle) × (f/f0)^α (HEFT is unchanged):',
+  );
+  for (const d of dvfsSensitivity)
+    console.log(
+      `  ${d.variant.padEnd(24)} energy ${d.energy_vs_heft.toFixed(3)}  makespan ${d.makespan_vs_heft.toFixed(3)}  (${d.runs} runs)`,
+    );
+}
 const estimates = withEstimates
   ? {
       model: 'ensemble',
@@ -285,6 +343,7 @@ console.log(
     runs,
     results,
     energy_floor_vs_heft: Number(geomean(energyFloor).toFixed(4)),
+    dvfs_sensitivity: dvfsSensitivity,
     ...(estimates ? { estimates } : {}),
   }),
 );

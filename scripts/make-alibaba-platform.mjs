@@ -70,6 +70,9 @@ const HOSTS = {
     what: '2-socket Broadwell-EP',
     // Broadwell and Skylake cores at the same ~2.5 GHz: Skylake does ~15 % more per cycle (estimate).
     speed: 0.85,
+    // Base clock 2.2 GHz (Intel data sheet); its lowest P-state is 1.2 GHz (Broadwell-EP's LFM).
+    ghz: 2.2,
+    dvfsGHz: [1.8, 1.5, 1.2],
   },
   96: {
     row: '1024',
@@ -77,8 +80,21 @@ const HOSTS = {
     cpu: 'Xeon Platinum 8160',
     what: '2-socket Skylake-SP, 2 x 24 cores',
     speed: 1.0,
+    // Base clock 2.1 GHz (Intel data sheet); its lowest P-state is 1.0 GHz (Skylake-SP's LFM).
+    ghz: 2.1,
+    dvfsGHz: [1.7, 1.4, 1.0],
   },
 };
+
+/**
+ * Host power at full load at a lower CPU frequency f: idle + (max − idle) × (f / f_base)^2. An
+ * estimate: dynamic CPU power goes as V² f, so the exponent would be 3 if voltage fell in proportion
+ * to frequency and 1 at a voltage floor; the span max − idle also holds memory, fans and power-supply
+ * losses that do not scale with the clock. No measured frequency-power curve of these servers is in
+ * ../shared/data/power; a site that has one should write it in instead.
+ */
+const DVFS_EXPONENT = 2;
+const levelMaxW = (host, ghz) => host.idleW + (host.maxW - host.idleW) * (ghz / host.ghz) ** DVFS_EXPONENT;
 
 /**
  * GPUs per type: board power (vendor TDP) at full load, a typical idle draw (nvidia-smi readings of an
@@ -171,6 +187,16 @@ const lines = [
   '# - Core speed: 1 = the reference core (10 GFLOPS, docs/platform-format.md); a Skylake-SP logical',
   '#   CPU is taken as 1, a Broadwell-EP one as 0.85 (similar clocks, ~15 % less work per cycle; an',
   '#   estimate).',
+  ...Object.entries(HOSTS).map(
+    ([cpus, h]) =>
+      `# - ${cpus}-CPU hosts' CPU frequencies: base ${h.ghz} GHz (speed and max power are at it), and` +
+      `\n#   ${h.dvfsGHz.join(', ')} GHz (lower P-states; the lowest is the CPU's minimum) for energy-aware` +
+      '\n#   placement (power.dvfs; the cluster operator sets P-states, a tenant VM could not).',
+  ),
+  `# - Host power at full load at a lower frequency f: idle + (max - idle) x (f / f_base)^${DVFS_EXPONENT}, an`,
+  '#   estimate (CMOS dynamic power goes as V^2 f: exponent 3 if voltage fell with frequency, 1 at a',
+  '#   voltage floor, and part of the span is memory and fans that do not scale). No measured',
+  '#   frequency-power curve of these servers is in ../shared/data/power.',
   "# - GPUs (gpu_speed 1 = NVIDIA V100, 15.7 FP32 TFLOPS): power given apart from the host's, per GPU",
   '#   (power.gpu: idle, TDP at full load), so a CPU-only task is not charged for idle GPUs; idle',
   '#   board power ~10-15 % of TDP (an estimate):',
@@ -205,8 +231,16 @@ for (const s of sorted) {
     `    memory: ${s.memGB}Gi`,
   );
   if (s.gpus > 0) lines.push(`    gpus: ${s.gpus}`, `    gpu_speed: ${gpu.speed.toFixed(2)}`);
-  const gpuPower = s.gpus > 0 ? `, gpu: { idle: ${gpu.idleW}W, max: ${gpu.tdpW}W }` : '';
-  lines.push(`    power: { idle: ${round1(host.idleW)}W, max: ${round1(host.maxW)}W${gpuPower} }`);
+  lines.push(
+    `    frequency: ${host.ghz}GHz`,
+    '    power:',
+    `      idle: ${round1(host.idleW)}W`,
+    `      max: ${round1(host.maxW)}W`,
+  );
+  if (s.gpus > 0) lines.push(`      gpu: { idle: ${gpu.idleW}W, max: ${gpu.tdpW}W }`);
+  lines.push('      dvfs:');
+  for (const ghz of host.dvfsGHz)
+    lines.push(`        - { frequency: ${ghz}GHz, max: ${round1(levelMaxW(host, ghz))}W }`);
 }
 lines.push('', 'intra_site: { bandwidth: 25Gbps, latency: 10us }', '');
 
