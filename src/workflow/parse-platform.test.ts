@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { platformNodeCount, type Platform } from '../model/platform.js';
 import { formatSpecError, parsePlatform, PLATFORM_ERROR_CODES } from './index.js';
+import { FREQUENCY_PATTERN, PLATFORM_FIELDS } from './platform-reader.js';
 import { Ajv } from 'ajv';
 import { readRepoDir, readRepoFile } from './testing/repo-files.js';
 
@@ -40,6 +41,23 @@ interface Case {
 
 /** Joins lines, so that line numbers in the expectations can be counted. */
 const y = (...lines: string[]): string => `${lines.join('\n')}\n`;
+
+/** A platform of one node type whose `frequency` and `power` are the lines given, from line 11 on. */
+const cpuType = (...lines: string[]): string =>
+  y(
+    'name: p',
+    'sites:',
+    '  - { id: hpc, kind: hpc, carbon: 50 }',
+    'node_types:',
+    '  - id: cpu',
+    '    site: hpc',
+    '    count: 4',
+    '    cores: 8',
+    '    speed: 1',
+    '    memory: 16Gi',
+    ...lines,
+  );
+const FREQUENCY_HINT = 'write e.g. frequency: 2.45GHz (units Hz, kHz, MHz, GHz; a unit is required)';
 
 const cases: Case[] = [
   {
@@ -491,6 +509,180 @@ const cases: Case[] = [
         path: 'node_types[0].power.gpu',
         message: 'the node type gives GPU power ("power.gpu") but has no GPUs',
         hint: 'add "gpus: N", or remove power.gpu',
+      },
+    ],
+  },
+  {
+    title: 'a CPU frequency without a unit',
+    yaml: cpuType('    frequency: 2.45', '    power: { idle: 50W, max: 200W }'),
+    schema: 'rejects',
+    errors: [
+      {
+        code: 'PLATFORM_BAD_FREQUENCY',
+        line: 11,
+        column: 16,
+        path: 'node_types[0].frequency',
+        message: 'frequency 2.45 has no unit',
+        hint: FREQUENCY_HINT,
+      },
+    ],
+  },
+  {
+    title: 'a DVFS level with a lower-case unit and no max',
+    yaml: cpuType(
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 2ghz }',
+    ),
+    schema: 'rejects',
+    errors: [
+      {
+        code: 'PLATFORM_MISSING_FIELD',
+        line: 16,
+        column: 11,
+        path: 'node_types[0].power.dvfs[0].max',
+        message: 'missing required field "max"',
+        hint: 'write each level as { frequency, max }, e.g. dvfs: [{ frequency: 2.0GHz, max: 300W }, { frequency: 1.5GHz, max: 210W }]',
+      },
+      {
+        code: 'PLATFORM_BAD_FREQUENCY',
+        line: 16,
+        column: 24,
+        path: 'node_types[0].power.dvfs[0].frequency',
+        message: 'invalid frequency "2ghz"',
+        hint: 'did you mean 2GHz?',
+      },
+    ],
+  },
+  {
+    title: 'DVFS levels without the nominal frequency',
+    yaml: cpuType(
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 2.0GHz, max: 300W }',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'PLATFORM_DVFS_WITHOUT_FREQUENCY',
+        line: 14,
+        column: 7,
+        path: 'node_types[0].power.dvfs',
+        message: 'the node type has DVFS levels ("power.dvfs") but no nominal "frequency"',
+        hint: 'add the CPU frequency that speed and power.max are given at, e.g. "frequency: 2.45GHz", or remove power.dvfs',
+      },
+    ],
+  },
+  {
+    title: 'a DVFS level at the nominal frequency, and one frequency twice in other units',
+    yaml: cpuType(
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 2450MHz, max: 400W }',
+      '        - { frequency: 2GHz, max: 300W }',
+      '        - { frequency: 2000MHz, max: 300W }',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'PLATFORM_DVFS_FREQUENCY',
+        line: 16,
+        column: 24,
+        path: 'node_types[0].power.dvfs[0].frequency',
+        message: 'level frequency 2450MHz is not below the nominal frequency (2.45GHz)',
+        hint: 'list only frequencies lower than the node type\'s "frequency:" (that one is the nominal level already)',
+      },
+      {
+        code: 'PLATFORM_DVFS_FREQUENCY',
+        line: 18,
+        column: 24,
+        path: 'node_types[0].power.dvfs[2].frequency',
+        message: 'frequency 2000MHz is listed twice (first on line 17)',
+        hint: 'give each level its own frequency; keep one entry',
+      },
+    ],
+  },
+  {
+    title: 'DVFS level power below idle and above the nominal max',
+    yaml: cpuType(
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 2.2GHz, max: 0.45kW }',
+      '        - { frequency: 1.2GHz, max: 90W }',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'PLATFORM_DVFS_POWER',
+        line: 16,
+        column: 37,
+        path: 'node_types[0].power.dvfs[0].max',
+        message: 'the full-load power at 2.2GHz (450 W) is more than at the nominal frequency (408 W)',
+        hint: 'a lower frequency draws less: write the full-load power measured at that frequency, at most power.max',
+      },
+      {
+        code: 'PLATFORM_DVFS_POWER',
+        line: 17,
+        column: 37,
+        path: 'node_types[0].power.dvfs[1].max',
+        message: 'the full-load power at 1.2GHz (90 W) is less than the idle power (94.6 W)',
+        hint: 'idle power does not change with the frequency: write the power with every core busy at that frequency, between power.idle and power.max',
+      },
+    ],
+  },
+  {
+    title: 'DVFS level power rising as the frequency goes down (levels in any order)',
+    yaml: cpuType(
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 1.5GHz, max: 320W }',
+      '        - { frequency: 2.0GHz, max: 300W }',
+    ),
+    schema: 'accepts',
+    errors: [
+      {
+        code: 'PLATFORM_DVFS_POWER',
+        line: 16,
+        column: 37,
+        path: 'node_types[0].power.dvfs[0].max',
+        message: 'the full-load power at 1.5GHz (320 W) is more than at 2.0GHz (300 W)',
+        hint: 'power at full load must not increase as the frequency goes down; check the two figures',
+      },
+    ],
+  },
+  {
+    title: 'DVFS levels under the GPU power',
+    yaml: cpuType(
+      '    gpus: 2',
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      gpu: { idle: 50W, max: 400W, dvfs: [{ frequency: 1GHz, max: 200W }] }',
+    ),
+    schema: 'rejects',
+    errors: [
+      {
+        code: 'PLATFORM_UNKNOWN_FIELD',
+        line: 16,
+        column: 36,
+        path: 'node_types[0].power.gpu.dvfs',
+        message: 'unknown field "dvfs"',
+        hint: '"dvfs" is a field of a node type\'s power (GPU power does not change with the CPU frequency), not of this mapping',
       },
     ],
   },
@@ -1063,6 +1255,90 @@ describe('units', () => {
     expect(result.ok && platformNodeCount(result.platform)).toBe(3);
     expect(result.ok && result.platform.links).toEqual([]);
     expect(result.ok && result.platform.data).toEqual({});
+  });
+});
+
+describe('DVFS levels', () => {
+  const nodeType = (...lines: string[]) => {
+    const result = parsePlatform(cpuType(...lines), { file: 'p.yaml' });
+    if (!result.ok) throw new Error(result.errors.map(formatSpecError).join('\n'));
+    return result.platform.nodeTypes[0];
+  };
+
+  it('reads the nominal frequency and the levels, sorted fastest first, with their speed factors', () => {
+    const text = cpuType(
+      '    frequency: 2.45GHz',
+      '    power:',
+      '      idle: 94.6W',
+      '      max: 408W',
+      '      dvfs:',
+      '        - { frequency: 1.5GHz, max: 210W }',
+      '        - { frequency: 2000MHz, max: 300W }',
+      '        - { frequency: 1.8GHz, max: 0.3kW }',
+    );
+    const result = parsePlatform(text, { file: 'p.yaml' });
+    expect(result.ok ? result.platform.nodeTypes[0] : result.errors.map(formatSpecError)).toEqual({
+      id: 'cpu',
+      site: 'hpc',
+      count: 4,
+      cores: 8,
+      speed: 1,
+      memoryBytes: 16 * 2 ** 30,
+      gpus: 0,
+      gpuSpeed: 0,
+      idleW: 94.6,
+      maxW: 408,
+      cpuFrequencyHz: 2_450_000_000,
+      dvfs: [
+        { frequencyHz: 2_000_000_000, speedFactor: 2e9 / 2.45e9, maxW: 300 },
+        { frequencyHz: 1_800_000_000, speedFactor: 1.8e9 / 2.45e9, maxW: 300 },
+        { frequencyHz: 1_500_000_000, speedFactor: 1.5e9 / 2.45e9, maxW: 210 },
+      ],
+    });
+    expect(platformSchemaValidator()(parseYaml(text)), 'schema verdict').toBe(true);
+  });
+
+  it.each([
+    ['2.45GHz', 2.45e9],
+    ['800MHz', 8e8],
+    ['1200000kHz', 1.2e9],
+    ['3000000000Hz', 3e9],
+  ])('frequency %s = %d Hz', (text, hz) => {
+    expect(nodeType(`    frequency: ${text}`, '    power: { idle: 50W, max: 200W }')?.cpuFrequencyHz).toBe(
+      hz,
+    );
+  });
+
+  it('takes an empty list of levels as none, with or without a nominal frequency', () => {
+    const without = nodeType('    power: { idle: 50W, max: 200W, dvfs: [] }');
+    const with_ = nodeType('    frequency: 2GHz', '    power: { idle: 50W, max: 200W, dvfs: [] }');
+    expect([without && 'dvfs' in without, without?.cpuFrequencyHz]).toEqual([false, undefined]);
+    expect([with_ && 'dvfs' in with_, with_?.cpuFrequencyHz]).toEqual([false, 2e9]);
+  });
+
+  it('checks level power against the host power when GPU power is given apart', () => {
+    const t = nodeType(
+      '    gpus: 4',
+      '    frequency: 2.45GHz',
+      '    power: { idle: 56.8W, max: 268W, gpu: { idle: 50W, max: 400W }, dvfs: [{ frequency: 1.5GHz, max: 150W }] }',
+    );
+    expect([t?.gpuPower, t?.dvfs]).toEqual([
+      { idleW: 50, maxW: 400 },
+      [{ frequencyHz: 1.5e9, speedFactor: 1.5e9 / 2.45e9, maxW: 150 }],
+    ]);
+  });
+
+  it('has the same frequency pattern and level fields as the JSON Schema', () => {
+    const schema = JSON.parse(readRepoFile('schemas/platform.schema.json')) as {
+      definitions: Record<string, { pattern?: string; properties?: Record<string, unknown> }>;
+    };
+    expect(schema.definitions.frequency?.pattern).toBe(FREQUENCY_PATTERN);
+    const power = schema.definitions.nodeType?.properties?.power as {
+      properties: { dvfs: { items: { properties: Record<string, unknown> } } };
+    };
+    expect(Object.keys(power.properties.dvfs.items.properties).sort()).toEqual(
+      [...PLATFORM_FIELDS.dvfsLevel].sort(),
+    );
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import type {
   CarbonIntensity,
+  DvfsLevel,
   Link,
   NodeType,
   Platform,
@@ -64,6 +65,7 @@ type Context =
   | 'nodeType'
   | 'power'
   | 'gpuPower'
+  | 'dvfsLevel'
   | 'link'
   | 'intraSite';
 
@@ -75,9 +77,22 @@ export const PLATFORM_FIELDS: Readonly<Record<Context, readonly string[]>> = {
   ssh: ['host', 'user', 'port', 'identity', 'options'],
   location: ['lat', 'lon', 'region'],
   carbon: ['series', 'period'],
-  nodeType: ['id', 'site', 'count', 'cores', 'speed', 'gflops', 'memory', 'gpus', 'gpu_speed', 'power'],
-  power: ['idle', 'max', 'gpu'],
+  nodeType: [
+    'id',
+    'site',
+    'count',
+    'cores',
+    'speed',
+    'gflops',
+    'frequency',
+    'memory',
+    'gpus',
+    'gpu_speed',
+    'power',
+  ],
+  power: ['idle', 'max', 'gpu', 'dvfs'],
   gpuPower: ['idle', 'max'],
+  dvfsLevel: ['frequency', 'max'],
   link: ['from', 'to', 'bandwidth', 'latency', 'energy'],
   intraSite: ['bandwidth', 'latency'],
 };
@@ -116,9 +131,26 @@ const SYNONYMS: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
     speed_factor: 'speed',
     flops: 'gflops',
     watts: 'power',
+    freq: 'frequency',
+    clock: 'frequency',
+    cpu_frequency: 'frequency',
+    base_frequency: 'frequency',
   },
-  power: { idle_w: 'idle', min: 'idle', max_w: 'max', peak: 'max', full: 'max', gpus: 'gpu', per_gpu: 'gpu' },
+  power: {
+    idle_w: 'idle',
+    min: 'idle',
+    max_w: 'max',
+    peak: 'max',
+    full: 'max',
+    gpus: 'gpu',
+    per_gpu: 'gpu',
+    pstates: 'dvfs',
+    p_states: 'dvfs',
+    frequencies: 'dvfs',
+    levels: 'dvfs',
+  },
   gpuPower: { idle_w: 'idle', min: 'idle', max_w: 'max', peak: 'max', full: 'max', tdp: 'max' },
+  dvfsLevel: { freq: 'frequency', clock: 'frequency', power: 'max', max_w: 'max', peak: 'max', full: 'max' },
   link: {
     source: 'from',
     src: 'from',
@@ -571,6 +603,10 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     );
     const cores = this.readRequiredInteger(f, item, 'cores', 'a number of cores', 1, 'cores per node');
     const speed = this.readSpeed(f, item);
+    const frequencyField = f.get('frequency');
+    const nominal: Nominal = frequencyField
+      ? { hz: this.readFrequency(frequencyField), text: this.src.scalarText(frequencyField.node) ?? '' }
+      : undefined;
     let memoryBytes: number | undefined;
     const memoryField = f.get('memory');
     if (memoryField) memoryBytes = this.readMemory(memoryField);
@@ -585,9 +621,9 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
         ? 1
         : 0;
 
-    let power: { idleW: number; maxW: number; gpu?: { idleW: number; maxW: number } } | undefined;
+    let power: NodePower | undefined;
     const powerField = f.get('power');
-    if (powerField) power = this.readPower(powerField, 'power', gpus);
+    if (powerField) power = this.readPower(powerField, 'power', gpus, nominal);
     else {
       this.missing(
         item.pos,
@@ -604,11 +640,12 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       memoryBytes === undefined ||
       gpus === undefined ||
       gpuSpeed === undefined ||
-      power === undefined
+      power === undefined ||
+      (nominal !== undefined && nominal.hz === undefined)
     ) {
       return undefined;
     }
-    return {
+    const type: NodeType = {
       id,
       site,
       count,
@@ -621,6 +658,9 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       maxW: power.maxW,
       ...(power.gpu ? { gpuPower: power.gpu } : {}),
     };
+    if (nominal?.hz !== undefined) type.cpuFrequencyHz = nominal.hz;
+    if (power.dvfs.length > 0) type.dvfs = power.dvfs;
+    return type;
   }
 
   /** `gpu_speed`, which needs GPUs (`gpus` undefined: that field was wrong, and is reported). */
@@ -683,11 +723,13 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     return undefined;
   }
 
+  /** `power`, or (context gpuPower) its `gpu`; `nominal` is the node type's `frequency`, for `dvfs`. */
   private readPower(
     field: Field,
     context: 'power' | 'gpuPower' = 'power',
     gpus?: number,
-  ): { idleW: number; maxW: number; gpu?: { idleW: number; maxW: number } } | undefined {
+    nominal?: Nominal,
+  ): NodePower | undefined {
     const hint =
       context === 'power'
         ? 'write e.g. power: { idle: 100W, max: 400W } (the whole node), or with GPUs apart: power: { idle: 60W, max: 270W, gpu: { idle: 50W, max: 400W } }'
@@ -700,17 +742,14 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
         this.missing(field.pos, `${field.path}.${key}`, hint);
         return undefined;
       }
-      return this.readUnit(
-        sub,
-        'power',
-        parsePowerW,
-        'write watts, e.g. 350W or 1.2kW (a plain number is watts)',
-      );
+      return this.readUnit(sub, 'power', parsePowerW, POWER_HINT);
     };
     const idleW = read('idle');
     const maxW = read('max');
     const gpuField = context === 'power' ? f.get('gpu') : undefined;
     const gpu = gpuField ? this.readPower(gpuField, 'gpuPower') : undefined;
+    const dvfsField = context === 'power' ? f.get('dvfs') : undefined;
+    const dvfs = dvfsField ? this.readDvfs(dvfsField, nominal, idleW, maxW) : [];
     if (gpuField && gpus === 0) {
       this.errors.add(
         'PLATFORM_GPU_POWER_WITHOUT_GPUS',
@@ -721,7 +760,9 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       );
       return undefined;
     }
-    if (idleW === undefined || maxW === undefined || (gpuField && !gpu)) return undefined;
+    if (idleW === undefined || maxW === undefined || (gpuField && !gpu) || dvfs === undefined) {
+      return undefined;
+    }
     if (maxW === 0 || idleW > maxW) {
       const at = f.get('max') ?? field;
       this.errors.add(
@@ -735,7 +776,169 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       );
       return undefined;
     }
-    return gpu ? { idleW, maxW, gpu: { idleW: gpu.idleW, maxW: gpu.maxW } } : { idleW, maxW };
+    const power: NodePower = { idleW, maxW, dvfs };
+    if (gpu) power.gpu = { idleW: gpu.idleW, maxW: gpu.maxW };
+    return power;
+  }
+
+  /**
+   * `power.dvfs`: the levels sorted fastest first, [] for none, or undefined when something is
+   * wrong (reported). The checks against the type's idle and max power are made only when those
+   * were read and are in order: otherwise that mistake is the one reported.
+   */
+  private readDvfs(
+    field: Field,
+    nominal: Nominal,
+    idleW: number | undefined,
+    maxW: number | undefined,
+  ): DvfsLevel[] | undefined {
+    if (!this.expectKind(field, ['list'], 'a list of DVFS levels', DVFS_HINT)) return undefined;
+    const levels: RawDvfsLevel[] = [];
+    let ok = true;
+    this.src.items(field.node).forEach((node, i) => {
+      const item = this.itemField(field, node, i);
+      const level = this.readDvfsLevel(item);
+      if (level) levels.push(level);
+      else ok = false;
+    });
+    if (levels.length === 0 && ok) return [];
+    if (nominal === undefined) {
+      this.errors.add(
+        'PLATFORM_DVFS_WITHOUT_FREQUENCY',
+        field.keyPos,
+        field.path,
+        'the node type has DVFS levels ("power.dvfs") but no nominal "frequency"',
+        'add the CPU frequency that speed and power.max are given at, e.g. "frequency: 2.45GHz", or remove power.dvfs',
+      );
+      return undefined;
+    }
+    if (!ok || nominal.hz === undefined) return undefined;
+    const nominalHz = nominal.hz;
+
+    const seen = new Map<number, SourcePos>();
+    for (const level of levels) {
+      const at = level.frequencyField;
+      const first = seen.get(level.frequencyHz);
+      if (level.frequencyHz >= nominalHz) {
+        this.errors.add(
+          'PLATFORM_DVFS_FREQUENCY',
+          at.pos,
+          at.path,
+          `level frequency ${level.frequencyText} is not below the nominal frequency (${nominal.text})`,
+          'list only frequencies lower than the node type\'s "frequency:" (that one is the nominal level already)',
+        );
+        ok = false;
+      } else if (first !== undefined) {
+        this.errors.add(
+          'PLATFORM_DVFS_FREQUENCY',
+          at.pos,
+          at.path,
+          `frequency ${level.frequencyText} is listed twice (first on line ${first.line})`,
+          'give each level its own frequency; keep one entry',
+        );
+        ok = false;
+      } else seen.set(level.frequencyHz, at.pos);
+    }
+
+    // Unchecked against the type's power when that is wrong: PLATFORM_POWER_ORDER or a bad value says so.
+    const powerKnown = idleW !== undefined && maxW !== undefined && maxW > 0 && idleW <= maxW;
+    if (powerKnown) {
+      for (const level of levels) {
+        const at = level.maxField;
+        if (level.maxW < idleW) {
+          this.errors.add(
+            'PLATFORM_DVFS_POWER',
+            at.pos,
+            at.path,
+            `the full-load power at ${level.frequencyText} (${level.maxW} W) is less than the idle power (${idleW} W)`,
+            'idle power does not change with the frequency: write the power with every core busy at that frequency, between power.idle and power.max',
+          );
+          ok = false;
+        } else if (level.maxW > maxW) {
+          this.errors.add(
+            'PLATFORM_DVFS_POWER',
+            at.pos,
+            at.path,
+            `the full-load power at ${level.frequencyText} (${level.maxW} W) is more than at the nominal frequency (${maxW} W)`,
+            'a lower frequency draws less: write the full-load power measured at that frequency, at most power.max',
+          );
+          ok = false;
+        }
+      }
+    }
+    if (!ok) return undefined;
+
+    levels.sort((a, b) => b.frequencyHz - a.frequencyHz);
+    for (let i = 1; i < levels.length; i++) {
+      const faster = levels[i - 1];
+      const slower = levels[i];
+      if (faster === undefined || slower === undefined || slower.maxW <= faster.maxW) continue;
+      this.errors.add(
+        'PLATFORM_DVFS_POWER',
+        slower.maxField.pos,
+        slower.maxField.path,
+        `the full-load power at ${slower.frequencyText} (${slower.maxW} W) is more than at ${faster.frequencyText} (${faster.maxW} W)`,
+        'power at full load must not increase as the frequency goes down; check the two figures',
+      );
+      ok = false;
+    }
+    if (!ok || !powerKnown) return undefined;
+    return levels.map((l) => ({
+      frequencyHz: l.frequencyHz,
+      speedFactor: l.frequencyHz / nominalHz,
+      maxW: l.maxW,
+    }));
+  }
+
+  /** One item of `power.dvfs`: `{ frequency, max }`, both read (or undefined, reported). */
+  private readDvfsLevel(item: Field): RawDvfsLevel | undefined {
+    if (!this.expectKind(item, ['mapping'], 'a DVFS level (a mapping with frequency and max)', DVFS_HINT)) {
+      return undefined;
+    }
+    const f = this.fields(item.node, item.path, 'dvfsLevel');
+    const frequencyField = f.get('frequency');
+    const maxField = f.get('max');
+    let frequencyHz: number | undefined;
+    if (frequencyField) frequencyHz = this.readFrequency(frequencyField);
+    else this.missing(item.pos, `${item.path}.frequency`, DVFS_HINT);
+    let maxW: number | undefined;
+    if (maxField) maxW = this.readUnit(maxField, 'power', parsePowerW, POWER_HINT);
+    else this.missing(item.pos, `${item.path}.max`, DVFS_HINT);
+    if (frequencyField === undefined || maxField === undefined) return undefined;
+    if (frequencyHz === undefined || maxW === undefined) return undefined;
+    return {
+      frequencyHz,
+      maxW,
+      frequencyText: this.src.scalarText(frequencyField.node) ?? '',
+      frequencyField,
+      maxField,
+    };
+  }
+
+  /** A CPU frequency: a positive number with a unit; a plain number is refused, it could be Hz or GHz. */
+  private readFrequency(field: Field): number | undefined {
+    const kind = this.src.kind(field.node);
+    if (kind !== 'number' && kind !== 'string') {
+      this.wrongType(field.pos, field.path, 'a frequency', field.node, FREQUENCY_HINT);
+      return undefined;
+    }
+    const text = this.src.scalarText(field.node) ?? '';
+    const raw = this.src.scalarValue(field.node) as string | number;
+    const hz = typeof raw === 'string' ? parseFrequencyHz(raw) : undefined;
+    if (hz !== undefined && hz > 0) return hz;
+    const suggestion = typeof raw === 'string' ? suggestFrequency(raw) : undefined;
+    this.errors.add(
+      'PLATFORM_BAD_FREQUENCY',
+      field.pos,
+      field.path,
+      typeof raw === 'number'
+        ? `frequency ${text} has no unit`
+        : hz === 0
+          ? `frequency must be greater than 0 (${text})`
+          : `invalid frequency "${text}"`,
+      suggestion !== undefined ? `did you mean ${suggestion}?` : FREQUENCY_HINT,
+    );
+    return undefined;
   }
 
   private checkNodeTotal(types: NodeType[], field: Field | undefined): void {
@@ -1161,6 +1364,58 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
   }
 }
 
+const POWER_HINT = 'write watts, e.g. 350W or 1.2kW (a plain number is watts)';
+const FREQUENCY_HINT = 'write e.g. frequency: 2.45GHz (units Hz, kHz, MHz, GHz; a unit is required)';
+const DVFS_HINT =
+  'write each level as { frequency, max }, e.g. dvfs: [{ frequency: 2.0GHz, max: 300W }, { frequency: 1.5GHz, max: 210W }]';
+
+/** A CPU frequency with its unit; the schema's frequency pattern is this one (a test checks). */
+export const FREQUENCY_PATTERN = '^\\d+(\\.\\d+)?(Hz|kHz|MHz|GHz)$';
+const FREQUENCY_RE = /^(\d+(?:\.\d+)?)(Hz|kHz|MHz|GHz)$/;
+const FREQUENCY_EXPONENT: Readonly<Record<string, number>> = { Hz: 0, kHz: 3, MHz: 6, GHz: 9 };
+
+/** Hz in `2.45GHz`, `800MHz`, …, or undefined. */
+export function parseFrequencyHz(value: string): number | undefined {
+  const match = FREQUENCY_RE.exec(value);
+  if (match === null) return undefined;
+  const [, amount = '', unit = ''] = match;
+  // Through the exponent, so that 2.45GHz is exactly 2450000000 rather than 2.45 × 1e9's rounding.
+  const hz = Number(`${amount}e${FREQUENCY_EXPONENT[unit] ?? 0}`);
+  return Number.isFinite(hz) ? hz : undefined;
+}
+
+/** `2.45 GHz`, `2.45ghz`, `2.45G` → `2.45GHz`, when that is what a refused value meant. */
+function suggestFrequency(value: string): string | undefined {
+  const match = /^(\d+(?:\.\d+)?)([kmg]?)(hz)?$/i.exec(value.replace(/\s+/g, ''));
+  if (match === null) return undefined;
+  const [, amount = '', prefix = '', hz] = match;
+  if (prefix === '' && hz === undefined) return undefined;
+  const unit = `${prefix.toLowerCase() === 'k' ? 'k' : prefix.toUpperCase()}Hz`;
+  const fixed = `${amount}${unit}`;
+  return fixed !== value && parseFrequencyHz(fixed) ? fixed : undefined;
+}
+
+/** What readPower gives a node type: host power (`gpu`: each GPU's apart) and its DVFS levels. */
+interface NodePower {
+  idleW: number;
+  maxW: number;
+  gpu?: { idleW: number; maxW: number };
+  /** Sorted fastest first; empty when none. */
+  dvfs: DvfsLevel[];
+}
+
+/** A node type's `frequency`: absent (undefined), or its Hz (undefined when bad) and its text for messages. */
+type Nominal = { hz: number | undefined; text: string } | undefined;
+
+/** A `power.dvfs` item as written, before the checks against the node type. */
+interface RawDvfsLevel {
+  frequencyHz: number;
+  maxW: number;
+  frequencyText: string;
+  frequencyField: Field;
+  maxField: Field;
+}
+
 const SITE_HINT = 'write a site as "- id: hpc" with kind and carbon indented below';
 const NODE_HINT = 'write a node type as "- id: cpu" with site, count, cores, speed, memory and power below';
 const CARBON_HINT =
@@ -1179,6 +1434,8 @@ const SECTION_OF: Readonly<Record<string, string>> = {
   speed: 'a node type',
   count: 'a node type',
   power: 'a node type',
+  frequency: 'a node type',
+  dvfs: "a node type's power (GPU power does not change with the CPU frequency)",
   carbon: 'a site',
   kind: 'a site',
   location: 'a site',
