@@ -1,6 +1,8 @@
 /**
- * Energy-aware HEFT: HEFT's order (upward ranks), but each task goes to the node type where it
- * costs the least energy among those that finish it almost as early as the best one.
+ * Energy-aware HEFT: HEFT's order (upward ranks), but each task goes to the node type — and, where
+ * the type offers lower CPU frequencies (DVFS levels, `NodeType.dvfs`), the frequency — where it
+ * costs the least energy among those that finish it almost as early as the best one. At a lower
+ * frequency a task runs 1 / speedFactor times as long at that level's power (`taskEnergyJ`'s `level`).
  *
  * Energy model (per task, attributable energy): a node of type T draws `idleW` at idle and `maxW`
  * at full load, linear in the share of its cores in use. A task holding c of the C cores of a node
