@@ -15,6 +15,11 @@ export interface WorkloadTask {
   type: string;
   /** Work in reference-core seconds: its runtime on one core of speed 1, on one core. */
   work: number;
+  /**
+   * When `work` is an estimate: its 90th percentile, in the same units. Planners that slow a task
+   * down (lower CPU frequencies) check that it would still fit at this much work. Default: `work`.
+   */
+  workP90?: number;
   /** Cores it uses (its work is spread over them). */
   cores: number;
   memoryBytes: number;

@@ -122,6 +122,14 @@ describe('predictedWorkload', () => {
     expect(est.workload.tasks[2]?.work).toBe(5);
     // Task 3 on b (speed 2): estimate 10 s → work 20 reference-core seconds.
     expect(est.workload.tasks[3]?.work).toBe(20);
+    // The p90 in the same units, never below the estimate.
+    est.workload.tasks.forEach((t, i) => {
+      expect(t.workP90).toBeGreaterThanOrEqual(t.work);
+      expect(t.workP90).toBeCloseTo(
+        Math.max(est.runtimeP90S[i]!, est.runtimeS[i]!) * (t.work / (est.runtimeS[i]! || 1)),
+        9,
+      );
+    });
   });
 });
 

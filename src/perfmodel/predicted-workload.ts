@@ -53,6 +53,7 @@ export function predictedWorkload(
   const runtimeP90S = new Float64Array(n);
   const basis: PredictionBasis[] = new Array<PredictionBasis>(n).fill('prior');
   const work = new Float64Array(n);
+  const workP90 = new Float64Array(n);
   let coldStarts = 0;
   const { items } = workloadStream(workload, options.referenceMHz ?? REFERENCE_MHZ);
   for (const it of items) {
@@ -62,6 +63,7 @@ export function predictedWorkload(
     basis[it.index] = p.basis;
     if (p.basis === 'prior') coldStarts++;
     work[it.index] = p.runtime.mean * it.features.cores * it.node.speedFactor;
+    workP90[it.index] = Math.max(p.runtime.p90, p.runtime.mean) * it.features.cores * it.node.speedFactor;
     if (options.learn !== false)
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,
@@ -69,7 +71,10 @@ export function predictedWorkload(
       });
   }
   return {
-    workload: { ...workload, tasks: workload.tasks.map((t, i) => ({ ...t, work: work[i] ?? 0 })) },
+    workload: {
+      ...workload,
+      tasks: workload.tasks.map((t, i) => ({ ...t, work: work[i] ?? 0, workP90: workP90[i] ?? 0 })),
+    },
     runtimeS,
     runtimeP90S,
     basis,

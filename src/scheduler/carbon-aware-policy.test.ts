@@ -4,7 +4,7 @@ import { carbonAwarePolicy, planCarbonG } from './carbon-aware-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { checkPlan } from './list-scheduling.js';
 import { platformCostModel } from './platform-costs.js';
-import { nodeTypeBuilder, taskBuilder } from './testing/fixtures.js';
+import { nodeTypeBuilder, taskBuilder, wtask } from './testing/fixtures.js';
 
 const H = 3600;
 
@@ -241,3 +241,49 @@ function continuum(): Platform {
     data,
   };
 }
+
+describe('carbonAwarePolicy with DVFS levels', () => {
+  it('runs a task with slack at the lower frequency that emits least', () => {
+    // One 4-core node, 20 W idle / 100 W full at 2 GHz, 40 W full at 1 GHz; a → (b 100 s, c 20 s) → d.
+    const platform: Platform = {
+      name: 'dvfs',
+      sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 360 } }],
+      nodeTypes: [
+        {
+          id: 'n',
+          site: 's',
+          count: 1,
+          cores: 4,
+          speed: 1,
+          memoryBytes: 2 ** 34,
+          gpus: 0,
+          gpuSpeed: 0,
+          idleW: 20,
+          maxW: 100,
+          cpuFrequencyHz: 2e9,
+          dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
+        },
+      ],
+      links: [],
+      data: {},
+    };
+    const w: Workload = {
+      name: 'fork-join',
+      files: [],
+      tasks: [
+        wtask('a', { work: 10 }),
+        wtask('b', { work: 100, parents: [0] }),
+        wtask('c', { work: 20, parents: [0] }),
+        wtask('d', { work: 10, parents: [1, 2] }),
+      ],
+    };
+    const plan = carbonAwarePolicy(w, platform, { slack: 0 });
+    expect(plan.makespan).toBe(120);
+    const c = plan.tasks.find((pt) => pt.task === 2)!;
+    // 400 J at 360 g/kWh = 0.04 g, against 500 J = 0.05 g at 2 GHz.
+    expect(c).toMatchObject({ level: 1, finish: 50 });
+    expect(c.reason).toMatchObject({ cpuFrequencyHz: 1e9, energyJ: 400 });
+    expect(c.reason.carbonG as number).toBeCloseTo(0.04, 12);
+    expect(plan.tasks.filter((pt) => pt.level).length).toBe(1);
+  });
+});

@@ -37,10 +37,11 @@
  */
 import type { CarbonIntensity, Platform, Workload } from '../model/index.js';
 import { energyCarbonG, intensityChanges, meanIntensity } from '../energy/index.js';
-import { deadlineBudget, planFrugally, taskEnergyJ } from './energy-heft-policy.js';
+import { deadlineBudget, fitsAtP90, planFrugally, taskEnergyJ } from './energy-heft-policy.js';
 import {
   earliestFinish,
   rankOrder,
+  withDvfsLevels,
   type PlatformOptions,
   type PlatformPlan,
   type TypeOption,
@@ -120,8 +121,8 @@ export function carbonAwarePolicy(
   const budget = deadlineBudget(model, order, rank, slack);
   const carbon = typeCarbon(model);
   const anyFlexible = maxDelayS > 0 && workload.tasks.some((t) => t.flexible === true);
-  const taskEmission = (t: number, type: number, start: number, exec: number): number =>
-    taskCarbonG(model, carbon, t, type, start, start + exec, startAtS);
+  const taskEmission = (t: number, type: number, start: number, exec: number, level: number): number =>
+    taskCarbonG(model, carbon, t, type, start, start + exec, startAtS, level);
 
   return planFrugally({
     model,
@@ -141,17 +142,17 @@ export function carbonAwarePolicy(
         const site = model.siteOfType[o.type]!;
         moveG.set(o.type, ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish).grams);
       }
-      const emission = (t: number, type: number, start: number, exec: number): number =>
-        taskEmission(t, type, start, exec) + moveG.get(type)!;
+      const emission = (o: TypeOption, start: number): number =>
+        taskEmission(t, o.type, start, o.exec, o.level) + moveG.get(o.type)!;
       const fastest = earliestFinish(opts);
       const flexible = maxDelayS > 0 && workload.tasks[t]!.flexible === true;
       let limit = budget.latestFinish(t, fastest.finish, aggressiveness);
       if (flexible) limit = Math.max(limit, fastest.finish + maxDelayS);
-      const fastestC = emission(t, fastest.type, fastest.start, fastest.exec);
+      const fastestC = emission(fastest, fastest.start);
       let best: TypeOption = fastest;
       let bestC = fastestC;
       const consider = (o: TypeOption, start: number): void => {
-        const c = emission(t, o.type, start, o.exec);
+        const c = emission(o, start);
         const finish = start + o.exec;
         const tie = Math.abs(c - bestC) <= 1e-9 * Math.max(bestC, 1e-300);
         if ((c < bestC && !tie) || (tie && finish < best.finish)) {
@@ -159,8 +160,8 @@ export function carbonAwarePolicy(
           bestC = c;
         }
       };
-      for (const o of opts) {
-        if (o.finish > limit) continue;
+      for (const o of opts.flatMap((nominal) => withDvfsLevels(model, t, nominal))) {
+        if (o.finish > limit || !fitsAtP90(model, t, o, limit)) continue;
         consider(o, o.start);
         if (!flexible) continue;
         const latest = Math.min(o.start + maxDelayS, limit - o.exec);
@@ -182,6 +183,7 @@ export function carbonAwarePolicy(
             model.cores(t),
             best.exec,
             model.workload.tasks[t]!.gpus,
+            best.level,
           ),
           delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
           bestEft: fastest.finish,

@@ -146,6 +146,17 @@ describe('energyAwareHeft with DVFS levels', () => {
     expect(taskEnergyJ(platform.nodeTypes[0]!, 1, 40, 0, 1)).toBe(400);
   });
 
+  it('slows an estimated task only if it would still fit at its p90 work', () => {
+    const at = (workP90: number) => {
+      const tasks = w.tasks.map((task, i) => (i === 2 ? { ...task, workP90 } : task));
+      return energyAwareHeft({ ...w, tasks }, platform, { slack: 0 }).tasks.find((pt) => pt.task === 2)!;
+    };
+    // Latest finish 110, start 10: at 1 GHz the p90 run is 2 × workP90.
+    expect(at(40).level).toBe(1); // 80 s: ends by 90
+    expect(at(50).level).toBe(1); // 100 s: ends by 110
+    expect(at(60).level ?? 0).toBe(0); // 120 s: would end at 130
+  });
+
   it('runs everything at the nominal frequency with dvfs: false', () => {
     const e = energyAwareHeft(w, platform, { slack: 0, dvfs: false });
     expect(e.tasks.every((pt) => !pt.level)).toBe(true);

@@ -47,6 +47,8 @@ export interface PlatformCostModel extends CostModel {
   initialInputs(t: number): ReadonlyArray<{ site: number; bytes: number }>;
   /** exec(t, type) at the type's DVFS level (see `NodeType.dvfs`): slower by its speed factor. */
   execAtLevel(t: number, p: number, level: number): number;
+  /** execAtLevel for the task's p90 work when its work is an estimate (`workP90`), else the same. */
+  execP90AtLevel(t: number, p: number, level: number): number;
 }
 
 export function platformCostModel(workload: Workload, platform: Platform): PlatformCostModel {
@@ -188,6 +190,13 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     children: (t) => children[t]!,
     exec,
     execAtLevel: (t, p, level) => exec(t, p) / levelSpeedFactor(types[p]!, level),
+    execP90AtLevel(t, p, level) {
+      const task = workload.tasks[t]!;
+      const e = exec(t, p) / levelSpeedFactor(types[p]!, level);
+      return task.workP90 !== undefined && task.work > 0
+        ? (e * Math.max(task.workP90, task.work)) / task.work
+        : e;
+    },
     comm: (from, to, pFrom, pTo) => transferTime(edgeBytes(from, to), siteOfType[pFrom]!, siteOfType[pTo]!),
     meanExec(t) {
       let w = 0;
