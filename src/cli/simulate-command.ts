@@ -289,6 +289,9 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       ['carbon', `${report.workflowCarbonKg.toFixed(3)} kg CO2e (platform: ${report.carbonKg.toFixed(3)})`],
       ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
       ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
+      ...(report.slowedTasks > 0
+        ? [['below nominal CPU frequency', `${report.slowedTasks} tasks`] as [string, string]]
+        : []),
       [
         'failures',
         `${report.failures.nodeCrashes} node crashes, ${report.failures.failedAttempts} failed attempts, ` +
@@ -361,6 +364,7 @@ function summarise(workload: Workload, platform: Platform, policy: string, seed:
     platformCarbonKg: r.carbonKg,
     bytesMoved: r.bytesMoved,
     meanUtilisation: r.meanUtilisation,
+    slowedTasks: r.slowedTasks,
     failures: r.failures,
     recordedMakespanS: workload.recorded?.makespanS ?? null,
   };

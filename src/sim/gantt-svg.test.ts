@@ -12,6 +12,7 @@ function trace(rows: Array<[start: number, finish: number, node: number]>): SimT
     attempts: new Int32Array(rows.length).fill(1),
     energyJ: new Float64Array(rows.length),
     carbonG: new Float64Array(rows.length),
+    level: new Uint8Array(rows.length),
   };
 }
 

@@ -90,9 +90,13 @@ export function ganttSvg(
   }
   const rowsBottom = yCursor;
   const offsets = nodeOffsets(platform);
-  const nodeName = (node: number): string => {
+  const typeIndexOf = (node: number): number => {
     let t = 0;
     while (offsets[t + 1]! <= node) t++;
+    return t;
+  };
+  const nodeName = (node: number): string => {
+    const t = typeIndexOf(node);
     return `${platform.nodeTypes[t]!.id}#${node - offsets[t]!}`;
   };
   const types = [...new Set(workload.tasks.map((t) => t.type))];
@@ -129,10 +133,17 @@ export function ganttSvg(
     const h = single ? ROW - 2 : LANE - 1;
     const task = workload.tasks[t]!;
     const w = Math.max(0.5, x(f) - x(s));
+    // Below the nominal CPU frequency: paler, with the frequency in the tooltip.
+    const level = trace.level[t] ?? 0;
+    const slowed =
+      level > 0 ? ` fill-opacity="0.55" stroke="#333" stroke-dasharray="2,1" stroke-width="0.5"` : '';
+    const type = platform.nodeTypes[typeIndexOf(node)];
+    const ghz =
+      level > 0 && type?.dvfs ? `, at ${(type.dvfs[level - 1]!.frequencyHz / 1e9).toFixed(2)} GHz` : '';
     out.push(
       `<rect x="${x(s).toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${h}" ` +
-        `fill="${colour.get(task.type)}"><title>${escapeXml(task.name)} (${escapeXml(task.type)}): ` +
-        `${s.toFixed(1)}–${f.toFixed(1)} s</title></rect>`,
+        `fill="${colour.get(task.type)}"${slowed}><title>${escapeXml(task.name)} (${escapeXml(task.type)}): ` +
+        `${s.toFixed(1)}–${f.toFixed(1)} s${ghz}</title></rect>`,
     );
   }
   const axisY = rowsBottom + 4;

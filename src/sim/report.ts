@@ -29,6 +29,8 @@ export interface SimTrace {
   /** Energy of the task: its dynamic energy (all attempts) plus its share of its node's idle energy. */
   energyJ: Float64Array;
   carbonG: Float64Array;
+  /** DVFS level it ran at (0 = nominal CPU frequency; see `NodeType.dvfs`). */
+  level: Uint8Array;
 }
 
 export interface SimReport {
@@ -51,6 +53,8 @@ export interface SimReport {
   meanUtilisation: number;
   /** Tasks that finished. */
   tasksFinished: number;
+  /** Tasks that ran below their node's nominal CPU frequency (a DVFS level > 0). */
+  slowedTasks: number;
   failures: SimFailureCounts;
   perSite: Record<string, { energyKWh: number; carbonKg: number }>;
   /** Per global node index. */
@@ -71,6 +75,9 @@ export function formatReport(r: SimReport): string {
   const rows: Array<[string, string]> = [
     ['makespan', `${r.makespanS.toFixed(1)} s`],
     ['tasks finished', String(r.tasksFinished)],
+    ...(r.slowedTasks > 0
+      ? [['below nominal CPU frequency', `${r.slowedTasks} tasks`] as [string, string]]
+      : []),
     ['energy', `${r.energyKWh.toFixed(3)} kWh`],
     ['carbon', `${r.carbonKg.toFixed(3)} kg CO2e`],
     ['bytes moved', `${(r.bytesMoved / 1e9).toFixed(3)} GB in ${r.transfers} transfers`],

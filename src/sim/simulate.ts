@@ -1088,6 +1088,7 @@ function run(
     transfers: nTransfers,
     meanUtilisation: makespan > 0 && totalCores > 0 ? busy / (totalCores * makespan) : 0,
     tasksFinished: finished,
+    slowedTasks: countSlowed(dvfs, state),
     failures: { nodeCrashes, failedAttempts, retriedTasks, failedTasks, skippedTasks, stragglers },
     perSite,
     perNode: { energyJ: perNodeJ, carbonG: perNodeG, busyCoreS: nodeBusyCoreS },
@@ -1113,9 +1114,17 @@ function run(
       attempts,
       energyJ: energy,
       carbonG: carbonT,
+      level: Uint8Array.from(dvfs),
     };
   }
   return report;
+}
+
+/** Tasks that finished at a DVFS level > 0. */
+function countSlowed(level: Uint8Array, state: Uint8Array): number {
+  let k = 0;
+  for (let t = 0; t < level.length; t++) if (level[t]! > 0 && state[t] === DONE) k++;
+  return k;
 }
 
 function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {

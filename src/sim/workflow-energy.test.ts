@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Platform, Workload } from '../model/index.js';
+import { ganttSvg } from './gantt-svg.js';
+import { formatReport } from './report.js';
 import { simulate } from './simulate.js';
 
 const J_PER_KWH = 3.6e6;
@@ -136,6 +138,19 @@ describe('DVFS levels', () => {
     expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1300, 9);
     // Platform: both nodes idle 2 × 100 W × 20 s, plus the task's dynamic (130 − 100) / 2 W × 20 s.
     expect(r.energyKWh * J_PER_KWH).toBeCloseTo(4000 + 300, 9);
+    expect(r.slowedTasks).toBe(1);
+    expect(formatReport(r)).toMatch(/below nominal CPU frequency\s+1 tasks/);
+    const traced = simulate(
+      oneTask,
+      dvfsPlatform,
+      { nodeOf: Int32Array.of(0), level: Uint8Array.of(1) },
+      { seed: 1, trace: true },
+    );
+    expect(Array.from(traced.trace!.level)).toEqual([1]);
+    // The Gantt chart draws it paler, with its frequency.
+    expect(ganttSvg(traced.trace!, oneTask, dvfsPlatform)).toMatch(
+      /fill-opacity="0.55"[^>]*><title>a \(a\): 0\.0–20\.0 s, at 1\.00 GHz/,
+    );
     // Level 0 is the nominal frequency, as without `level`.
     const nominal = simulate(
       oneTask,
@@ -145,6 +160,8 @@ describe('DVFS levels', () => {
     );
     expect(nominal.makespanS).toBe(10);
     expect(nominal.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1000, 9);
+    expect(nominal.slowedTasks).toBe(0);
+    expect(formatReport(nominal)).not.toMatch(/below nominal/);
   });
 
   it('rejects a level the node type does not have', () => {
