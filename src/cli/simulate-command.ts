@@ -290,7 +290,7 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
       ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
       ...(report.slowedTasks > 0
-        ? [['below nominal CPU frequency', `${report.slowedTasks} tasks`] as [string, string]]
+        ? [['DVFS', `${report.slowedTasks} tasks below nominal CPU frequency`] as [string, string]]
         : []),
       [
         'failures',

@@ -76,7 +76,7 @@ export function formatReport(r: SimReport): string {
     ['makespan', `${r.makespanS.toFixed(1)} s`],
     ['tasks finished', String(r.tasksFinished)],
     ...(r.slowedTasks > 0
-      ? [['below nominal CPU frequency', `${r.slowedTasks} tasks`] as [string, string]]
+      ? [['DVFS', `${r.slowedTasks} tasks below nominal CPU frequency`] as [string, string]]
       : []),
     ['energy', `${r.energyKWh.toFixed(3)} kWh`],
     ['carbon', `${r.carbonKg.toFixed(3)} kg CO2e`],

@@ -139,7 +139,7 @@ describe('DVFS levels', () => {
     // Platform: both nodes idle 2 × 100 W × 20 s, plus the task's dynamic (130 − 100) / 2 W × 20 s.
     expect(r.energyKWh * J_PER_KWH).toBeCloseTo(4000 + 300, 9);
     expect(r.slowedTasks).toBe(1);
-    expect(formatReport(r)).toMatch(/below nominal CPU frequency\s+1 tasks/);
+    expect(formatReport(r)).toMatch(/DVFS\s+1 tasks below nominal CPU frequency/);
     const traced = simulate(
       oneTask,
       dvfsPlatform,
