@@ -100,6 +100,8 @@ export const GRID = {
   perTaskS: [0, 10, 20, 40, 60, 90, 120],
   releaseRatePerS: [0, 1, 0.5, 0.3, 0.2, 0.1, 0.05],
   perLevelS: [0, 20, 40, 60, 90, 120, 180],
+  // Bytes per second of the submit host's staging channel (0 = none): 10, 2, 1 and 0.5 Gb/s.
+  stagingBandwidthBps: [0, 1.25e9, 2.5e8, 1.25e8, 6.25e7],
 };
 
 export function gridCombos(): ModelParams[] {
@@ -107,11 +109,14 @@ export function gridCombos(): ModelParams[] {
   for (const c of GRID.maxCoresPerMachine)
     for (const perTaskS of GRID.perTaskS)
       for (const releaseRatePerS of GRID.releaseRatePerS)
-        for (const perLevelS of GRID.perLevelS) {
-          const p: ModelParams = { overheads: { perTaskS, releaseRatePerS, perLevelS } };
-          if (c !== undefined) p.maxCoresPerMachine = c;
-          out.push(p);
-        }
+        for (const perLevelS of GRID.perLevelS)
+          for (const stagingBandwidthBps of GRID.stagingBandwidthBps) {
+            const p: ModelParams = {
+              overheads: { perTaskS, releaseRatePerS, perLevelS, stagingBandwidthBps },
+            };
+            if (c !== undefined) p.maxCoresPerMachine = c;
+            out.push(p);
+          }
   return out;
 }
 
@@ -208,6 +213,7 @@ function describe(p: ModelParams): string {
   const o = p.overheads;
   return (
     `perTaskS ${o.perTaskS}, releaseRatePerS ${o.releaseRatePerS}, perLevelS ${o.perLevelS}, ` +
+    `stagingBandwidthBps ${o.stagingBandwidthBps || 'none'}, ` +
     `maxCoresPerMachine ${p.maxCoresPerMachine ?? 'all'}`
   );
 }

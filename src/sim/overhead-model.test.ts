@@ -72,6 +72,24 @@ describe('each overhead parameter on a recorded replay (hand-computed)', () => {
   it('maxCoresPerMachine limits the jobs a machine runs at once: 4 children on 2 slots take two rounds', () => {
     expect(makespan(fork, {}, 2)).toBeCloseTo(30, 9);
   });
+
+  it('stagingBandwidthBps ships each task its inputs through one fair-shared channel', () => {
+    // The root writes a 100 MB file the 4 children read; the root reads a 50 MB input nobody writes.
+    const files = [
+      { name: 'in', sizeBytes: 50e6 },
+      { name: 'mid', sizeBytes: 100e6 },
+    ];
+    const tasks = fork.tasks.map((t, i) =>
+      i === 0 ? { ...t, inputs: [0], outputs: [1] } : { ...t, inputs: [1] },
+    );
+    const w: Workload = { ...fork, files, tasks };
+    // Root: 50 MB at 100 MB/s = 0.5 s, runs 10 s (ends 10.5). Children: 4 × 100 MB sharing 100 MB/s
+    // end together at 10.5 + 4 s, run 10 s: 24.5 s. After perTaskS (2 s each level): 28.5 s.
+    expect(makespan(w, { stagingBandwidthBps: 100e6 })).toBeCloseTo(24.5, 9);
+    expect(makespan(w, { stagingBandwidthBps: 100e6, perTaskS: 2 })).toBeCloseTo(28.5, 9);
+    // No channel: files on one recorded machine move for free.
+    expect(makespan(w, {})).toBeCloseTo(20, 9);
+  });
 });
 
 describe('runtimeSystemModelFor / overheadsFor', () => {
@@ -111,6 +129,7 @@ describe('runtimeSystemModelFor / overheadsFor', () => {
       expect(m.overheads.perTaskS).toBeGreaterThanOrEqual(0);
       expect(m.overheads.perLevelS).toBeGreaterThanOrEqual(0);
       expect(m.overheads.releaseRatePerS).toBeGreaterThanOrEqual(0);
+      expect(m.overheads.stagingBandwidthBps).toBeGreaterThanOrEqual(0);
       if (m.maxCoresPerMachine !== undefined) expect(m.maxCoresPerMachine).toBeGreaterThan(0);
     }
   });

@@ -66,6 +66,14 @@ export interface SimOverheads {
   releaseRatePerS?: number;
   /** The first task of each DAG level to become ready waits this long; the level's other tasks not beyond. */
   perLevelS?: number;
+  /**
+   * Every task's input files (all of them, whoever wrote them) are copied to it through one channel
+   * of this many bytes per second, shared fairly by the tasks staging at once, after the per-task
+   * delay and before it queues — a workflow manager that ships each job its inputs from the submit
+   * host (Pegasus's condorio / nonsharedfs modes). Once per task (not again on retries). None = no
+   * staging channel.
+   */
+  stagingBandwidthBps?: number;
 }
 
 export interface SimOptions {
@@ -92,6 +100,7 @@ const EV_ENQUEUE = 5; // a: task — inputs at the node (+ overheads, notBefore)
 const EV_RETRY = 6; // a: task — retry delay over: queue again
 const EV_CRASH = 7; // a: node
 const EV_REPAIR = 8; // a: node
+const EV_STAGED = 9; // a: 0, b: staging-channel version — the next staging completion
 
 // Task states.
 const PENDING = 0;
@@ -425,6 +434,17 @@ function run(
   const perLevelS = ov.perLevelS ?? 0;
   const levelGate = new Float64Array(perLevelS > 0 ? nLevels : 0).fill(-1);
   let lastRelease = -Infinity;
+  // The staging channel (one fair-shared link) and each task's input bytes through it.
+  const stagingBps = ov.stagingBandwidthBps ?? 0;
+  const stageNet = stagingBps > 0 ? new FairShareNetwork(Float64Array.of(stagingBps)) : null;
+  const stageBytes = stageNet ? new Float64Array(n) : null;
+  if (stageBytes)
+    for (let t = 0; t < n; t++)
+      for (let k = inStart[t]!; k < inStart[t + 1]!; k++)
+        stageBytes[t] = stageBytes[t]! + fileSize[inFile[k]!]!;
+  const staged = stageNet ? new Uint8Array(n) : null;
+  let stageTask = new Int32Array(stageNet ? 1024 : 0);
+  let stageVersion = 0;
   // Independent streams, so that switching stragglers on does not move the crash times.
   const rngCrash = new Random(options.seed, 1);
   const rngStraggler = new Random(options.seed, 2);
@@ -797,7 +817,26 @@ function run(
     let at = now + perTaskS + (intraDelay ? intraDelay[t]! : 0);
     if (notBefore && notBefore[t]! > at) at = notBefore[t]!;
     if (at > now) q.schedule(at, EV_ENQUEUE, t, 0);
-    else enqueue(t);
+    else stageThenEnqueue(t);
+  }
+
+  /** Through the staging channel first, the first time, if there is one; then queue on the node. */
+  function stageThenEnqueue(t: number): void {
+    if (!stageNet || staged![t] || !(stageBytes![t]! > 0)) {
+      enqueue(t);
+      return;
+    }
+    staged![t] = 1;
+    const id = stageNet.start(0, stageBytes![t]!, now);
+    if (id >= stageTask.length) stageTask = growI32(stageTask, stageTask.length * 2);
+    stageTask[id] = t;
+    rescheduleStaging();
+  }
+
+  function rescheduleStaging(): void {
+    const at = stageNet!.nextCompletion(0);
+    stageVersion++;
+    if (at < Infinity) q.schedule(at, EV_STAGED, 0, stageVersion);
   }
 
   function enqueue(t: number): void {
@@ -1025,8 +1064,15 @@ function run(
         release(a);
         break;
       case EV_ENQUEUE:
-        enqueue(a);
+        stageThenEnqueue(a);
         break;
+      case EV_STAGED: {
+        if (q.b !== stageVersion) continue;
+        const k = stageNet!.completeDue(0, now, completed);
+        for (let i = 0; i < k; i++) enqueue(stageTask[completed[i]!]!);
+        rescheduleStaging();
+        break;
+      }
       case EV_RETRY:
         if (online) offer(a);
         else enqueue(a);
