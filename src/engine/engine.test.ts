@@ -453,6 +453,41 @@ describe('Engine', () => {
     ]);
   });
 
+  it('keeps a grown memory request across a restart: the resuming engine asks for it too', async () => {
+    const GiB = 2 ** 30;
+    const asked: Array<[string, number]> = [];
+    const hungry = (owner: string) => (req: LaunchRequest) => {
+      asked.push([owner, req.resources.memoryBytes]);
+      return req.resources.memoryBytes < 2 * GiB
+        ? { status: 'failed' as const, exitCode: 137, outOfMemory: true, peakRssBytes: GiB }
+        : {};
+    };
+    const first = await engineWith(hungry('first'));
+    const wf = await first.submit(
+      workflow([
+        task('hungry', [], {
+          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
+          retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 400, jitter: 0 },
+        }),
+      ]),
+      { baseDir: dir, source: 'test' },
+    );
+    // Stop the first engine while the retry waits, then resume with another.
+    for (let i = 0; i < 200 && (await store.getTask(wf.id, 0))?.state !== 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    const done = first.waitFor(wf.id);
+    await first.interrupt(wf.id);
+    expect(await done).toBe('interrupted');
+    expect((await store.getTask(wf.id, 0))?.memoryBytes).toBe(2 * GiB);
+    const second = await engineWith(hungry('second'), { owner: 'other:1:2' });
+    await second.resume(wf.id);
+    expect(await second.waitFor(wf.id)).toBe('succeeded');
+    expect(asked).toEqual([
+      ['first', GiB],
+      ['second', 2 * GiB],
+    ]);
+  });
+
   it('fails a task no node can ever hold, saying why', async () => {
     const engine = await engineWith(() => ({}), { cpus: 2 });
     const wf = await engine.submit(

@@ -269,6 +269,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
       deps: t.deps,
       spec: t.spec,
       updatedAt: now,
+      memoryBytes: null,
     }));
     const wf = loadRuntime(record, taskRecords, []);
     await this.request(() => {
@@ -667,9 +668,12 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     task.failures += 1;
     if (task.failures < task.spec.retry.maxAttempts && !wf.stopping) {
       const delay = retryDelayMs(task.spec.retry, task.failures + 1, this.random);
+      const before = task.memoryBytes;
       const more = status === 'failed' && outcome.outOfMemory ? this.growMemory(task, outcome) : '';
       this.move(turn, wf, task, 'ready', {
         readyAt: now + delay,
+        // Stored with the move, so that a restart asks for the grown request too.
+        ...(task.memoryBytes !== before ? { memoryBytes: task.memoryBytes } : {}),
         reason: `attempt ${flight.attempt} ${status}: ${why}; retry in ${delay} ms${more}`,
       });
       this.enqueueReady(wf, task);
@@ -935,7 +939,13 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     wf: WorkflowRuntime,
     task: TaskRuntime,
     to: TaskState,
-    extra: { attempt?: number; readyAt?: number; retryBase?: number; reason?: string } = {},
+    extra: {
+      attempt?: number;
+      readyAt?: number;
+      retryBase?: number;
+      memoryBytes?: number;
+      reason?: string;
+    } = {},
   ): void {
     const from = task.state;
     if (!isTaskTransitionAllowed(from, to)) {
@@ -960,6 +970,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
       ...(extra.attempt !== undefined ? { attempt: extra.attempt } : {}),
       ...(to === 'ready' ? { readyAt: task.readyAt } : {}),
       ...(extra.retryBase !== undefined ? { retryBase: extra.retryBase } : {}),
+      ...(extra.memoryBytes !== undefined ? { memoryBytes: extra.memoryBytes } : {}),
       ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
     });
   }

@@ -96,7 +96,7 @@ export function loadRuntime(
     remaining: 0,
     failures: failures.get(t.idx) ?? 0,
     lost: lost.get(t.idx) ?? 0,
-    memoryBytes: t.spec.resources.memoryBytes,
+    memoryBytes: t.memoryBytes ?? t.spec.resources.memoryBytes,
   }));
   let open = 0;
   for (const t of runtime) {

@@ -204,6 +204,14 @@ CREATE INDEX events_workflow_idx ON events (workflow_id, seq);
     sqlite: 'CREATE INDEX workflows_name_idx ON workflows (name, created_at DESC, id DESC);',
     postgres: 'CREATE INDEX workflows_name_idx ON workflows (name, created_at DESC, id DESC);',
   },
+  {
+    version: 3,
+    name: 'task memory request',
+    // The memory the engine asks for after an out-of-memory failure, kept with the task's state so
+    // that a restart does not fall back to the spec's request (and fail once more). NULL = the spec's.
+    sqlite: 'ALTER TABLE tasks ADD COLUMN memory_bytes INTEGER;',
+    postgres: 'ALTER TABLE tasks ADD COLUMN memory_bytes bigint;',
+  },
 ];
 
 /** The newest schema version this build of Strata knows. */

@@ -82,6 +82,7 @@ interface TaskRow {
   deps: string;
   spec: string;
   updated_at: Int8;
+  memory_bytes: Int8 | null;
 }
 
 interface AttemptRow {
@@ -124,7 +125,7 @@ const WORKFLOW_COLUMNS =
   'finished_at, lease_owner, lease_expires_at';
 const TASK_SELECT =
   'SELECT t.workflow_id, t.idx, s.name, t.state, t.attempt, t.ready_at, t.retry_base, s.deps, s.spec, ' +
-  't.updated_at FROM tasks t JOIN task_specs s ON s.workflow_id = t.workflow_id AND s.idx = t.idx';
+  't.updated_at, t.memory_bytes FROM tasks t JOIN task_specs s ON s.workflow_id = t.workflow_id AND s.idx = t.idx';
 const ATTEMPT_COLUMNS =
   'workflow_id, task_idx, number, status, executor, node, handle, queued_at, started_at, ended_at, ' +
   'exit_code, signal, cpu_time_ms, peak_rss_bytes, stdout_path, stderr_path, message';
@@ -182,10 +183,11 @@ UPDATE tasks AS t SET
   updated_at = u.at,
   attempt = coalesce(u.attempt, t.attempt),
   ready_at = coalesce(u.ready_at, t.ready_at),
-  retry_base = coalesce(u.retry_base, t.retry_base)
+  retry_base = coalesce(u.retry_base, t.retry_base),
+  memory_bytes = coalesce(u.memory_bytes, t.memory_bytes)
 FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::bigint[],
-  $9::int[])
-  AS u(ord, workflow_id, idx, from_state, to_state, at, attempt, ready_at, retry_base)
+  $9::int[], $10::bigint[])
+  AS u(ord, workflow_id, idx, from_state, to_state, at, attempt, ready_at, retry_base, memory_bytes)
 WHERE t.workflow_id = u.workflow_id AND t.idx = u.idx AND t.state = u.from_state
 RETURNING u.ord, t.attempt`,
   updateWorkflows: `
@@ -636,6 +638,7 @@ export class PostgresStore implements Store {
       const attempt: Array<number | null> = [];
       const readyAt: Array<number | null> = [];
       const retryBase: Array<number | null> = [];
+      const memoryBytes: Array<number | null> = [];
       for (const i of round) {
         const t = changes[i]!;
         ord.push(i);
@@ -647,6 +650,7 @@ export class PostgresStore implements Store {
         attempt.push(t.attempt ?? null);
         readyAt.push(t.readyAt ?? null);
         retryBase.push(t.retryBase ?? null);
+        memoryBytes.push(t.memoryBytes ?? null);
       }
       const result = await c.query<{ ord: number; attempt: number }>(SQL.updateTasks, [
         ord,
@@ -658,6 +662,7 @@ export class PostgresStore implements Store {
         attempt,
         readyAt,
         retryBase,
+        memoryBytes,
       ]);
       if (result.rows.length !== round.length) {
         const change = changes[firstMissing(round, result.rows)]!;
@@ -854,6 +859,7 @@ function toTask(r: TaskRow): TaskRecord {
     deps: JSON.parse(r.deps) as number[],
     spec: JSON.parse(r.spec) as TaskRecord['spec'],
     updatedAt: num(r.updated_at),
+    memoryBytes: numOrNull(r.memory_bytes),
   };
 }
 

@@ -64,6 +64,7 @@ interface TaskRow {
   deps: string;
   spec: string;
   updated_at: number;
+  memory_bytes: number | null;
 }
 
 interface AttemptRow {
@@ -102,7 +103,7 @@ const WORKFLOW_COLUMNS =
   'finished_at, lease_owner, lease_expires_at';
 const TASK_SELECT =
   'SELECT t.workflow_id, t.idx, s.name, t.state, t.attempt, t.ready_at, t.retry_base, s.deps, s.spec, ' +
-  't.updated_at FROM tasks t JOIN task_specs s ON s.workflow_id = t.workflow_id AND s.idx = t.idx';
+  't.updated_at, t.memory_bytes FROM tasks t JOIN task_specs s ON s.workflow_id = t.workflow_id AND s.idx = t.idx';
 const ATTEMPT_COLUMNS =
   'workflow_id, task_idx, number, status, executor, node, handle, queued_at, started_at, ended_at, ' +
   'exit_code, signal, cpu_time_ms, peak_rss_bytes, stdout_path, stderr_path, message';
@@ -117,8 +118,8 @@ const SQL = {
     'VALUES (?, ?, ?, ?, ?, ?, ?)',
   updateTask:
     'UPDATE tasks SET state = ?, updated_at = ?, attempt = coalesce(?, attempt), ' +
-    'ready_at = coalesce(?, ready_at), retry_base = coalesce(?, retry_base) ' +
-    'WHERE workflow_id = ? AND idx = ? AND state = ?',
+    'ready_at = coalesce(?, ready_at), retry_base = coalesce(?, retry_base), ' +
+    'memory_bytes = coalesce(?, memory_bytes) WHERE workflow_id = ? AND idx = ? AND state = ?',
   updateWorkflow:
     'UPDATE workflows SET state = ?, updated_at = ?, finished_at = ? WHERE id = ? AND state = ?',
   getWorkflow: `SELECT ${WORKFLOW_COLUMNS} FROM workflows WHERE id = ?`,
@@ -490,6 +491,7 @@ export class SqliteStore implements Store {
           c.attempt ?? null,
           c.readyAt ?? null,
           c.retryBase ?? null,
+          c.memoryBytes ?? null,
           c.workflowId,
           c.idx,
           c.from,
@@ -663,6 +665,7 @@ function toTask(r: TaskRow): TaskRecord {
     deps: JSON.parse(r.deps) as number[],
     spec: JSON.parse(r.spec) as TaskRecord['spec'],
     updatedAt: r.updated_at,
+    memoryBytes: r.memory_bytes,
   };
 }
 

@@ -66,6 +66,11 @@ export interface TaskRecord {
   deps: number[];
   spec: TaskSpec;
   updatedAt: number;
+  /**
+   * Memory the next attempt asks for when the engine raised it after an out-of-memory failure;
+   * null = the spec's request.
+   */
+  memoryBytes: number | null;
 }
 
 export interface AttemptRecord {
@@ -137,6 +142,8 @@ export interface TaskChange {
   attempt?: number;
   readyAt?: number;
   retryBase?: number;
+  /** New memory request (bytes) for the task's next attempts (see `TaskRecord.memoryBytes`). */
+  memoryBytes?: number;
   reason?: string;
 }
 

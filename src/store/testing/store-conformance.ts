@@ -175,7 +175,7 @@ export function storeConformanceSuite(
         expect(await store.getWorkflow('wf-1')).toStrictEqual(created);
       });
 
-      it('writes every task with attempt 0, readyAt 0, retryBase 0 and updatedAt = createdAt', async () => {
+      it('writes every task with attempt 0, readyAt 0, retryBase 0, no memory override and updatedAt = createdAt', async () => {
         const { workflow, tasks } = makeWorkflow('wf-1', 3);
         await store.createWorkflow(workflow, tasks);
         const listed = await store.listTasks('wf-1');
@@ -191,6 +191,7 @@ export function storeConformanceSuite(
             deps: t.deps,
             spec: t.spec,
             updatedAt: T0,
+            memoryBytes: null,
           })),
         );
         expect(await store.getTask('wf-1', 2)).toStrictEqual(listed[2]);
@@ -418,6 +419,23 @@ export function storeConformanceSuite(
         });
         // The other task and the workflow row are untouched.
         expect(await store.getTask('wf-1', 1)).toMatchObject({ state: 'pending', attempt: 0, updatedAt: T0 });
+        expect(await store.getWorkflow('wf-1')).toMatchObject({ state: 'running', updatedAt: T0 });
+      });
+
+      it('a task change sets memoryBytes when given (beyond 2^32), and later changes keep it', async () => {
+        const { workflow, tasks } = makeWorkflow('wf-1', 2);
+        await store.createWorkflow(workflow, tasks);
+        expect((await store.getTask('wf-1', 0))?.memoryBytes).toBeNull();
+        await store.commit({ tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 10, { attempt: 1 })] });
+        await store.commit({ tasks: [change('wf-1', 0, 'queued', 'running', T0 + 20)] });
+        const grown = 6 * 2 ** 32;
+        await store.commit({
+          tasks: [change('wf-1', 0, 'running', 'ready', T0 + 30, { readyAt: T0 + 99, memoryBytes: grown })],
+        });
+        expect(await store.getTask('wf-1', 0)).toMatchObject({ state: 'ready', memoryBytes: grown });
+        await store.commit({ tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 40, { attempt: 2 })] });
+        expect((await store.listTasks('wf-1'))[0]).toMatchObject({ state: 'queued', memoryBytes: grown });
+        expect((await store.getTask('wf-1', 1))?.memoryBytes).toBeNull();
         expect(await store.getWorkflow('wf-1')).toMatchObject({ state: 'running', updatedAt: T0 });
       });
 
