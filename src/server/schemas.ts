@@ -167,6 +167,13 @@ export const TaskRecord = Type.Object(
     }),
     spec: Type.Ref('TaskSpec'),
     updatedAt: EpochMs('last change'),
+    memoryBytes: Nullable(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'memory the next attempt asks for, raised after an out-of-memory failure; null = the spec',
+      }),
+    ),
   },
   { $id: 'TaskRecord', additionalProperties: false },
 );
