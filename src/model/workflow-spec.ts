@@ -49,6 +49,11 @@ export interface TaskSpec {
   timeoutMs?: number;
   retry: RetryPolicy;
   validate: ValidationSpec;
+  /**
+   * The task may wait for greener hours or run at a greener site when a carbon-aware policy plans
+   * it (the digital twin, `strata simulate`); the engine's own placement ignores it. Absent = false.
+   */
+  flexible?: boolean;
 }
 
 export interface WorkflowSpec {

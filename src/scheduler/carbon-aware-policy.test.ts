@@ -3,6 +3,8 @@ import type { CarbonIntensity, Platform, Site, Workload, WorkloadTask } from '..
 import { carbonAwarePolicy, planCarbonG } from './carbon-aware-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { checkPlan } from './list-scheduling.js';
+import { planAssignment } from './policy-registry.js';
+import { simulate } from '../sim/simulate.js';
 import { platformCostModel } from './platform-costs.js';
 import { nodeTypeBuilder, taskBuilder, wtask } from './testing/fixtures.js';
 
@@ -113,6 +115,18 @@ describe('carbonAwarePolicy', () => {
       expect(r.carbonG).toBeCloseTo(0.1 * 100, 9);
       expect(r.bestCarbonG).toBeCloseTo(0.1 * 400, 9);
       expect(plan.makespan).toBe(5 * H);
+    });
+
+    it('the twin plays the wait (planAssignment gives the planned start as notBefore) and emits what the plan says', () => {
+      const plan = run(true);
+      const assignment = planAssignment(plan, 1);
+      expect(Array.from(assignment.notBefore!)).toEqual([4 * H]);
+      const r = simulate(workload(true), platform, assignment, { seed: 1, startAtS: 8 * H });
+      expect(r.makespanS).toBe(5 * H);
+      expect(r.workflowCarbonKg * 1000).toBeCloseTo(planCarbonG(plan, 8 * H), 9);
+      expect(r.workflowCarbonKg * 1000).toBeCloseTo(10, 9);
+      // No wait, no notBefore.
+      expect(planAssignment(run(false), 1).notBefore).toBeUndefined();
     });
 
     it('does not wait when it is not flexible', () => {

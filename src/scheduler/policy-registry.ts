@@ -117,19 +117,25 @@ export function planWith(
 
 /**
  * The plan as the simulator plays it: each task on its planned node, in planned start order, at its
- * planned DVFS level (`level` only when some task runs below its nominal frequency).
+ * planned DVFS level (`level` only when some task runs below its nominal frequency), and not before
+ * its planned start when the plan makes it wait on purpose (`notBefore`: a carbon-aware delay of
+ * flexible work, `reason.delay` > 0).
  */
 export function planAssignment(
   plan: PlatformPlan,
   tasks: number,
-): { nodeOf: Int32Array; priority: Float64Array; level?: Uint8Array } {
+): { nodeOf: Int32Array; priority: Float64Array; level?: Uint8Array; notBefore?: Float64Array } {
   const nodeOf = new Int32Array(tasks);
   const priority = new Float64Array(tasks);
   let level: Uint8Array | undefined;
+  let notBefore: Float64Array | undefined;
   for (const p of plan.tasks) {
     nodeOf[p.task] = p.processor;
     priority[p.task] = p.start;
     if (p.level) (level ??= new Uint8Array(tasks))[p.task] = p.level;
+    // A deliberate wait (carbon-aware, flexible work): the task must not start before its planned start.
+    const delay = p.reason.delay;
+    if (typeof delay === 'number' && delay > 0) (notBefore ??= new Float64Array(tasks))[p.task] = p.start;
   }
-  return level ? { nodeOf, priority, level } : { nodeOf, priority };
+  return { nodeOf, priority, ...(level ? { level } : {}), ...(notBefore ? { notBefore } : {}) };
 }

@@ -1,6 +1,6 @@
 /**
  * Merges `defaults` into a task: mappings (env, resources, retries, validate) merge key by key
- * with the task's keys winning; everything else (workdir, timeout) is replaced when the task sets it.
+ * with the task's keys winning; everything else (workdir, timeout, flexible) is replaced when the task sets it.
  * In `validate`, command and shell are one slot: a task's shell replaces a default command.
  */
 import type { DeclaredSettings } from './declared-workflow.js';
@@ -14,6 +14,7 @@ export function applyDefaults(defaults: DeclaredSettings, task: DeclaredSettings
     resources: mergeDefined(defaults.resources, task.resources),
     retry: mergeDefined(defaults.retry, task.retry),
     timeoutMs: task.timeoutMs ?? defaults.timeoutMs,
+    flexible: task.flexible ?? defaults.flexible,
     validate: {
       outputs: task.validate.outputs ?? defaults.validate.outputs,
       stdout: task.validate.stdout ?? defaults.validate.stdout,

@@ -47,6 +47,7 @@ export interface DeclaredSettings {
   retry: DeclaredRetry;
   timeoutMs?: number;
   validate: DeclaredValidate;
+  flexible?: boolean;
 }
 
 export type ForeachSource =

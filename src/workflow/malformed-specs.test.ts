@@ -166,6 +166,21 @@ const cases: Case[] = [
     ],
   },
   {
+    title: 'wrong type: flexible as a string',
+    yaml: y('name: wf', 'tasks:', '  - name: a', '    shell: echo', '    flexible: "yes"'),
+    schema: 'rejects',
+    errors: [
+      {
+        code: 'SPEC_WRONG_TYPE',
+        line: 5,
+        column: 15,
+        path: 'tasks[0].flexible',
+        message: 'expected true or false, got the string "yes"',
+        hint: 'write flexible: true (a carbon-aware plan may delay the task or move it to a greener site), or remove it',
+      },
+    ],
+  },
+  {
     title: 'wrong type: command as a string',
     yaml: y('name: wf', 'tasks:', '  - name: a', '    command: echo hi'),
     schema: 'rejects',

@@ -19,6 +19,22 @@ function task(spec: WorkflowSpec, name: string): TaskSpec {
 const y = (...lines: string[]): string => `${lines.join('\n')}\n`;
 
 describe('parseWorkflowSpec on valid specs', () => {
+  it('reads flexible from a task or from defaults, the task’s own value winning; absent means not flexible', () => {
+    const spec = parseOk(
+      y(
+        'name: wf',
+        'defaults: { flexible: true }',
+        'tasks:',
+        '  - { name: a, shell: echo a }',
+        '  - { name: b, shell: echo b, flexible: false }',
+      ),
+    );
+    expect(task(spec, 'a').flexible).toBe(true);
+    expect(task(spec, 'b').flexible).toBeUndefined();
+    const plain = parseOk(y('name: wf', 'tasks:', '  - { name: a, shell: echo a }'));
+    expect(task(plain, 'a')).not.toHaveProperty('flexible');
+  });
+
   it('normalises a minimal task with every default filled in', () => {
     const spec = parseOk(y('name: hello', 'tasks:', '  - name: greet', '    command: [echo, hello]'));
     expect(spec).toEqual({

@@ -99,6 +99,7 @@ function toTaskSpec(group: TaskGroup, id: number, deps: string[]): TaskSpec {
   if (group.items !== undefined) task.array = group.name;
   if (workdirText !== '.') task.workdir = workdirText;
   if (settings.timeoutMs !== undefined) task.timeoutMs = settings.timeoutMs;
+  if (settings.flexible) task.flexible = true;
   return task;
 }
 

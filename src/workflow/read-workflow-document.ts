@@ -53,7 +53,7 @@ type Context = 'top' | 'defaults' | 'task' | 'resources' | 'retries' | 'validate
 /** The fields allowed in each mapping of the format (the JSON Schema lists the same; a test checks). */
 export const SPEC_FIELDS: Readonly<Record<Context, readonly string[]>> = {
   top: ['$schema', 'version', 'name', 'failure', 'defaults', 'tasks'],
-  defaults: ['workdir', 'env', 'resources', 'retries', 'timeout', 'validate'],
+  defaults: ['workdir', 'env', 'resources', 'retries', 'timeout', 'validate', 'flexible'],
   task: [
     'name',
     'command',
@@ -68,6 +68,7 @@ export const SPEC_FIELDS: Readonly<Record<Context, readonly string[]>> = {
     'retries',
     'timeout',
     'validate',
+    'flexible',
   ],
   resources: ['cpus', 'memory', 'gpus'],
   retries: ['limit', 'backoff', 'factor', 'max_backoff', 'jitter'],
@@ -277,6 +278,17 @@ class DocumentReader extends YamlFieldReader<SpecErrorCode, Context> {
     }
     const validate = f.get('validate');
     if (validate) settings.validate = this.readValidate(validate, scope);
+    const flexible = f.get('flexible');
+    if (
+      flexible &&
+      this.expectKind(
+        flexible,
+        ['boolean'],
+        'true or false',
+        'write flexible: true (a carbon-aware plan may delay the task or move it to a greener site), or remove it',
+      )
+    )
+      settings.flexible = this.src.scalarValue(flexible.node) === true;
     return settings;
   }
 

@@ -46,6 +46,20 @@ describe('specToWorkload', () => {
     expect(workload.tasks[2]!.inputs).toEqual([2, 0]);
   });
 
+  it('marks the tasks the spec calls flexible, for carbon-aware planning', () => {
+    const flexible = spec(
+      [
+        'name: f',
+        'tasks:',
+        '  - { name: a, shell: echo a, flexible: true }',
+        '  - { name: b, shell: echo b }',
+        '',
+      ].join('\n'),
+    );
+    const { workload } = specToWorkload(flexible, () => ({ runtimeS: 1, prior: false }));
+    expect(workload.tasks.map((t) => t.flexible ?? false)).toEqual([true, false]);
+  });
+
   it('names the program of argv and of shell commands by its base name', () => {
     expect(wf.tasks.map(programOf)).toEqual(['align', 'sort', 'report']);
   });

@@ -94,6 +94,7 @@ export function specToWorkload(
       inputs,
       outputs,
       parents: task.deps.map((d) => indexOf.get(d)!),
+      ...(task.flexible ? { flexible: true } : {}),
     };
   });
   return { workload: { name: spec.name, tasks, files }, priors };
