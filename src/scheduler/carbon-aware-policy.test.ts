@@ -6,7 +6,7 @@ import { checkPlan } from './list-scheduling.js';
 import { planAssignment } from './policy-registry.js';
 import { simulate } from '../sim/simulate.js';
 import { platformCostModel } from './platform-costs.js';
-import { nodeTypeBuilder, taskBuilder, wtask } from './testing/fixtures.js';
+import { dvfsForkJoin, nodeTypeBuilder, taskBuilder } from './testing/fixtures.js';
 
 const H = 3600;
 
@@ -258,39 +258,7 @@ function continuum(): Platform {
 
 describe('carbonAwarePolicy with DVFS levels', () => {
   it('runs a task with slack at the lower frequency that emits least', () => {
-    // One 4-core node, 20 W idle / 100 W full at 2 GHz, 40 W full at 1 GHz; a → (b 100 s, c 20 s) → d.
-    const platform: Platform = {
-      name: 'dvfs',
-      sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 360 } }],
-      nodeTypes: [
-        {
-          id: 'n',
-          site: 's',
-          count: 1,
-          cores: 4,
-          speed: 1,
-          memoryBytes: 2 ** 34,
-          gpus: 0,
-          gpuSpeed: 0,
-          idleW: 20,
-          maxW: 100,
-          cpuFrequencyHz: 2e9,
-          dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
-        },
-      ],
-      links: [],
-      data: {},
-    };
-    const w: Workload = {
-      name: 'fork-join',
-      files: [],
-      tasks: [
-        wtask('a', { work: 10 }),
-        wtask('b', { work: 100, parents: [0] }),
-        wtask('c', { work: 20, parents: [0] }),
-        wtask('d', { work: 10, parents: [1, 2] }),
-      ],
-    };
+    const { platform, workload: w } = dvfsForkJoin(360);
     const plan = carbonAwarePolicy(w, platform, { slack: 0 });
     expect(plan.makespan).toBe(120);
     const c = plan.tasks.find((pt) => pt.task === 2)!;

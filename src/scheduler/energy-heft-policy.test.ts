@@ -4,7 +4,7 @@ import { checkPlan } from './list-scheduling.js';
 import { energyAwareHeft, planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { platformCostModel } from './platform-costs.js';
-import { layeredWorkload, wtask } from './testing/fixtures.js';
+import { dvfsForkJoin, layeredWorkload, wtask } from './testing/fixtures.js';
 
 /** One site, a fast power-hungry x86 partition and a slower, frugal ARM partition. */
 function mixedCluster(x86: number, arm: number): Platform {
@@ -95,40 +95,7 @@ describe('energyAwareHeft', () => {
 });
 
 describe('energyAwareHeft with DVFS levels', () => {
-  /** One 4-core node, 20 W idle / 100 W full at 2 GHz; at 1 GHz (half speed) 40 W full (20 + 80 × 0.5²). */
-  const platform: Platform = {
-    name: 'dvfs',
-    sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 100 } }],
-    nodeTypes: [
-      {
-        id: 'n',
-        site: 's',
-        count: 1,
-        cores: 4,
-        speed: 1,
-        memoryBytes: 2 ** 34,
-        gpus: 0,
-        gpuSpeed: 0,
-        idleW: 20,
-        maxW: 100,
-        cpuFrequencyHz: 2e9,
-        dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
-      },
-    ],
-    links: [],
-    data: {},
-  };
-  // Fork-join: a → (b: 100 s, c: 20 s) → d. b is on the critical path; c has 80 s of slack.
-  const w: Workload = {
-    name: 'fork-join',
-    files: [],
-    tasks: [
-      wtask('a', { work: 10 }),
-      wtask('b', { work: 100, parents: [0] }),
-      wtask('c', { work: 20, parents: [0] }),
-      wtask('d', { work: 10, parents: [1, 2] }),
-    ],
-  };
+  const { platform, workload: w } = dvfsForkJoin();
 
   it('slows only the task with slack, to the level that costs least, and keeps the makespan', () => {
     const model = platformCostModel(w, platform);

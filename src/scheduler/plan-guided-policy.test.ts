@@ -3,9 +3,8 @@ import { simulate, simulateOnline } from '../sim/simulate.js';
 import { PlanGuidedPolicy, nodeTypeOfId, planGuidedScheduler } from './plan-guided-policy.js';
 import { onlineScheduler, planAssignment, planWith } from './policy-registry.js';
 import type { NodeView, ReadyTask } from './scheduler.js';
-import type { Platform, Workload } from '../model/index.js';
 import { energyAwareHeft } from './energy-heft-policy.js';
-import { layeredWorkload, nodeTypeBuilder, platformOf, wtask } from './testing/fixtures.js';
+import { dvfsForkJoin, layeredWorkload, nodeTypeBuilder, platformOf } from './testing/fixtures.js';
 
 const view = (id: string, cpus: number): NodeView => ({
   id,
@@ -106,38 +105,7 @@ describe('planning policies online in the digital twin', () => {
 
 describe('plan-guided placements at a planned CPU frequency', () => {
   it('carries the plan’s DVFS level as cpuFrequencyHz, and the twin plays it', () => {
-    const platform: Platform = {
-      name: 'dvfs',
-      sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 100 } }],
-      nodeTypes: [
-        {
-          id: 'n',
-          site: 's',
-          count: 1,
-          cores: 4,
-          speed: 1,
-          memoryBytes: 2 ** 34,
-          gpus: 0,
-          gpuSpeed: 0,
-          idleW: 20,
-          maxW: 100,
-          cpuFrequencyHz: 2e9,
-          dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
-        },
-      ],
-      links: [],
-      data: {},
-    };
-    const w: Workload = {
-      name: 'fork-join',
-      files: [],
-      tasks: [
-        wtask('a', { work: 10 }),
-        wtask('b', { work: 100, parents: [0] }),
-        wtask('c', { work: 20, parents: [0] }),
-        wtask('d', { work: 10, parents: [1, 2] }),
-      ],
-    };
+    const { platform, workload: w } = dvfsForkJoin();
     const plan = energyAwareHeft(w, platform, { slack: 0 });
     const assignment = planAssignment(plan, w.tasks.length);
     expect([...assignment.level!]).toEqual([0, 0, 1, 0]);

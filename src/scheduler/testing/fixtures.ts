@@ -145,3 +145,45 @@ export function platformOf(nodeTypes: NodeType[], over: Partial<Platform> = {}):
 export function wl(tasks: WorkloadTask[], fileSizes: number[] = []): Workload {
   return { name: 'w', tasks, files: fileSizes.map((s, i) => ({ name: `f${i}`, sizeBytes: s })) };
 }
+
+/**
+ * A DVFS case worked by hand: one 4-core node, 20 W idle / 100 W at full load at 2 GHz, and at
+ * 1 GHz (half speed) 40 W (20 + 80 × 0.5²), on a site at `gPerKWh`; and a fork-join
+ * a (10 s) → (b 100 s, c 20 s) → d (10 s): b is on the critical path, c has 80 s of slack.
+ */
+export function dvfsForkJoin(gPerKWh = 100): { platform: Platform; workload: Workload } {
+  return {
+    platform: {
+      name: 'dvfs',
+      sites: [{ id: 's', kind: 'hpc', carbon: { kind: 'constant', gPerKWh } }],
+      nodeTypes: [
+        {
+          id: 'n',
+          site: 's',
+          count: 1,
+          cores: 4,
+          speed: 1,
+          memoryBytes: 2 ** 34,
+          gpus: 0,
+          gpuSpeed: 0,
+          idleW: 20,
+          maxW: 100,
+          cpuFrequencyHz: 2e9,
+          dvfs: [{ frequencyHz: 1e9, speedFactor: 0.5, maxW: 40 }],
+        },
+      ],
+      links: [],
+      data: {},
+    },
+    workload: {
+      name: 'fork-join',
+      files: [],
+      tasks: [
+        wtask('a', { work: 10 }),
+        wtask('b', { work: 100, parents: [0] }),
+        wtask('c', { work: 20, parents: [0] }),
+        wtask('d', { work: 10, parents: [1, 2] }),
+      ],
+    },
+  };
+}
