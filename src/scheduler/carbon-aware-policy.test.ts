@@ -4,7 +4,8 @@ import { carbonAwarePolicy, planCarbonG } from './carbon-aware-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { checkPlan } from './list-scheduling.js';
 import { planAssignment } from './policy-registry.js';
-import { simulate } from '../sim/simulate.js';
+import { simulate, simulateOnline } from '../sim/simulate.js';
+import { planGuidedScheduler } from './plan-guided-policy.js';
 import { platformCostModel } from './platform-costs.js';
 import { dvfsForkJoin, nodeTypeBuilder, taskBuilder } from './testing/fixtures.js';
 
@@ -127,6 +128,19 @@ describe('carbonAwarePolicy', () => {
       expect(r.workflowCarbonKg * 1000).toBeCloseTo(10, 9);
       // No wait, no notBefore.
       expect(planAssignment(run(false), 1).notBefore).toBeUndefined();
+      // Online, plan-guided: the policy holds the task back until its planned start and asks to be
+      // called again then (nextWakeAt), so the twin plays the same wait.
+      const guided = planGuidedScheduler(plan, 'carbon-aware');
+      expect(guided.place([{ key: '0', resources: { cpus: 4, memoryBytes: 0, gpus: 0 } }], [], 0)).toEqual(
+        [],
+      );
+      expect(guided.nextWakeAt(0)).toBe(4 * H);
+      const online = simulateOnline(workload(true), platform, planGuidedScheduler(plan, 'carbon-aware'), {
+        seed: 1,
+        startAtS: 8 * H,
+      });
+      expect(online.makespanS).toBe(5 * H);
+      expect(online.workflowCarbonKg * 1000).toBeCloseTo(10, 9);
     });
 
     it('does not wait when it is not flexible', () => {

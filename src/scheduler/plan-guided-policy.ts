@@ -33,6 +33,8 @@ export interface PlannedPlacement {
   reason: Record<string, number | string>;
   /** CPU frequency the plan runs the task at (a DVFS level of `type`); absent = nominal. */
   cpuFrequencyHz?: number;
+  /** The plan makes the task wait on purpose until this time (carbon-aware, flexible work). */
+  notBefore?: number;
 }
 
 /** Node type of a platform node id (`${type}#${index}`, see model/platform.ts). */
@@ -47,6 +49,8 @@ export class PlanGuidedPolicy implements Scheduler {
   private readonly typeOfNode: (nodeId: string) => string;
   /** Node types that exist where this runs (default: those the plan uses). */
   private readonly types: ReadonlySet<string>;
+  /** The earliest planned start among the tasks the last call held back (Infinity: none). */
+  private heldUntil = Infinity;
 
   constructor(
     private readonly plan: ReadonlyMap<string, PlannedPlacement>,
@@ -63,7 +67,7 @@ export class PlanGuidedPolicy implements Scheduler {
     this.types = new Set(options.types ?? [...plan.values()].map((p) => p.type));
   }
 
-  place(ready: readonly ReadyTask[], nodes: readonly NodeView[], _now: number): Placement[] {
+  place(ready: readonly ReadyTask[], nodes: readonly NodeView[], now: number): Placement[] {
     const byType = new Map<string, number[]>();
     nodes.forEach((n, i) => {
       const type = this.typeOfNode(n.id);
@@ -80,7 +84,12 @@ export class PlanGuidedPolicy implements Scheduler {
     order.sort((a, b) => (a.planned?.order ?? Infinity) - (b.planned?.order ?? Infinity) || a.k - b.k);
 
     const placements: Placement[] = [];
+    this.heldUntil = Infinity;
     for (const { task, planned } of order) {
+      if (planned?.notBefore !== undefined && planned.notBefore > now) {
+        this.heldUntil = Math.min(this.heldUntil, planned.notBefore);
+        continue;
+      }
       // Nodes of the planned type on offer now (none: the task waits for one); anywhere for a task
       // the plan does not know, or planned on a type that does not exist here.
       const follows = planned !== undefined && this.types.has(planned.type);
@@ -117,6 +126,11 @@ export class PlanGuidedPolicy implements Scheduler {
     }
     return placements;
   }
+
+  /** When the earliest task held back for its planned start may go. */
+  nextWakeAt(now: number): number | undefined {
+    return this.heldUntil > now && Number.isFinite(this.heldUntil) ? this.heldUntil : undefined;
+  }
 }
 
 /**
@@ -132,11 +146,13 @@ export function planGuidedScheduler(
   for (const pt of plan.tasks) {
     const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
     const level = pt.level ? type.dvfs?.[pt.level - 1] : undefined;
+    const delay = pt.reason.delay;
     planned.set(keyOf(pt.task), {
       type: type.id,
       order: pt.start,
       reason: pt.reason,
       ...(level ? { cpuFrequencyHz: level.frequencyHz } : {}),
+      ...(typeof delay === 'number' && delay > 0 ? { notBefore: pt.start } : {}),
     });
   }
   return new PlanGuidedPolicy(planned, { name });

@@ -42,6 +42,12 @@ export interface Scheduler {
    * wait for the next call. Placements never exceed any node's free capacity, taken together.
    */
   place(ready: readonly ReadyTask[], nodes: readonly NodeView[], now: number): Placement[];
+  /**
+   * Optional: when a scheduler holds ready tasks back on purpose (e.g. until a planned start), the
+   * earliest time after `now` at which it may place one of them although nothing else changed; the
+   * caller calls `place` again then. Undefined: nothing is held back for a time.
+   */
+  nextWakeAt?(now: number): number | undefined;
 }
 
 /** Whether `resources` could ever fit on a node of this capacity (when it is empty). */

@@ -101,6 +101,7 @@ const EV_RETRY = 6; // a: task — retry delay over: queue again
 const EV_CRASH = 7; // a: node
 const EV_REPAIR = 8; // a: node
 const EV_STAGED = 9; // a: 0, b: staging-channel version — the next staging completion
+const EV_WAKE = 10; // online: the scheduler asked to place again at this time (Scheduler.nextWakeAt)
 
 // Task states.
 const PENDING = 0;
@@ -536,6 +537,7 @@ function run(
   let nFullListed = 0;
   const nodeByName = new Map<string, number>();
   let poolNew = false;
+  let nextWake = -Infinity;
   if (online) {
     platform.nodeTypes.forEach((nt, ti) => {
       for (let k = offsets[ti]!; k < offsets[ti + 1]!; k++) {
@@ -636,6 +638,12 @@ function run(
     compactOffered();
     if (pool.length === 0 || offered.length === nFullListed) return; // no task, or no free core
     const placements = scheduler!.place(pool, offered, now);
+    // A scheduler that holds tasks back until a time is called again then, even if nothing changes.
+    const wake = scheduler!.nextWakeAt?.(now);
+    if (wake !== undefined && wake > now && !(wake >= nextWake && nextWake > now)) {
+      nextWake = wake;
+      q.schedule(wake, EV_WAKE, 0, 0);
+    }
     const bad = (what: string): SimError =>
       new SimError(
         'SIM_BAD_ASSIGNMENT',
@@ -1065,6 +1073,9 @@ function run(
         break;
       case EV_ENQUEUE:
         stageThenEnqueue(a);
+        break;
+      case EV_WAKE:
+        poolNew = true;
         break;
       case EV_STAGED: {
         if (q.b !== stageVersion) continue;
