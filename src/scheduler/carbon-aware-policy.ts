@@ -161,7 +161,7 @@ export function carbonAwarePolicy(
         }
       };
       for (const o of opts.flatMap((nominal) => withDvfsLevels(model, t, nominal))) {
-        if (o.finish > limit || !fitsAtP90(model, t, o, limit)) continue;
+        if (!fitsAtP90(model, t, o, limit)) continue;
         consider(o, o.start);
         if (!flexible) continue;
         const latest = Math.min(o.start + maxDelayS, limit - o.exec);

@@ -126,7 +126,7 @@ export function energyAwareHeft(
       let bestE = energy(fastest);
       for (const nominal of opts)
         for (const o of dvfs ? withDvfsLevels(model, t, nominal) : [nominal]) {
-          if (o.finish > limit || !fitsAtP90(model, t, o, limit)) continue;
+          if (!fitsAtP90(model, t, o, limit)) continue;
           const e = energy(o);
           if (e < bestE || (e === bestE && o.finish < best.finish)) {
             best = o;
@@ -148,11 +148,12 @@ export function energyAwareHeft(
 }
 
 /**
- * Whether option `o`, when it runs `t` below its nominal frequency, would still finish by `limit` if
- * the task's work were its p90 estimate (`workP90`): a task is slowed down only into slack that an
- * underestimate would not use up. Nominal-frequency options always pass (HEFT's own risk).
+ * Whether option `o` for `t` finishes by `limit`, and, when it runs below its nominal frequency,
+ * would still do so if the task's work were its p90 estimate (`workP90`): a task is slowed down only
+ * into slack that an underestimate would not use up (at the nominal frequency, HEFT's own risk).
  */
 export function fitsAtP90(model: PlatformCostModel, t: number, o: TypeOption, limit: number): boolean {
+  if (o.finish > limit) return false;
   return o.level === 0 || o.start + model.execP90AtLevel(t, o.type, o.level) <= limit;
 }
 

@@ -173,6 +173,8 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     if (c > nt.cores || task.memoryBytes > nt.memoryBytes || task.gpus > nt.gpus) return Infinity;
     return task.work / (c * nt.speed);
   };
+  const execAtLevel = (t: number, p: number, level: number): number =>
+    exec(t, p) / levelSpeedFactor(types[p]!, level);
   const edgeBytes = (from: number, to: number): number => {
     const i = workload.tasks[to]!.parents.indexOf(from);
     return i < 0 ? 0 : parentBytes[parentOffset[to]! + i]!;
@@ -189,10 +191,10 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     parents: (t) => workload.tasks[t]!.parents,
     children: (t) => children[t]!,
     exec,
-    execAtLevel: (t, p, level) => exec(t, p) / levelSpeedFactor(types[p]!, level),
+    execAtLevel,
     execP90AtLevel(t, p, level) {
       const task = workload.tasks[t]!;
-      const e = exec(t, p) / levelSpeedFactor(types[p]!, level);
+      const e = execAtLevel(t, p, level);
       return task.workP90 !== undefined && task.work > 0
         ? (e * Math.max(task.workP90, task.work)) / task.work
         : e;
