@@ -14,6 +14,8 @@
  * Prints a table, then as its last line one JSON object:
  * {"bench":"policies","runs":…,"results":[{"policy":"…","makespan_vs_heft":…,"energy_vs_heft":…,"carbon_vs_heft":…,"bytes_vs_heft":…}],
  *  "energy_floor_vs_heft":…,"dvfs_sensitivity":[{"variant":"…","runs":…,"energy_vs_heft":…,"makespan_vs_heft":…}],
+ *  "slack_tradeoff":[{"slack":…,"energy_vs_heft":…,"makespan_vs_heft":…}],
+ *  "cpu_bound":{"energy_vs_heft":…,"makespan_vs_heft":…,"energy_floor_vs_heft":…},
  *  "estimates":{"model":"ensemble","results":[{"policy":"…","makespan_vs_oracle":…,"worst":…}]}}
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -154,7 +156,14 @@ function floorEnergyKWh(workload: Workload, platform: Platform): number {
         if (Number.isFinite(exec))
           least = Math.min(
             least,
-            taskEnergyJ(model.types[p]!, model.cores(t), exec, workload.tasks[t]!.gpus, level),
+            taskEnergyJ(
+              model.types[p]!,
+              model.cores(t),
+              exec,
+              workload.tasks[t]!.gpus,
+              level,
+              workload.tasks[t]!.cpuUtilisation,
+            ),
           );
       }
     joules += least;
@@ -187,6 +196,19 @@ function repowered(platform: Platform, alpha: number): Platform {
     ),
   };
 }
+/** Energy-aware HEFT's trade-off by its `slack` (0.05, its default, is the main table's row). */
+const SLACKS = [0, 0.1, 0.2, 0.5] as const;
+const slackRatios = SLACKS.map(() => ({ energy: [] as number[], makespan: [] as number[] }));
+/**
+ * The same workflows with every task taken as CPU-bound (no `cpuUtilisation`, as before the import
+ * read `avgCPU`): HEFT and energy-aware HEFT both re-run, so the ratio is against that HEFT.
+ */
+const cpuBoundRatios = { energy: [] as number[], makespan: [] as number[], floor: [] as number[] };
+const cpuBound = (w: Workload): Workload => ({
+  ...w,
+  tasks: w.tasks.map(({ cpuUtilisation: _u, ...t }) => t),
+});
+
 const hasDvfs = (p: Platform): boolean => p.nodeTypes.some((t) => (t.dvfs?.length ?? 0) > 0);
 
 let runs = 0;
@@ -237,6 +259,25 @@ for (const [wi, file] of instanceFiles.entries()) {
         dvfsRatios[i]!.energy.push(ratio(r.workflowEnergyKWh, heft.energy));
         dvfsRatios[i]!.makespan.push(r.makespanS / heft.makespan);
       });
+    for (const [i, slack] of SLACKS.entries()) {
+      const plan = energyAwareHeft(workload, platform, { slack });
+      const r = simulate(workload, platform, planAssignment(plan, workload.tasks.length), {
+        seed: 1,
+        startAtS,
+      });
+      slackRatios[i]!.energy.push(ratio(r.workflowEnergyKWh, heft.energy));
+      slackRatios[i]!.makespan.push(r.makespanS / heft.makespan);
+    }
+    {
+      const w = cpuBound(workload);
+      const play = (plan: ReturnType<typeof energyAwareHeft>) =>
+        simulate(w, platform, planAssignment(plan, w.tasks.length), { seed: 1, startAtS });
+      const h = play(planWith('heft', w, platform, { startAtS }));
+      const e = play(energyAwareHeft(w, platform, {}));
+      cpuBoundRatios.energy.push(ratio(e.workflowEnergyKWh, h.workflowEnergyKWh));
+      cpuBoundRatios.makespan.push(e.makespanS / h.makespanS);
+      cpuBoundRatios.floor.push(ratio(floorEnergyKWh(w, platform), h.workflowEnergyKWh));
+    }
     const floor = ratio(floorEnergyKWh(workload, platform), heft.energy);
     energyFloor.push(floor);
     energyFloorByPlatform.set(name, [...(energyFloorByPlatform.get(name) ?? []), floor]);
@@ -304,6 +345,26 @@ if (dvfsSensitivity[0]!.runs > 0) {
       `  ${d.variant.padEnd(24)} energy ${d.energy_vs_heft.toFixed(3)}  makespan ${d.makespan_vs_heft.toFixed(3)}  (${d.runs} runs)`,
     );
 }
+const slackTradeoff = SLACKS.map((slack, i) => ({
+  slack,
+  energy_vs_heft: Number(geomean(slackRatios[i]!.energy).toFixed(4)),
+  makespan_vs_heft: Number(geomean(slackRatios[i]!.makespan).toFixed(4)),
+}));
+console.log('\nenergy-heft by its slack (the main table is slack 0.05):');
+for (const s of slackTradeoff)
+  console.log(
+    `  slack ${String(s.slack).padEnd(5)} energy ${s.energy_vs_heft.toFixed(3)}  makespan ${s.makespan_vs_heft.toFixed(3)}`,
+  );
+const cpuBoundFigures = {
+  energy_vs_heft: Number(geomean(cpuBoundRatios.energy).toFixed(4)),
+  makespan_vs_heft: Number(geomean(cpuBoundRatios.makespan).toFixed(4)),
+  energy_floor_vs_heft: Number(geomean(cpuBoundRatios.floor).toFixed(4)),
+};
+console.log(
+  `\nevery task taken as CPU-bound (avgCPU ignored), against HEFT on the same: energy-heft energy ` +
+    `${cpuBoundFigures.energy_vs_heft.toFixed(3)} at makespan ${cpuBoundFigures.makespan_vs_heft.toFixed(3)}, ` +
+    `floor ${cpuBoundFigures.energy_floor_vs_heft.toFixed(3)}`,
+);
 const estimates = withEstimates
   ? {
       model: 'ensemble',
@@ -344,6 +405,8 @@ console.log(
     results,
     energy_floor_vs_heft: Number(geomean(energyFloor).toFixed(4)),
     dvfs_sensitivity: dvfsSensitivity,
+    slack_tradeoff: slackTradeoff,
+    cpu_bound: cpuBoundFigures,
     ...(estimates ? { estimates } : {}),
   }),
 );

@@ -90,6 +90,33 @@ console.log(
     ` — replays ${replayS.toFixed(1)} s`,
 );
 
+// Replicates: the same workflow, size and system run again (file names that differ only in the
+// trailing run number). No deterministic model can predict both of two different real makespans, so
+// their spread is a floor under any replay's error: |real − the replicates' median| / that median.
+const replicateGroups = new Map<string, number[]>();
+rows.forEach((r, i) => {
+  const key = `${r.inst.file.replace(/-\d+\.json$/, '')} ${r.inst.system}`;
+  replicateGroups.set(key, [...(replicateGroups.get(key) ?? []), i]);
+});
+const replicateDevs: number[] = [];
+for (const [key, idx] of replicateGroups) {
+  if (idx.length < 2) continue;
+  const reals = idx.map((i) => rows[i]!.inst.realS);
+  const m = median(reals);
+  const devs = reals.map((s) => Math.abs(s - m) / m);
+  replicateDevs.push(...devs);
+  if (replicateDevs.length === devs.length) console.log('\nreplicates (same workflow, size and system):');
+  console.log(
+    `  ${key.padEnd(44)} real ${reals.map(sec).join(', ')} s — |real − median| / median ${devs.map(abs).join(', ')}`,
+  );
+}
+if (replicateDevs.length > 0) {
+  console.log(
+    `  over the ${replicateDevs.length} replicate runs: median ${abs(median(replicateDevs))}, ` +
+      `max ${abs(Math.max(...replicateDevs))} — what run-to-run noise alone costs a deterministic replay`,
+  );
+}
+
 console.log(
   JSON.stringify({
     bench: 'sim-validate',
@@ -102,6 +129,13 @@ console.log(
       ? {
           loo_median_abs_rel_err: median(Array.from(loo, Math.abs)),
           loo_max_abs_rel_err: Math.max(...Array.from(loo, Math.abs)),
+        }
+      : {}),
+    ...(replicateDevs.length > 0
+      ? {
+          replicate_runs: replicateDevs.length,
+          replicate_median_abs_dev: median(replicateDevs),
+          replicate_max_abs_dev: Math.max(...replicateDevs),
         }
       : {}),
   }),

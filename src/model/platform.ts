@@ -114,6 +114,43 @@ export function taskMaxW(type: NodeType, cores: number, gpus: number, level = 0)
   return (levelMaxW(type, level) * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.maxW : 0);
 }
 
+/**
+ * How many times longer a task runs at DVFS `level` than at the nominal frequency, when its cores are
+ * busy a fraction `cpuUtilisation` of its run (`WorkloadTask.cpuUtilisation`): only the busy share
+ * slows down (by 1 / speedFactor); the waiting share (I/O) does not.
+ *
+ * @example levelStretch(type, 1, 0.25); // speedFactor 0.5: 0.25 / 0.5 + 0.75 = 1.25
+ */
+export function levelStretch(type: NodeType, level: number, cpuUtilisation = 1): number {
+  return cpuUtilisation / levelSpeedFactor(type, level) + 1 - cpuUtilisation;
+}
+
+/** The fraction of a run at DVFS `level` during which the task's cores are busy (see `levelStretch`). */
+export function levelBusyFraction(type: NodeType, level: number, cpuUtilisation = 1): number {
+  if (cpuUtilisation >= 1) return 1;
+  const busy = cpuUtilisation / levelSpeedFactor(type, level);
+  return busy / (busy + 1 - cpuUtilisation);
+}
+
+/**
+ * The mean power, in watts, charged to a task while it runs: its share of the idle power
+ * (`taskIdleW`), plus its cores' share of the host's dynamic power (`taskMaxW` − idle, at `level`)
+ * for the fraction of the run they are busy (`levelBusyFraction`), plus its GPUs' max power when GPU
+ * power is given apart. With `cpuUtilisation` 1 it is `taskMaxW`.
+ */
+export function taskPowerW(
+  type: NodeType,
+  cores: number,
+  gpus: number,
+  level = 0,
+  cpuUtilisation = 1,
+): number {
+  const hostIdleW = (type.idleW * cores) / type.cores;
+  const hostSpanW = ((levelMaxW(type, level) - type.idleW) * cores) / type.cores;
+  const gpuW = type.gpuPower ? gpus * type.gpuPower.maxW : 0;
+  return hostIdleW + hostSpanW * levelBusyFraction(type, level, cpuUtilisation) + gpuW;
+}
+
 /** The idle power, in watts, charged to a task holding `cores` cores and `gpus` GPUs (see `taskMaxW`). */
 export function taskIdleW(type: NodeType, cores: number, gpus: number): number {
   return (type.idleW * cores) / type.cores + (type.gpuPower ? gpus * type.gpuPower.idleW : 0);

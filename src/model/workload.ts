@@ -22,6 +22,12 @@ export interface WorkloadTask {
   workP90?: number;
   /** Cores it uses (its work is spread over them). */
   cores: number;
+  /**
+   * The fraction of its run its cores are busy computing, 0–1 (a WfCommons task's `avgCPU` / 100 /
+   * cores). The rest is waiting (I/O, network): it draws no dynamic power and does not slow down at a
+   * lower CPU frequency. Default 1 (CPU-bound).
+   */
+  cpuUtilisation?: number;
   memoryBytes: number;
   gpus: number;
   /** Indices into `Workload.files`. */

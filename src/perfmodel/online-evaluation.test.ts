@@ -131,6 +131,25 @@ describe('predictedWorkload', () => {
       );
     });
   });
+
+  it('estimates CPU utilisation from earlier tasks of the type (else of any type), never from the task itself', () => {
+    const w = synthetic([10, 10, 10, 10]);
+    const utils = [0.2, 0.4, 0.9, 0.6];
+    w.tasks.forEach((t, i) => {
+      t.cpuUtilisation = utils[i];
+    });
+    w.tasks[2]!.type = 'other';
+    const est = predictedWorkload(w, createPredictor('last'));
+    // t0: nothing seen (unset = CPU-bound); t1: its type's 0.2; t2: a new type, the mean of all so far;
+    // t3: its type's mean (0.2 + 0.4) / 2.
+    expect(est.workload.tasks.map((t) => t.cpuUtilisation)).toEqual([
+      undefined,
+      0.2,
+      0.30000000000000004,
+      0.30000000000000004,
+    ]);
+    expect(w.tasks.map((t) => t.cpuUtilisation)).toEqual(utils);
+  });
 });
 
 describe('driftScenario', () => {

@@ -21,7 +21,10 @@ import type { PredictionBasis, Predictor } from './types.js';
 import { REFERENCE_MHZ, workloadStream } from './workload-stream.js';
 
 export interface PredictedWorkload {
-  /** A copy of the workload (tasks copied, files shared) with `work` = the estimates. */
+  /**
+   * A copy of the workload (tasks copied, files shared) with `work` and `cpuUtilisation` = the
+   * estimates.
+   */
   workload: Workload;
   /** Per task (workload order): the predicted runtime in seconds on the node it ran on. */
   runtimeS: Float64Array;
@@ -54,6 +57,11 @@ export function predictedWorkload(
   const basis: PredictionBasis[] = new Array<PredictionBasis>(n).fill('prior');
   const work = new Float64Array(n);
   const workP90 = new Float64Array(n);
+  // CPU utilisation (WorkloadTask.cpuUtilisation) is estimated the same causal way: the mean of the
+  // finished tasks of its type, else of all finished tasks, else undefined (taken as CPU-bound).
+  const cpuUtil = new Float64Array(n).fill(NaN);
+  const utilByType = new Map<string, { sum: number; n: number }>();
+  const utilAll = { sum: 0, n: 0 };
   let coldStarts = 0;
   const { items } = workloadStream(workload, options.referenceMHz ?? REFERENCE_MHZ);
   for (const it of items) {
@@ -64,6 +72,17 @@ export function predictedWorkload(
     if (p.basis === 'prior') coldStarts++;
     work[it.index] = p.runtime.mean * it.features.cores * it.node.speedFactor;
     workP90[it.index] = Math.max(p.runtime.p90, p.runtime.mean) * it.features.cores * it.node.speedFactor;
+    const task = workload.tasks[it.index]!;
+    const seen = utilByType.get(task.type) ?? (utilAll.n > 0 ? utilAll : undefined);
+    if (seen) cpuUtil[it.index] = seen.sum / seen.n;
+    if (options.learn !== false && task.cpuUtilisation !== undefined) {
+      const u = utilByType.get(task.type) ?? { sum: 0, n: 0 };
+      u.sum += task.cpuUtilisation;
+      u.n++;
+      utilByType.set(task.type, u);
+      utilAll.sum += task.cpuUtilisation;
+      utilAll.n++;
+    }
     if (options.learn !== false)
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,
@@ -73,7 +92,16 @@ export function predictedWorkload(
   return {
     workload: {
       ...workload,
-      tasks: workload.tasks.map((t, i) => ({ ...t, work: work[i] ?? 0, workP90: workP90[i] ?? 0 })),
+      tasks: workload.tasks.map((t, i) => {
+        const { cpuUtilisation: _truth, ...rest } = t;
+        const u = cpuUtil[i]!;
+        return {
+          ...rest,
+          work: work[i] ?? 0,
+          workP90: workP90[i] ?? 0,
+          ...(Number.isNaN(u) ? {} : { cpuUtilisation: u }),
+        };
+      }),
     },
     runtimeS,
     runtimeP90S,

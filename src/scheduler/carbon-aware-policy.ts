@@ -82,6 +82,7 @@ export function taskCarbonG(
     finishS - startS,
     model.workload.tasks[t]!.gpus,
     level,
+    model.workload.tasks[t]!.cpuUtilisation,
   );
   return energyCarbonG(carbon[type]!, energy, startAtS + startS, startAtS + finishS);
 }
@@ -184,6 +185,7 @@ export function carbonAwarePolicy(
             best.exec,
             model.workload.tasks[t]!.gpus,
             best.level,
+            model.workload.tasks[t]!.cpuUtilisation,
           ),
           delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
           bestEft: fastest.finish,

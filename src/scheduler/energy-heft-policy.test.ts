@@ -113,6 +113,21 @@ describe('energyAwareHeft with DVFS levels', () => {
     expect(taskEnergyJ(platform.nodeTypes[0]!, 1, 40, 0, 1)).toBe(400);
   });
 
+  it('knows that only the busy share of a waiting task slows down, and draws dynamic power', () => {
+    // c computes half its run: at 1 GHz 20 × (0.5 / 0.5 + 0.5) = 30 s, busy 2/3 of it.
+    const tasks = w.tasks.map((task, i) => (i === 2 ? { ...task, cpuUtilisation: 0.5 } : task));
+    const model = platformCostModel({ ...w, tasks }, platform);
+    expect(model.execAtLevel(2, 0, 1)).toBe(30);
+    expect(model.execAtLevel(2, 0, 0)).toBe(20);
+    const e = energyAwareHeft({ ...w, tasks }, platform, { model, slack: 0 });
+    const c = e.tasks.find((pt) => pt.task === 2)!;
+    expect(c).toMatchObject({ level: 1, start: 10, finish: 40 });
+    // Nominal: idle share 5 W × 20 s + dynamic share 20 W × 0.5 × 20 s = 300 J.
+    // 1 GHz: 5 W × 30 s + (40 − 20) / 4 W × 2/3 × 30 s = 250 J.
+    expect(c.reason).toMatchObject({ bestEnergyJ: 300 });
+    expect(c.reason!['energyJ']).toBeCloseTo(250, 9);
+  });
+
   it('slows an estimated task only if it would still fit at its p90 work', () => {
     const at = (workP90: number) => {
       const tasks = w.tasks.map((task, i) => (i === 2 ? { ...task, workP90 } : task));

@@ -2,15 +2,18 @@
  * Energy-aware HEFT: HEFT's order (upward ranks), but each task goes to the node type — and, where
  * the type offers lower CPU frequencies (DVFS levels, `NodeType.dvfs`), the frequency — where it
  * costs the least energy among those that finish it almost as early as the best one. At a lower
- * frequency a task runs 1 / speedFactor times as long at that level's power (`taskEnergyJ`'s `level`).
+ * frequency the busy share of a task's run (`WorkloadTask.cpuUtilisation`) takes 1 / speedFactor times
+ * as long, at that level's power (`levelStretch`, `taskEnergyJ`'s `level`).
  *
  * Energy model (per task, attributable energy): a node of type T draws `idleW` at idle and `maxW`
  * at full load, linear in the share of its cores in use. A task holding c of the C cores of a node
  * for `exec` seconds adds the dynamic power (maxW − idleW)·c/C and is charged its share of the
  * idle power idleW·c/C, so
  *
- *     E(task, T) = maxW · c / C · exec(task, T)      joules
+ *     E(task, T) = (idleW + (maxW − idleW) · busy) · c / C · exec(task, T)      joules
  *
+ * (`taskPowerW` × exec), where busy is the fraction of the run its cores compute (`cpuUtilisation`,
+ * 1 unless known; `levelBusyFraction` at a lower frequency)
  * (+ g · gpuMaxW · exec for the g GPUs it holds when the type gives GPU power apart: then idleW and
  * maxW are the host's, and a CPU-only task pays nothing for the GPUs),
  * plus the energy of moving its inputs to the type's site ({@link TransferLedger}: link joules
@@ -39,7 +42,7 @@
  * const plan = energyAwareHeft(workload, platform, { slack: 0.05 });
  * plan.tasks[0]?.reason; // { policy: 'energy-heft', eft, energyJ, bestEft, bestEnergyJ, latestFinish, ... }
  */
-import { taskMaxW, type NodeType, type Platform, type Workload } from '../model/index.js';
+import { taskPowerW, type NodeType, type Platform, type Workload } from '../model/index.js';
 import {
   earliestFinish,
   planOnPlatform,
@@ -56,10 +59,18 @@ import { planTransfers, TransferLedger } from './transfer-energy.js';
 
 /**
  * Energy in joules a task holding `cores` (and `gpus`) of a node of `type` for `execS` seconds is
- * charged: `taskMaxW` × time (its share of the node's idle and dynamic power at full load).
+ * charged: `taskPowerW` × time (its share of the node's idle power, and of its dynamic power while its
+ * cores are busy, `cpuUtilisation` of the run at nominal frequency).
  */
-export function taskEnergyJ(type: NodeType, cores: number, execS: number, gpus = 0, level = 0): number {
-  return taskMaxW(type, cores, gpus, level) * execS;
+export function taskEnergyJ(
+  type: NodeType,
+  cores: number,
+  execS: number,
+  gpus = 0,
+  level = 0,
+  cpuUtilisation = 1,
+): number {
+  return taskPowerW(type, cores, gpus, level, cpuUtilisation) * execS;
 }
 
 /** Total attributable energy of a platform plan, in joules: its tasks' ({@link taskEnergyJ}) and transfers'. */
@@ -73,6 +84,7 @@ export function planEnergyJ(plan: PlatformPlan): number {
       pt.finish - pt.start,
       plan.model.workload.tasks[pt.task]!.gpus,
       pt.level ?? 0,
+      plan.model.workload.tasks[pt.task]!.cpuUtilisation,
     );
   }
   return sum;
@@ -117,8 +129,14 @@ export function energyAwareHeft(
       const energy = (o: (typeof opts)[number]): number => {
         const site = model.siteOfType[o.type]!;
         return (
-          taskEnergyJ(model.types[o.type]!, cores, o.exec, model.workload.tasks[t]!.gpus, o.level) +
-          ledger.move(t, site, expected, 0, 0).joules
+          taskEnergyJ(
+            model.types[o.type]!,
+            cores,
+            o.exec,
+            model.workload.tasks[t]!.gpus,
+            o.level,
+            model.workload.tasks[t]!.cpuUtilisation,
+          ) + ledger.move(t, site, expected, 0, 0).joules
         );
       };
       const limit = budget.latestFinish(t, fastest.finish, aggressiveness);

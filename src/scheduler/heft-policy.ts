@@ -57,7 +57,7 @@ export interface PlatformOptions {
 
 /**
  * `o` and the same placement at each lower CPU frequency its type offers (DVFS levels): same node
- * and start, run time longer by 1 / the level's speed factor.
+ * and start, run time longer by `levelStretch` (the busy share of the run by 1 / the level's speed factor).
  */
 export function withDvfsLevels(model: PlatformCostModel, t: number, o: TypeOption): TypeOption[] {
   const levels = dvfsLevelCount(model.types[o.type]!);

@@ -95,8 +95,14 @@ export function multiObjectivePolicy(
           const site = model.siteOfType[o.type]!;
           const move = ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish);
           energy[i] =
-            taskEnergyJ(model.types[o.type]!, model.cores(t), o.exec, model.workload.tasks[t]!.gpus) +
-            move.joules;
+            taskEnergyJ(
+              model.types[o.type]!,
+              model.cores(t),
+              o.exec,
+              model.workload.tasks[t]!.gpus,
+              0,
+              model.workload.tasks[t]!.cpuUtilisation,
+            ) + move.joules;
           grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + move.grams;
           bytes[i] = inBytes - atSite[site]! + move.outBytes;
         });

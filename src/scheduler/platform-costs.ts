@@ -17,7 +17,7 @@
  * const model = platformCostModel(workload, platform);
  * model.exec(0, 1); // seconds of task 0 on a node of type platform.nodeTypes[1]
  */
-import { levelSpeedFactor, type NodeType, type Platform, type Workload } from '../model/index.js';
+import { levelStretch, type NodeType, type Platform, type Workload } from '../model/index.js';
 import type { CostModel } from './list-scheduling.js';
 
 export interface PlatformCostModel extends CostModel {
@@ -173,8 +173,9 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     if (c > nt.cores || task.memoryBytes > nt.memoryBytes || task.gpus > nt.gpus) return Infinity;
     return task.work / (c * nt.speed);
   };
+  // Only the task's busy share slows down at a lower frequency (levelStretch).
   const execAtLevel = (t: number, p: number, level: number): number =>
-    exec(t, p) / levelSpeedFactor(types[p]!, level);
+    level === 0 ? exec(t, p) : exec(t, p) * levelStretch(types[p]!, level, workload.tasks[t]!.cpuUtilisation);
   const edgeBytes = (from: number, to: number): number => {
     const i = workload.tasks[to]!.parents.indexOf(from);
     return i < 0 ? 0 : parentBytes[parentOffset[to]! + i]!;

@@ -43,7 +43,8 @@ export interface Assignment {
   notBefore?: Float64Array;
   /**
    * DVFS level per task on its node's type (0 = nominal frequency, k = `nodeType.dvfs[k − 1]`): the
-   * task runs `speedFactor` times as fast and its cores draw that level's power. Default: all 0.
+   * busy share of the task's run (`WorkloadTask.cpuUtilisation`) goes `speedFactor` times as fast and
+   * its cores draw that level's power. Default: all 0.
    */
   level?: Uint8Array;
 }
@@ -272,6 +273,7 @@ function run(
   const cores = new Float64Array(n);
   const mem = new Float64Array(n);
   const gpus = new Float64Array(n);
+  const cpuUtil = new Float64Array(n); // WorkloadTask.cpuUtilisation (1 = CPU-bound)
   const producer = new Int32Array(nFiles).fill(-1);
   let nInputs = 0;
   for (let t = 0; t < n; t++) {
@@ -279,6 +281,15 @@ function run(
     if (!(task.cores > 0) || !(task.work >= 0)) {
       throw new SimError('SIM_BAD_WORKLOAD', `task "${task.name}" needs cores > 0 and work ≥ 0`);
     }
+    const u = task.cpuUtilisation ?? 1;
+    if (!(u >= 0 && u <= 1)) {
+      throw new SimError(
+        'SIM_BAD_WORKLOAD',
+        `task "${task.name}" has cpuUtilisation ${u}; it must be between 0 and 1`,
+        'give the fraction of its run its cores are busy (e.g. WfCommons avgCPU / 100 / cores)',
+      );
+    }
+    cpuUtil[t] = u;
     if (online) {
       // No plan to check: the task must fit some node type, or no scheduler could ever place it.
       if (
@@ -906,8 +917,10 @@ function run(
   function startAttempt(t: number, node: number): void {
     attempts[t]!++;
     const g = ++gen[t]!;
+    // At a lower frequency only the task's busy share slows down (levelStretch).
     const speedFactor = typeLevelSpeed[nodeType[node]!]![dvfs[t]!]!;
-    let duration = work[t]! / (cores[t]! * nodeSpeed[node]! * speedFactor);
+    const u = cpuUtil[t]!;
+    let duration = (work[t]! / (cores[t]! * nodeSpeed[node]!)) * (u / speedFactor + 1 - u);
     if (pStraggler > 0 && rngStraggler.next() < pStraggler) {
       duration *= slowdown;
       stragglers++;
@@ -939,8 +952,13 @@ function run(
     const coreS = cores[t]! * d;
     nodeBusyCoreS[node] = nodeBusyCoreS[node]! + coreS;
     taskCoreS[t] = taskCoreS[t]! + coreS;
-    const spanW = typeLevelSpanW[nodeType[node]!]![dvfs[t]!]!;
-    const dynW = (spanW * cores[t]!) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
+    // The host's dynamic power is drawn while the cores are busy (levelBusyFraction).
+    const level = dvfs[t]!;
+    const spanW = typeLevelSpanW[nodeType[node]!]![level]!;
+    const u = cpuUtil[t]!;
+    const b = u / typeLevelSpeed[nodeType[node]!]![level]!;
+    const busy = u >= 1 ? 1 : b / (b + 1 - u);
+    const dynW = (spanW * cores[t]! * busy) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
     const j = dynW * d;
     const g = (dynW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;
     nodeDynJ[node] = nodeDynJ[node]! + j;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform, Workload } from '../model/index.js';
+import { levelStretch, taskPowerW, type Platform, type Workload } from '../model/index.js';
 import { ganttSvg } from './gantt-svg.js';
 import { formatReport } from './report.js';
 import { simulate } from './simulate.js';
@@ -171,5 +171,49 @@ describe('DVFS levels', () => {
     expect(() =>
       simulate(oneTask, dvfsPlatform, { nodeOf: Int32Array.of(0), level: new Uint8Array(2) }, { seed: 1 }),
     ).toThrow(/assignment.level has 2 entries/);
+  });
+
+  describe('a task whose cores are busy only part of its run (cpuUtilisation)', () => {
+    const waiting = (u: number): Workload => ({
+      ...oneTask,
+      tasks: [{ ...oneTask.tasks[0]!, cpuUtilisation: u }],
+    });
+    const run = (u: number, level: number) =>
+      simulate(
+        waiting(u),
+        dvfsPlatform,
+        { nodeOf: Int32Array.of(0), level: Uint8Array.of(level) },
+        { seed: 1 },
+      );
+
+    it('draws dynamic power only while busy, and only its busy share slows at a lower frequency', () => {
+      // Nominal: 10 s; idle share 50 W × 10 s + dynamic share 50 W × 0.25 busy × 10 s = 625 J.
+      const nominal = run(0.25, 0);
+      expect(nominal.makespanS).toBe(10);
+      expect(nominal.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(625, 9);
+      expect(nominal.energyKWh * J_PER_KWH).toBeCloseTo(2000 + 125, 9);
+      // 1 GHz: the 2.5 busy seconds take 5, the 7.5 waiting seconds do not change: 12.5 s, busy 40 %.
+      // Idle share 50 W × 12.5 s + dynamic share (130 − 100) / 2 W × 0.4 × 12.5 s = 625 + 75 J.
+      const slowed = run(0.25, 1);
+      expect(slowed.makespanS).toBe(12.5);
+      expect(slowed.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(700, 9);
+      expect(slowed.energyKWh * J_PER_KWH).toBeCloseTo(2 * 100 * 12.5 + 75, 9);
+      // The planners' model of the same (levelStretch, taskPowerW) agrees with the twin.
+      const type = dvfsPlatform.nodeTypes[0]!;
+      expect(10 * levelStretch(type, 1, 0.25)).toBe(12.5);
+      expect(taskPowerW(type, 1, 0, 1, 0.25) * 12.5).toBeCloseTo(700, 9);
+      expect(taskPowerW(type, 1, 0, 0, 1)).toBe(100);
+    });
+
+    it('a task that only waits takes as long at any frequency and draws no dynamic power', () => {
+      const r = run(0, 1);
+      expect(r.makespanS).toBe(10);
+      expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(500, 9);
+    });
+
+    it('rejects a utilisation outside 0–1', () => {
+      expect(() => run(1.5, 0)).toThrow(/cpuUtilisation 1\.5; it must be between 0 and 1/);
+      expect(() => run(Number.NaN, 0)).toThrow(/SIM_BAD_WORKLOAD|cpuUtilisation/);
+    });
   });
 });

@@ -265,7 +265,7 @@ const cases: Array<{ title: string; text: string; errors: Expected[] }> = [
       '    "execution": {',
       '      "makespanInSeconds": 3, "executedAt": "2020-01-01T00:00:00Z",',
       '      "tasks": [',
-      '        { "id": "a", "runtimeInSeconds": -1 },',
+      '        { "id": "a", "runtimeInSeconds": -1, "avgCPU": "high" },',
       '        { "id": "b", "runtimeInSeconds": 1 }',
       '      ]',
       '    }',
@@ -279,6 +279,13 @@ const cases: Array<{ title: string; text: string; errors: Expected[] }> = [
         column: 42,
         path: 'workflow.execution.tasks[0].runtimeInSeconds',
         message: '"runtimeInSeconds" must be a number, 0 or more, not number -1',
+      },
+      {
+        code: 'WFC_WRONG_TYPE',
+        line: 8,
+        column: 56,
+        path: 'workflow.execution.tasks[0].avgCPU',
+        message: '"avgCPU" must be a number, 0 or more, not the string "high"',
       },
       {
         code: 'WFC_UNKNOWN_TASK',

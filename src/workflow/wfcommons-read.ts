@@ -32,6 +32,8 @@ export interface RawTask {
   runtimeS: number | undefined;
   cores: number;
   memoryBytes: number;
+  /** Recorded `avgCPU`: mean CPU use in percent of one core (over 100 for several busy cores). */
+  avgCpuPercent: number | undefined;
   program: string | undefined;
   category: string | undefined;
   machine: RawRef | undefined;
@@ -242,6 +244,7 @@ export function readV15(root: Obj, version: string, name: string, errors: WfcErr
       runtimeS: undefined,
       cores: 1,
       memoryBytes: 0,
+      avgCpuPercent: undefined,
       program: undefined,
       category: undefined,
       machine: undefined,
@@ -275,6 +278,7 @@ export function readV15(root: Obj, version: string, name: string, errors: WfcErr
     const runtimeS = r.num(o, 'runtimeInSeconds', path, true, "the task's measured runtime in seconds");
     const cores = r.num(o, 'coreCount', path, false, '', true);
     const memoryBytes = r.num(o, 'memoryInBytes', path, false);
+    const avgCpuPercent = r.num(o, 'avgCPU', path, false);
     const machines = r.refs(o, 'machines', path);
     const executedAt = r.str(o, 'executedAt', path, false);
     const program = programOf(r, o, path);
@@ -302,6 +306,7 @@ export function readV15(root: Obj, version: string, name: string, errors: WfcErr
     task.runtimeS = runtimeS;
     task.cores = cores ?? 1;
     task.memoryBytes = memoryBytes ?? 0;
+    task.avgCpuPercent = avgCpuPercent;
     task.machine = machines[0];
     task.executedAt = executedAt;
     task.program = program;
@@ -351,6 +356,7 @@ export function readV14(root: Obj, version: string, name: string, errors: WfcErr
     const runtimeS = r.num(o, 'runtimeInSeconds', path, true, "the task's measured runtime in seconds");
     const cores = r.num(o, 'cores', path, false, '', true);
     const memoryBytes = r.num(o, 'memoryInBytes', path, false);
+    const avgCpuPercent = r.num(o, 'avgCPU', path, false);
     const machine = r.str(o, 'machine', path, false);
     const category = r.str(o, 'category', path, false);
     const inputs: RawRef[] = [];
@@ -401,6 +407,7 @@ export function readV14(root: Obj, version: string, name: string, errors: WfcErr
       runtimeS,
       cores: cores ?? 1,
       memoryBytes: memoryBytes ?? 0,
+      avgCpuPercent,
       program: programOf(r, o, path),
       category,
       machine: machine === undefined ? undefined : { ref: machine, path: [...path, 'machine'] },

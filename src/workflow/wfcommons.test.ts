@@ -118,6 +118,8 @@ describe('fixtures', () => {
       // 100.376 s on 1 core of a 1200 MHz machine = 100.376 × 1200 / 2000 reference-core seconds.
       work: 100.376 * (1200 / 2000),
       cores: 1,
+      // avgCPU 59.9884 % of its one core.
+      cpuUtilisation: 0.599884,
       memoryBytes: 87824,
       gpus: 0,
       inputs: [0],
@@ -210,6 +212,9 @@ describe('WfFormat 1.4', () => {
     expect(warnings).toEqual([
       '1 task ran on machines of unknown CPU speed ("nospeed"); their work is runtime × cores (speed factor 1)',
     ]);
+    // avgCPU is in percent of one core: 150 % over 2 cores is 0.75; 250 % on 1 core is capped at 1
+    // (it ran more threads than its cores); no avgCPU leaves it unset (CPU-bound).
+    expect(w.tasks.map((t) => t.cpuUtilisation)).toEqual([0.75, 1, undefined, undefined]);
     expect(w.recorded).toEqual({
       makespanS: 75.5,
       runtimeSystem: { name: 'Pegasus', version: '4.9.3' },

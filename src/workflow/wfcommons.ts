@@ -275,6 +275,10 @@ function build(
       inputs: inputs[i] ?? [],
       outputs: outputs[i] ?? [],
       parents: parents[i] ?? [],
+      // avgCPU is in percent of one core; over 100 × cores (threads beyond the recorded cores) counts as fully busy.
+      ...(t.avgCpuPercent !== undefined
+        ? { cpuUtilisation: Math.min(1, t.avgCpuPercent / (100 * t.cores)) }
+        : {}),
     };
   });
 
