@@ -21,7 +21,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dvfsLevelCount, type Platform, type Workload } from '../src/model/index.js';
-import { createPredictor, predictedWorkload, workloadStream } from '../src/perfmodel/index.js';
+import {
+  CpuUtilisationEstimator,
+  createPredictor,
+  predictedWorkload,
+  workloadStream,
+} from '../src/perfmodel/index.js';
 import {
   energyAwareHeft,
   planAssignment,
@@ -122,8 +127,10 @@ const workloads = instanceFiles.map(loadWorkload);
  */
 function estimated(i: number): Workload {
   const predictor = createPredictor('ensemble');
+  const cpuUtilisation = new CpuUtilisationEstimator();
   workloads.forEach((w, j) => {
     if (j === i) return;
+    cpuUtilisation.observeWorkload(w);
     for (const it of workloadStream(w).items)
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,
@@ -131,7 +138,7 @@ function estimated(i: number): Workload {
       });
   });
   // Frozen: a static plan is made before the run starts, so none of this run's outcomes is known.
-  return predictedWorkload(workloads[i]!, predictor, { learn: false }).workload;
+  return predictedWorkload(workloads[i]!, predictor, { learn: false, cpuUtilisation }).workload;
 }
 const vsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));
 const carbonVsOracle = new Map<PolicyName, number[]>(POLICY_NAMES.map((p) => [p, []]));

@@ -20,7 +20,12 @@ import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
 import type { SimOverheads } from '../sim/index.js';
 import { importWfCommons, parsePlatform, specToWorkload } from '../workflow/index.js';
-import { createPredictor, predictedWorkload, workloadStream } from '../perfmodel/index.js';
+import {
+  CpuUtilisationEstimator,
+  createPredictor,
+  predictedWorkload,
+  workloadStream,
+} from '../perfmodel/index.js';
 import type { Predictor } from '../perfmodel/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 
@@ -59,9 +64,9 @@ function planningWorkload(
   if (runtimes !== 'estimated') {
     throw new CliError('BAD_OPTION', `--runtimes must be estimated or oracle, got ${runtimes}`);
   }
-  const { predictor, observed } = historyPredictor(history);
+  const { predictor, cpuUtilisation, observed } = historyPredictor(history);
   const learn = history.length === 0;
-  const est = predictedWorkload(workload, predictor, { learn });
+  const est = predictedWorkload(workload, predictor, { learn, cpuUtilisation });
   return {
     workload: est.workload,
     label: learn
@@ -104,12 +109,19 @@ export function loadWorkload(path: string): Workload {
   return result.workload;
 }
 
-/** An ensemble that has learnt the recorded tasks of these WfCommons runs. */
-function historyPredictor(history: readonly string[]): { predictor: Predictor; observed: number } {
+/** An ensemble (and a CPU-utilisation estimator) that has learnt the recorded tasks of these WfCommons runs. */
+function historyPredictor(history: readonly string[]): {
+  predictor: Predictor;
+  cpuUtilisation: CpuUtilisationEstimator;
+  observed: number;
+} {
   const predictor = createPredictor('ensemble');
+  const cpuUtilisation = new CpuUtilisationEstimator();
   let observed = 0;
   for (const path of history) {
-    for (const it of workloadStream(loadWorkload(path)).items) {
+    const run = loadWorkload(path);
+    cpuUtilisation.observeWorkload(run);
+    for (const it of workloadStream(run).items) {
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,
         ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
@@ -117,7 +129,7 @@ function historyPredictor(history: readonly string[]): { predictor: Predictor; o
       observed++;
     }
   }
-  return { predictor, observed };
+  return { predictor, cpuUtilisation, observed };
 }
 
 /**
@@ -137,13 +149,18 @@ function loadSpecWorkload(
     );
   }
   const { spec, baseDir } = loadSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
-  const { predictor, observed } = historyPredictor(history);
+  const { predictor, cpuUtilisation, observed } = historyPredictor(history);
   const reference = { id: 'reference', speedFactor: 1 };
   const { workload, priors } = specToWorkload(
     spec,
     (features) => {
       const p = predictor.predict(features, reference);
-      return { runtimeS: p.runtime.mean, prior: p.basis === 'prior' };
+      const u = cpuUtilisation.estimate(features.type);
+      return {
+        runtimeS: p.runtime.mean,
+        prior: p.basis === 'prior',
+        ...(u !== undefined ? { cpuUtilisation: u } : {}),
+      };
     },
     {
       inputBytes: (file) => {

@@ -60,6 +60,7 @@ export type {
   OnlineEvaluation,
 } from './online-evaluation.js';
 export { predictedWorkload } from './predicted-workload.js';
+export { CpuUtilisationEstimator } from './cpu-utilisation.js';
 export type { PredictedWorkload, PredictedWorkloadOptions } from './predicted-workload.js';
 export { driftScenario } from './drift-scenario.js';
 export type { DriftRun, DriftScenarioOptions, DriftScenarioResult } from './drift-scenario.js';

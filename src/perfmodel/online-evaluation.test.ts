@@ -6,6 +6,7 @@ import { importWfCommons } from '../workflow/index.js';
 import { createPredictor } from './create-predictor.js';
 import { driftScenario } from './drift-scenario.js';
 import { evaluateCrossMachine, evaluateOnline, MAX_SEEN_RULE } from './online-evaluation.js';
+import { CpuUtilisationEstimator } from './cpu-utilisation.js';
 import { predictedWorkload } from './predicted-workload.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'wfcommons');
@@ -149,6 +150,15 @@ describe('predictedWorkload', () => {
       0.30000000000000004,
     ]);
     expect(w.tasks.map((t) => t.cpuUtilisation)).toEqual(utils);
+  });
+
+  it('plans a frozen run on the CPU utilisation learnt from history', () => {
+    const w = synthetic([10, 10]);
+    w.tasks[0]!.cpuUtilisation = 0.9;
+    const history = new CpuUtilisationEstimator();
+    history.observe('work', 0.25);
+    const est = predictedWorkload(w, createPredictor('last'), { learn: false, cpuUtilisation: history });
+    expect(est.workload.tasks.map((t) => t.cpuUtilisation)).toEqual([0.25, 0.25]);
   });
 });
 

@@ -17,6 +17,7 @@
  */
 import type { Workload } from '../model/workload.js';
 import { createPredictor } from './create-predictor.js';
+import { CpuUtilisationEstimator } from './cpu-utilisation.js';
 import type { PredictionBasis, Predictor } from './types.js';
 import { REFERENCE_MHZ, workloadStream } from './workload-stream.js';
 
@@ -40,6 +41,11 @@ export interface PredictedWorkloadOptions {
   referenceMHz?: number;
   /** Observe the recorded outcomes (default true). false: the predictor is used as it is, frozen. */
   learn?: boolean;
+  /**
+   * What estimates `cpuUtilisation` (default: a fresh one); pass one that has observed history runs.
+   * It learns this run's outcomes like the predictor (unless `learn` is false).
+   */
+  cpuUtilisation?: CpuUtilisationEstimator;
 }
 
 /**
@@ -60,8 +66,7 @@ export function predictedWorkload(
   // CPU utilisation (WorkloadTask.cpuUtilisation) is estimated the same causal way: the mean of the
   // finished tasks of its type, else of all finished tasks, else undefined (taken as CPU-bound).
   const cpuUtil = new Float64Array(n).fill(NaN);
-  const utilByType = new Map<string, { sum: number; n: number }>();
-  const utilAll = { sum: 0, n: 0 };
+  const utilisation = options.cpuUtilisation ?? new CpuUtilisationEstimator();
   let coldStarts = 0;
   const { items } = workloadStream(workload, options.referenceMHz ?? REFERENCE_MHZ);
   for (const it of items) {
@@ -73,16 +78,9 @@ export function predictedWorkload(
     work[it.index] = p.runtime.mean * it.features.cores * it.node.speedFactor;
     workP90[it.index] = Math.max(p.runtime.p90, p.runtime.mean) * it.features.cores * it.node.speedFactor;
     const task = workload.tasks[it.index]!;
-    const seen = utilByType.get(task.type) ?? (utilAll.n > 0 ? utilAll : undefined);
-    if (seen) cpuUtil[it.index] = seen.sum / seen.n;
-    if (options.learn !== false && task.cpuUtilisation !== undefined) {
-      const u = utilByType.get(task.type) ?? { sum: 0, n: 0 };
-      u.sum += task.cpuUtilisation;
-      u.n++;
-      utilByType.set(task.type, u);
-      utilAll.sum += task.cpuUtilisation;
-      utilAll.n++;
-    }
+    cpuUtil[it.index] = utilisation.estimate(task.type) ?? NaN;
+    if (options.learn !== false && task.cpuUtilisation !== undefined)
+      utilisation.observe(task.type, task.cpuUtilisation);
     if (options.learn !== false)
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,

@@ -60,6 +60,15 @@ describe('specToWorkload', () => {
     expect(workload.tasks.map((t) => t.flexible ?? false)).toEqual([true, false]);
   });
 
+  it('carries an estimated CPU utilisation, and none where the estimate has none', () => {
+    const { workload } = specToWorkload(wf, (f) => ({
+      runtimeS: 1,
+      prior: false,
+      ...(f.type === 'sort' ? { cpuUtilisation: 0.3 } : {}),
+    }));
+    expect(workload.tasks.map((t) => t.cpuUtilisation)).toEqual([undefined, 0.3, undefined]);
+  });
+
   it('names the program of argv and of shell commands by its base name', () => {
     expect(wf.tasks.map(programOf)).toEqual(['align', 'sort', 'report']);
   });

@@ -30,6 +30,8 @@ export interface SpecRuntimeEstimate {
   runtimeS: number;
   /** Whether the estimate is a prior (nothing known about this type). */
   prior: boolean;
+  /** Estimated share of its run its cores compute (`WorkloadTask.cpuUtilisation`); unset = CPU-bound. */
+  cpuUtilisation?: number;
 }
 
 export interface SpecToWorkloadOptions {
@@ -95,6 +97,7 @@ export function specToWorkload(
       outputs,
       parents: task.deps.map((d) => indexOf.get(d)!),
       ...(task.flexible ? { flexible: true } : {}),
+      ...(est.cpuUtilisation !== undefined ? { cpuUtilisation: est.cpuUtilisation } : {}),
     };
   });
   return { workload: { name: spec.name, tasks, files }, priors };
