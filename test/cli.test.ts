@@ -193,6 +193,12 @@ describe('strata simulate', () => {
     });
     expect(report.makespanS).toBeGreaterThan(0);
     expect(report.energyKWh).toBeGreaterThan(0);
+    // Every task records its avgCPU: the twin charges dynamic power for the busy share only.
+    const cpu = (JSON.parse(heft.stdout) as { cpuUtilisation: { tasks: number; mean: number } })
+      .cpuUtilisation;
+    expect(cpu.tasks).toBe(22);
+    expect(cpu.mean).toBeGreaterThan(0);
+    expect(cpu.mean).toBeLessThan(1);
 
     // Planned on the truth on request; online (plan-guided) too.
     const oracle = await runCli(
@@ -223,6 +229,7 @@ describe('strata simulate', () => {
     );
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/recorded makespan +3488 s/);
+    expect(replay.stdout).toMatch(/task CPU use +known for 22 of 22 tasks \(mean \d+\.\d % busy/);
     expect(readFileSync(join(dir, 'g.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });
 
@@ -247,8 +254,15 @@ describe('strata simulate', () => {
       dir,
     );
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { tasks: number; makespanS: number; plannedOn: string };
+    const report = JSON.parse(r.stdout) as {
+      tasks: number;
+      makespanS: number;
+      plannedOn: string;
+      cpuUtilisation: { tasks: number };
+    };
     expect(report.tasks).toBe(7); // range [1, 4] is 1, 2, 3
+    // Each program's CPU use is estimated from the history run, like its runtime.
+    expect(report.cpuUtilisation.tasks).toBe(7);
     expect(report.plannedOn).toMatch(/history \(1 runs, 22 tasks; 0 of 7 tasks had no run/);
     // bowtie2-build, then fasterq-dump and bowtie2 in parallel: minutes, as in the recorded run.
     expect(report.makespanS).toBeGreaterThan(60);

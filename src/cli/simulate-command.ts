@@ -306,6 +306,13 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       ['carbon', `${report.workflowCarbonKg.toFixed(3)} kg CO2e (platform: ${report.carbonKg.toFixed(3)})`],
       ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
       ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
+      [
+        'task CPU use',
+        summary.cpuUtilisation.tasks === 0
+          ? 'not known: every task taken as CPU-bound (dynamic power all its run)'
+          : `known for ${summary.cpuUtilisation.tasks} of ${workload.tasks.length} tasks ` +
+            `(mean ${(summary.cpuUtilisation.mean! * 100).toFixed(1)} % busy; the rest taken as CPU-bound)`,
+      ],
       ...(report.slowedTasks > 0
         ? [['DVFS', `${report.slowedTasks} tasks below nominal CPU frequency`] as [string, string]]
         : []),
@@ -366,6 +373,17 @@ function printComparison(
   }
 }
 
+function cpuUtilisationSummary(workload: Workload): { tasks: number; mean: number | null } {
+  let tasks = 0;
+  let sum = 0;
+  for (const t of workload.tasks)
+    if (t.cpuUtilisation !== undefined) {
+      tasks++;
+      sum += t.cpuUtilisation;
+    }
+  return { tasks, mean: tasks > 0 ? sum / tasks : null };
+}
+
 function summarise(workload: Workload, platform: Platform, policy: string, seed: number, r: SimReport) {
   return {
     workflow: workload.name,
@@ -382,6 +400,9 @@ function summarise(workload: Workload, platform: Platform, policy: string, seed:
     bytesMoved: r.bytesMoved,
     meanUtilisation: r.meanUtilisation,
     slowedTasks: r.slowedTasks,
+    // How many tasks have a CPU utilisation (recorded avgCPU, or estimated from history): the twin
+    // charges dynamic power only for their busy share; the others are taken as CPU-bound.
+    cpuUtilisation: cpuUtilisationSummary(workload),
     failures: r.failures,
     recordedMakespanS: workload.recorded?.makespanS ?? null,
   };
