@@ -233,6 +233,84 @@ describe('strata simulate', () => {
     expect(readFileSync(join(dir, 'g.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });
 
+  it('--placements writes where each task went, when, at what frequency, and why', async () => {
+    const dir = workspace();
+    type Placements = {
+      policy: string;
+      placements: Array<{
+        task: string;
+        node: string;
+        site: string;
+        plannedStartS?: number;
+        startS: number | null;
+        finishS: number | null;
+        attempts: number;
+        cpuFrequencyHz?: number;
+        reason: Record<string, number | string>;
+      }>;
+    };
+    const sites = ['hpc', 'cloud', 'edge', 'devices'];
+    const planned = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        instance,
+        '--platform',
+        continuum,
+        '--policy',
+        'energy-heft',
+        '--runtimes',
+        'oracle',
+        '--placements',
+        'p.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(planned.code, planned.stderr).toBe(0);
+    const report = JSON.parse(planned.stdout) as { slowedTasks: number; makespanS: number };
+    const p = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as Placements;
+    expect(p.policy).toBe('energy-heft');
+    expect(p.placements).toHaveLength(22);
+    for (const x of p.placements) {
+      expect(x.node).toMatch(/^[a-z0-9-]+#\d+$/);
+      expect(sites).toContain(x.site);
+      expect(x.reason).toHaveProperty('energyJ');
+      expect(x.plannedStartS).toBeGreaterThanOrEqual(0);
+      expect(x.finishS).toBeLessThanOrEqual(report.makespanS);
+      expect(x.attempts).toBe(1);
+    }
+    // The tasks the plan slows are exactly those the twin ran below nominal frequency.
+    expect(p.placements.filter((x) => x.cpuFrequencyHz !== undefined)).toHaveLength(report.slowedTasks);
+
+    const online = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        instance,
+        '--platform',
+        continuum,
+        '--policy',
+        'first-fit',
+        '--placements',
+        'o.json',
+      ],
+      dir,
+    );
+    expect(online.code, online.stderr).toBe(0);
+    expect(online.stdout).toMatch(/placements +o\.json/);
+    const o = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')) as Placements;
+    expect(o.placements).toHaveLength(22);
+    expect(o.placements.every((x) => sites.includes(x.site) && Object.keys(x.reason).length > 0)).toBe(true);
+
+    const both = await runCli(
+      ['simulate', '--workflow', instance, '--platform', continuum, '--compare', '--placements', 'c.json'],
+      dir,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--placements writes one schedule/);
+  });
+
   it('plays a Strata workflow with runtimes the performance model learnt from earlier runs', async () => {
     const dir = workspace();
     writeFileSync(

@@ -351,6 +351,7 @@ program
   .option('--mtbf <seconds>', 'inject node crashes with this mean time between failures per node')
   .option('--stragglers <p>', 'probability that an attempt runs slow')
   .option('--gantt <out.svg>', 'draw the schedule')
+  .option('--placements <out.json>', "write each task's node, times and the reason for its placement")
   .option('--json', 'machine-readable report')
   .action(
     act(async (opts: Partial<SimulateCommandOptions>, cmd: Command) => {

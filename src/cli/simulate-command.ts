@@ -14,7 +14,7 @@ import { EngineError } from '../engine/errors.js';
 import { loadSpecText, specInvalid } from '../engine/load-spec.js';
 import type { Platform, Workload } from '../model/index.js';
 import { isPolicyName, onlineScheduler, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
-import type { PolicyName, Scheduler } from '../scheduler/index.js';
+import type { PlatformPlan, PolicyName, Scheduler } from '../scheduler/index.js';
 import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
 import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
@@ -28,6 +28,12 @@ import {
 } from '../perfmodel/index.js';
 import type { Predictor } from '../perfmodel/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
+import {
+  onlinePlacements,
+  planPlacements,
+  recordedPlacements,
+  RecordingScheduler,
+} from './placements-file.js';
 
 export interface SimulateCommandOptions {
   workflow: string;
@@ -36,6 +42,8 @@ export interface SimulateCommandOptions {
   seed: string;
   json?: boolean;
   gantt?: string;
+  /** Write each task's placement and its reason (JSON) here. */
+  placements?: string;
   mtbf?: string;
   stragglers?: string;
   startAt?: string;
@@ -196,6 +204,8 @@ function nonNegative(text: string | undefined, what: string): number | undefined
 interface Run {
   policy: string;
   scheduler?: Scheduler;
+  /** Static runs of a planning policy: the plan (its reasons go to --placements). */
+  plan?: PlatformPlan;
   assignment?: { nodeOf: Int32Array; priority?: Float64Array; notBefore?: Float64Array; level?: Uint8Array };
 }
 
@@ -208,6 +218,13 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   const startAtS = nonNegative(opts.startAt, '--start-at') ?? 0;
   if (opts.compare && opts.gantt !== undefined) {
     throw new CliError('BAD_OPTION', '--gantt draws one schedule', 'give --policy NAME instead of --compare');
+  }
+  if (opts.compare && opts.placements !== undefined) {
+    throw new CliError(
+      'BAD_OPTION',
+      '--placements writes one schedule',
+      'give --policy NAME instead of --compare',
+    );
   }
   const text = readText(opts.workflow, 'workflow');
   const fromSpec = isWfCommons(text) ? null : loadSpecWorkload(opts.workflow, text, opts.history ?? []);
@@ -254,14 +271,15 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         const scheduler = onlineScheduler(name, { workload: plannedOn, platform, options })!;
         return { policy: `${name} (plan-guided online)`, scheduler };
       }
-      return { policy: name, assignment: planAssignment(planWith(name, plannedOn, platform, options), n) };
+      const plan = planWith(name, plannedOn, platform, options);
+      return { policy: name, plan, assignment: planAssignment(plan, n) };
     });
   }
   const simOptions: SimOptions = {
     seed,
     startAtS,
     ...(overheads ? { overheads } : {}),
-    trace: opts.gantt !== undefined,
+    trace: opts.gantt !== undefined || opts.placements !== undefined,
     ...(mtbf !== undefined || stragglers !== undefined
       ? {
           failures: {
@@ -271,6 +289,9 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         }
       : {}),
   };
+  const recorder =
+    opts.placements !== undefined && runs[0]!.scheduler ? new RecordingScheduler(runs[0]!.scheduler) : null;
+  if (recorder) runs[0]!.scheduler = recorder;
   const played = runs.map((run) => ({
     policy: run.policy,
     report: run.scheduler
@@ -288,6 +309,22 @@ export function runSimulate(opts: SimulateCommandOptions): number {
       ganttSvg(report.trace, workload, platform, {
         title: `${workload.name} on ${platform.name} (${policy})`,
       }),
+    );
+  }
+  if (opts.placements !== undefined && report.trace) {
+    const run = runs[0]!;
+    const placements = recorder
+      ? onlinePlacements(workload, platform, recorder, report.trace)
+      : run.plan
+        ? planPlacements(workload, platform, run.plan, report.trace)
+        : recordedPlacements(workload, platform, run.assignment!.nodeOf, report.trace);
+    writeFileSync(
+      opts.placements,
+      JSON.stringify(
+        { workflow: workload.name, platform: platform.name, policy, plannedOn: runtimes, placements },
+        null,
+        1,
+      ) + '\n',
     );
   }
   const summary = { ...summarise(workload, platform, policy, seed, report), plannedOn: runtimes };
@@ -325,6 +362,7 @@ export function runSimulate(opts: SimulateCommandOptions): number {
     if (summary.recordedMakespanS !== null)
       rows.push(['recorded makespan', `${summary.recordedMakespanS} s`]);
     if (opts.gantt) rows.push(['gantt', opts.gantt]);
+    if (opts.placements) rows.push(['placements', opts.placements]);
     for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
   }
   return EXIT_OK;
