@@ -289,8 +289,11 @@ export function runSimulate(opts: SimulateCommandOptions): number {
         }
       : {}),
   };
+  // An online scheduler's placements (and their reasons) are recorded for --placements and --gantt.
   const recorder =
-    opts.placements !== undefined && runs[0]!.scheduler ? new RecordingScheduler(runs[0]!.scheduler) : null;
+    (opts.placements !== undefined || opts.gantt !== undefined) && runs[0]!.scheduler
+      ? new RecordingScheduler(runs[0]!.scheduler)
+      : null;
   if (recorder) runs[0]!.scheduler = recorder;
   const played = runs.map((run) => ({
     policy: run.policy,
@@ -304,10 +307,14 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   }
   const { policy, report } = played[0]!;
   if (opts.gantt && report.trace) {
+    const reasons = new Array<Record<string, number | string> | undefined>(n);
+    if (recorder) for (const [t, p] of recorder.placed) reasons[t] = p.reason;
+    else for (const pt of runs[0]!.plan?.tasks ?? []) reasons[pt.task] = pt.reason;
     writeFileSync(
       opts.gantt,
       ganttSvg(report.trace, workload, platform, {
         title: `${workload.name} on ${platform.name} (${policy})`,
+        reasons,
       }),
     );
   }

@@ -59,4 +59,16 @@ describe('ganttSvg', () => {
         expect(overlapX && u.y === v.y).toBe(false);
       }
   });
+
+  it('shows the reason of each placement in its tooltip, escaped', () => {
+    const task = taskBuilder({ work: 10 });
+    const w = wl([task('a'), task('b')]);
+    const p = platformOf([nodeTypeBuilder()('big', 'S', { cores: 4 })]);
+    const r = simulate(w, p, { nodeOf: new Int32Array(2) }, { seed: 1, trace: true });
+    const svg = ganttSvg(r.trace!, w, p, {
+      reasons: [{ policy: 'heft', eft: 10.123456, note: 'a<b' }, undefined],
+    });
+    expect(svg).toContain('<title>a (t): 0.0–10.0 s\npolicy=heft\neft=10.12\nnote=a&#60;b</title>');
+    expect(svg).toContain('<title>b (t): 0.0–10.0 s</title>');
+  });
 });

@@ -15,6 +15,20 @@ export interface GanttOptions {
   maxRows?: number;
   width?: number;
   title?: string;
+  /**
+   * Per task (workload order), the reason its placement carries (`PlannedTask.reason`,
+   * `Placement.reason`): shown in the bar's tooltip, numbers to 4 significant digits.
+   */
+  reasons?: ReadonlyArray<Readonly<Record<string, number | string>> | undefined>;
+}
+
+/** `key=value` pairs of a placement's reason, one per line, for a tooltip. */
+function reasonText(reason: Readonly<Record<string, number | string>> | undefined): string {
+  if (!reason) return '';
+  const lines = Object.entries(reason).map(
+    ([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`,
+  );
+  return lines.length > 0 ? `\n${lines.join('\n')}` : '';
 }
 
 const ROW = 14;
@@ -143,7 +157,7 @@ export function ganttSvg(
     out.push(
       `<rect x="${x(s).toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${h}" ` +
         `fill="${colour.get(task.type)}"${slowed}><title>${escapeXml(task.name)} (${escapeXml(task.type)}): ` +
-        `${s.toFixed(1)}–${f.toFixed(1)} s${ghz}</title></rect>`,
+        `${s.toFixed(1)}–${f.toFixed(1)} s${ghz}${escapeXml(reasonText(options.reasons?.[t]))}</title></rect>`,
     );
   }
   const axisY = rowsBottom + 4;
