@@ -108,6 +108,81 @@ describe('strata CLI (embedded)', () => {
     expect(logs.stdout).toBe('ok\n');
   });
 
+  it('exports a run as a WfCommons instance that the twin can learn from (--history)', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'wf.yaml'),
+      [
+        'name: busy-then-idle',
+        'tasks:',
+        // A shell busy loop (CPU-bound) writes a file; a sleep (CPU idle) reads it.
+        '  - name: burn',
+        '    shell: i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo done > out.txt',
+        '    outputs: [out.txt]',
+        '  - name: nap',
+        '    command: [sleep, "0.5"]',
+        '    inputs: [out.txt]',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run', 'wf.yaml', '--no-progress'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const exported = await runCli(['export', 'wfcommons', 'busy-then-idle', '-o', 'run.json'], dir);
+    expect(exported.code, exported.stderr).toBe(0);
+    const instance = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as {
+      schemaVersion: string;
+      runtimeSystem: { name: string };
+      workflow: {
+        specification: {
+          tasks: Array<{ id: string; parents: string[] }>;
+          files: Array<{ id: string; sizeInBytes: number }>;
+        };
+        execution: {
+          makespanInSeconds: number;
+          tasks: Array<{ id: string; runtimeInSeconds: number; avgCPU?: number; machines: string[] }>;
+        };
+      };
+    };
+    expect(instance).toMatchObject({ schemaVersion: '1.5', runtimeSystem: { name: 'Strata' } });
+    expect(instance.workflow.specification.tasks.map((t) => [t.id, t.parents])).toEqual([
+      ['burn', []],
+      ['nap', ['burn']],
+    ]);
+    expect(instance.workflow.specification.files).toEqual([{ id: 'out.txt', sizeInBytes: 5 }]);
+    const [burn, nap] = instance.workflow.execution.tasks;
+    // Measured by GNU time around each attempt: the loop keeps its core busy, the sleep does not.
+    expect(burn!.avgCPU).toBeGreaterThan(50);
+    expect(nap!.avgCPU).toBeLessThan(20);
+    expect(nap!.runtimeInSeconds).toBeGreaterThanOrEqual(0.5);
+    expect(nap!.machines).toEqual(['local']);
+    expect(instance.workflow.execution.makespanInSeconds).toBeGreaterThanOrEqual(
+      burn!.runtimeInSeconds + nap!.runtimeInSeconds,
+    );
+
+    // The run is history for the twin: the same spec, simulated with runtimes and CPU use learnt from it.
+    const sim = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        'wf.yaml',
+        '--platform',
+        join(root, 'examples', 'platforms', 'continuum.yaml'),
+        '--history',
+        'run.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(sim.code, sim.stderr).toBe(0);
+    const report = JSON.parse(sim.stdout) as { plannedOn: string; cpuUtilisation: { tasks: number } };
+    expect(report.plannedOn).toMatch(/history \(1 runs, 2 tasks; 0 of 2 tasks had no run/);
+    expect(report.cpuUtilisation.tasks).toBe(2);
+
+    const unknown = await runCli(['export', 'yaml', 'busy-then-idle'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown export format "yaml"/);
+  });
+
   it('gives clear errors for a bad store URL, an unknown workflow and an empty store', async () => {
     const dir = workspace();
     const badDb = await runCli(['--db', 'mysql://x', 'status'], dir);

@@ -245,6 +245,21 @@ program
   );
 
 program
+  .command('export')
+  .description(
+    'write a workflow run in another format; for now `wfcommons` (WfFormat 1.5: history for strata simulate)',
+  )
+  .argument('<format>', 'wfcommons')
+  .argument('<workflow>', 'workflow id or name')
+  .option('-o, --output <file>', 'where to write the instance (default: standard output)')
+  .action(
+    act(async (format: string, ref: string, opts: { output?: string }) => {
+      const { runExport } = await import('./export-command.js');
+      return withApi((api, env) => runExport(api, format, ref, { ...opts, embedded: env !== undefined }));
+    }),
+  );
+
+program
   .command('import')
   .description('import a workflow from another format; for now `wfcommons` (WfFormat 1.4/1.5 instances)')
   .argument('<format>', 'wfcommons')

@@ -24,6 +24,13 @@ export {
 export { importWfCommons, WFC_ERROR_CODES, type WfImportOptions, type WfImportResult } from './wfcommons.js';
 export { workloadToStrataYaml, type WorkloadToStrataOptions } from './workload-to-strata.js';
 export {
+  runToWfCommons,
+  type ExportAttempt,
+  type ExportMachine,
+  type ExportRun,
+  type ExportTask,
+} from './wfcommons-export.js';
+export {
   programOf,
   specToWorkload,
   type SpecRuntimeEstimate,
