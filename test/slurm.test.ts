@@ -213,6 +213,12 @@ if (!slurm.ok && requireSlurm()) {
           ['succeeded', 0],
         ]);
         expect(attempts).toHaveLength(51);
+        // GNU time in the batch script measured every attempt (CI installs it on the node):
+        // CPU time and peak memory, as the local executor records them.
+        for (const a of attempts) {
+          expect(a.cpuTimeMs, `${a.taskIdx}/${a.number}`).not.toBeNull();
+          expect(a.peakRssBytes, `${a.taskIdx}/${a.number}`).toBeGreaterThan(0);
+        }
 
         // The logs are Strata's: the engine recorded the files the jobs wrote.
         for (const t of tasks) {

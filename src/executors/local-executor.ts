@@ -42,6 +42,7 @@ import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } fro
 import {
   findProcessesByEnv,
   GNU_TIME_FORMAT,
+  gnuTimeExecFailureText,
   isGroupRunning,
   isSameProcessRunning,
   parseRusage,
@@ -631,11 +632,7 @@ async function gnuTimeExecFailure(logDir: string, command: string): Promise<stri
   } catch {
     return null;
   }
-  const marker = `cannot run ${command}: `;
-  const at = text.indexOf(marker);
-  if (at < 0) return null;
-  const reason = text.slice(at + marker.length).split('\n')[0] ?? '';
-  return /no such file/i.test(reason) ? `command not found: ${command}` : `cannot run ${command}: ${reason}`;
+  return gnuTimeExecFailureText(text, command);
 }
 
 /**

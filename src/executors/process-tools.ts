@@ -215,3 +215,19 @@ export function parseRusage(text: string): RusageRecord | null {
     wallMs: Math.round(Number(wall) * 1000),
   };
 }
+
+/**
+ * What GNU time wrote on the attempt's stderr when it could not exec the command —
+ * `<time>: cannot run <cmd>: <reason>` (then it exits 127 when not found, 126 when not executable)
+ * — as a message, or null when it says no such thing.
+ *
+ * @example
+ * gnuTimeExecFailureText('/usr/bin/time: cannot run nope: No such file or directory\n', 'nope'); // 'command not found: nope'
+ */
+export function gnuTimeExecFailureText(stderr: string, command: string): string | null {
+  const marker = `cannot run ${command}: `;
+  const at = stderr.indexOf(marker);
+  if (at < 0) return null;
+  const reason = stderr.slice(at + marker.length).split('\n')[0] ?? '';
+  return /no such file/i.test(reason) ? `command not found: ${command}` : `cannot run ${command}: ${reason}`;
+}

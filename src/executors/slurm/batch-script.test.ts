@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LaunchRequest } from '../executor.js';
+import { parseRusage } from '../process-tools.js';
 import {
   batchComment,
   batchScript,
@@ -54,6 +55,29 @@ describe('batchScript', () => {
       .slice(0, -1);
     expect(out).toEqual([...HOSTILE, HOSTILE.join('\n'), HOSTILE.join(' ')]);
   });
+
+  it.skipIf(!existsSync('/usr/bin/time'))(
+    'runs the command under GNU time where the node has it: CPU time, memory, its own exit or signal',
+    () => {
+      const run = (n: number, command: LaunchRequest['command'], gnuTime?: string | null) => {
+        const script = batchScript([req(n, { command })], gnuTime);
+        return spawnSync('sh', ['-s'], { input: script }).status;
+      };
+      const rusage = (n: number) => parseRusage(readFileSync(join(dir, 'logs', String(n), 'rusage'), 'utf8'));
+      expect(run(10, { argv: ['sh', '-c', 'exit 3'] })).toBe(3);
+      expect(rusage(10)).toMatchObject({ exitCode: 3, signal: null });
+      // Killed by a signal: the job exits 128 + 9 (what Slurm sees), the file keeps the signal.
+      expect(run(11, { shell: 'kill -KILL $$' })).toBe(137);
+      expect(rusage(11)).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
+      expect(run(12, { argv: ['true'] })).toBe(0);
+      expect(rusage(12)!.peakRssBytes).toBeGreaterThan(0);
+      // Where the binary is missing on the node, or turned off, the command runs bare.
+      expect(run(13, { argv: ['sh', '-c', 'exit 4'] }, '/no/such/time')).toBe(4);
+      expect(run(14, { argv: ['true'] }, null)).toBe(0);
+      expect(existsSync(join(dir, 'logs', '13', 'rusage'))).toBe(false);
+      expect(existsSync(join(dir, 'logs', '14', 'rusage'))).toBe(false);
+    },
+  );
 
   it('writes why it could not start into the log directory', () => {
     const missing = join(dir, "no such 'dir'");

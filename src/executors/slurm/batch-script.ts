@@ -15,6 +15,7 @@
  * const argv = sbatchArgv({ name: jobName([request]), comment: batchComment('k3x9', [request]), ... });
  */
 import type { LaunchRequest } from '../executor.js';
+import { GNU_TIME_FORMAT } from '../process-tools.js';
 import { isShellVariableName, shellQuote } from './shell-quote.js';
 
 /** Files an attempt writes in its `logDir` (the engine reads the first two as its logs). */
@@ -24,6 +25,10 @@ export const STDERR_FILE = 'stderr.log';
 export const LAUNCH_ERROR_FILE = 'strata-launch-error';
 /** Exit code of the script when the attempt's log directory cannot be made. */
 export const NO_LOG_DIR_EXIT = 70;
+/** Where GNU time writes the attempt's CPU time, peak memory and exit status (`parseRusage`). */
+export const RUSAGE_FILE = 'rusage';
+/** GNU time, where the compute node has it (the script checks; without it the command runs bare). */
+export const DEFAULT_GNU_TIME = '/usr/bin/time';
 
 /** Why this request cannot be submitted as it is, or null when it can. */
 export function requestProblem(req: LaunchRequest): string | null {
@@ -45,7 +50,7 @@ export function requestProblem(req: LaunchRequest): string | null {
 }
 
 /** The lines that run one attempt (inside its `case` arm). */
-function attemptLines(req: LaunchRequest): string[] {
+function attemptLines(req: LaunchRequest, gnuTime: string | null): string[] {
   const q = shellQuote;
   const log = (file: string) => q(`${req.logDir}/${file}`);
   const env: Record<string, string> = {
@@ -67,14 +72,31 @@ function attemptLines(req: LaunchRequest): string[] {
     '  exit 1',
     'fi',
     ...Object.entries(env).map(([name, value]) => `${name}=${q(value)}; export ${name}`),
+    // Under GNU time where the node has it: CPU time and peak memory (and the command's own exit
+    // status or signal, which Slurm then sees as time's exit code) go to the rusage file.
+    ...(gnuTime
+      ? [
+          `if [ -x ${q(gnuTime)} ]; then exec ${q(gnuTime)} -f ${q(GNU_TIME_FORMAT)} -o ${log(RUSAGE_FILE)} -- ${command}; fi`,
+        ]
+      : []),
     // exec: the command is the job's process, so Slurm sees its own exit code or signal.
     `exec ${command}`,
   ];
 }
 
-/** The batch script for one or more attempts; array index `k` runs `reqs[k]`. */
-export function batchScript(reqs: readonly LaunchRequest[]): string {
-  const arms = reqs.flatMap((req, k) => [`${k})`, ...attemptLines(req).map((l) => `  ${l}`), '  ;;']);
+/**
+ * The batch script for one or more attempts; array index `k` runs `reqs[k]`. `gnuTime`: the GNU
+ * time binary to run each command under when the node has it (default `/usr/bin/time`; null: never).
+ */
+export function batchScript(
+  reqs: readonly LaunchRequest[],
+  gnuTime: string | null = DEFAULT_GNU_TIME,
+): string {
+  const arms = reqs.flatMap((req, k) => [
+    `${k})`,
+    ...attemptLines(req, gnuTime).map((l) => `  ${l}`),
+    '  ;;',
+  ]);
   return [
     '#!/bin/sh',
     `# Written by Strata's Slurm executor: ${reqs.length} attempt(s), one per array index.`,

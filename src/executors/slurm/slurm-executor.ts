@@ -28,8 +28,10 @@
  * await executor.start(request);
  */
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
 import { notifyListeners } from '../executor.js';
+import { gnuTimeExecFailureText, parseRusage } from '../process-tools.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
 import {
   batchComment,
@@ -37,8 +39,10 @@ import {
   commentFits,
   encodeAttemptId,
   jobName,
+  DEFAULT_GNU_TIME,
   LAUNCH_ERROR_FILE,
   parseBatchComment,
+  RUSAGE_FILE,
   requestProblem,
   sbatchArgv,
   shapeKey,
@@ -95,6 +99,11 @@ export interface SlurmExecutorOptions {
   missingPollsBeforeLost?: number;
   /** Diagnostics (controller unreachable, back again, ...); default: none. */
   log?: (message: string) => void;
+  /**
+   * GNU time on the compute nodes, to measure each attempt's CPU time and peak memory (the batch
+   * script uses it where it is executable there). Default `/usr/bin/time`; null: never.
+   */
+  gnuTime?: string | null;
 }
 
 /** The JSON of `started.handle`. */
@@ -345,7 +354,12 @@ export class SlurmExecutor implements Executor {
     this.counters.sbatch += 1;
     let result;
     try {
-      result = await this.runner.run(argv, { stdin: batchScript(reqs) });
+      result = await this.runner.run(argv, {
+        stdin: batchScript(
+          reqs,
+          this.options.gnuTime === undefined ? DEFAULT_GNU_TIME : this.options.gnuTime,
+        ),
+      });
     } catch (error) {
       this.retrying.delete(batch);
       for (const t of members)
@@ -664,9 +678,33 @@ export class SlurmExecutor implements Executor {
     if (t.ending) return;
     t.ending = true;
     clearTimer(t);
-    const outcome = outcomeOf(record, t.stop, Date.now());
-    if (outcome.status === 'failed' && record.exit.code !== null && record.exit.code !== 0) {
-      outcome.message = (await this.launchProblem(t, record.exit.code)) ?? outcome.message;
+    // GNU time's record (when the command ran under it): CPU time and peak memory, and — for a job
+    // that ended by itself — the command's own exit status or signal (Slurm saw time's exit code).
+    const rusage = parseRusage((await this.runner.readFile(`${t.req.logDir}/${RUSAGE_FILE}`, 4096)) ?? '');
+    const state = record.state.split(' ')[0];
+    const ownEnd = rusage !== null && t.stop === null && (state === 'COMPLETED' || state === 'FAILED');
+    const outcome = outcomeOf(
+      ownEnd
+        ? {
+            ...record,
+            state: rusage.exitCode === 0 && rusage.signal === null ? 'COMPLETED' : 'FAILED',
+            exit: rusage.signal
+              ? {
+                  code: 0,
+                  signal: constants.signals[rusage.signal as keyof typeof constants.signals] ?? null,
+                }
+              : { code: rusage.exitCode, signal: null },
+          }
+        : record,
+      t.stop,
+      Date.now(),
+    );
+    if (rusage) {
+      outcome.cpuTimeMs = rusage.cpuTimeMs;
+      outcome.peakRssBytes = rusage.peakRssBytes;
+    }
+    if (outcome.status === 'failed' && outcome.exitCode !== null && outcome.exitCode !== 0) {
+      outcome.message = (await this.launchProblem(t, outcome.exitCode)) ?? outcome.message;
     }
     this.finish(t, outcome);
   }
@@ -676,9 +714,13 @@ export class SlurmExecutor implements Executor {
     const { logDir, command } = t.req;
     const marker = await this.runner.readFile(`${logDir}/${LAUNCH_ERROR_FILE}`, 4096);
     if (marker) return marker.trim();
-    if (code === 127 && 'argv' in command) {
+    if ((code === 127 || code === 126) && 'argv' in command) {
+      const program = command.argv[0] ?? '';
       const stderr = (await this.runner.readFile(`${logDir}/${STDERR_FILE}`, 4096)) ?? '';
-      if (/not found/i.test(stderr)) return `command not found: ${command.argv[0] ?? ''}`;
+      // GNU time: `cannot run <program>: <reason>`; the shell (no GNU time): `<program>: not found`.
+      const viaTime = gnuTimeExecFailureText(stderr, program);
+      if (viaTime) return viaTime;
+      if (/not found/i.test(stderr)) return `command not found: ${program}`;
     }
     return null;
   }
