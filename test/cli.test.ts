@@ -532,6 +532,15 @@ describe('strata CLI against a server', () => {
       const missing = await runCli(['--server', url, 'retry', 'report'], dir);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/error TASK_NOT_RETRYABLE/);
+      // The run, exported over HTTP: every task with its runtime; the node by name only (the
+      // server's machine is not the client's).
+      const exported = await runCli(['--server', url, 'export', 'wfcommons', 'quickstart'], dir);
+      expect(exported.code, exported.stderr).toBe(0);
+      const instance = JSON.parse(exported.stdout) as {
+        workflow: { execution: { tasks: unknown[]; machines: Array<Record<string, unknown>> } };
+      };
+      expect(instance.workflow.execution.tasks).toHaveLength(8);
+      expect(instance.workflow.execution.machines).toEqual([{ nodeName: 'local' }]);
     } finally {
       server.kill('SIGTERM');
       const end = await server.result;
