@@ -358,6 +358,34 @@ describe('strata simulate', () => {
     // The tasks the plan slows are exactly those the twin ran below nominal frequency.
     expect(p.placements.filter((x) => x.cpuFrequencyHz !== undefined)).toHaveLength(report.slowedTasks);
 
+    // Followed online (plan-guided): the frequencies travel in the placements too.
+    const guided = await runCli(
+      [
+        'simulate',
+        '--workflow',
+        instance,
+        '--platform',
+        continuum,
+        '--policy',
+        'energy-heft',
+        '--runtimes',
+        'oracle',
+        '--online',
+        '--placements',
+        'g.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(guided.code, guided.stderr).toBe(0);
+    const g = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')) as Placements;
+    expect(g.policy).toBe('energy-heft (plan-guided online)');
+    expect(g.placements).toHaveLength(22);
+    expect(g.placements.every((x) => sites.includes(x.site) && x.startS !== null)).toBe(true);
+    expect(g.placements.filter((x) => x.cpuFrequencyHz !== undefined)).toHaveLength(
+      (JSON.parse(guided.stdout) as { slowedTasks: number }).slowedTasks,
+    );
+
     const online = await runCli(
       [
         'simulate',
