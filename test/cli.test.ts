@@ -2,7 +2,7 @@
  * The `strata` CLI as a user runs it: the built binary in a fresh directory, embedded SQLite and the
  * local executor, and once against a real `strata server` over HTTP.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -537,6 +537,31 @@ describe('strata CLI interruption', () => {
     const resumed = await runCli(['resume', '--no-progress'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/succeeded: 6 succeeded/);
+  });
+});
+
+describe('strata perfmodel bench-power', () => {
+  it('says what is missing on a node without cpufreq, and when the energy counter does not move', async () => {
+    const dir = workspace();
+    const none = await runCli(['perfmodel', 'bench-power', '--sysfs', dir], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(
+      /error PERFMODEL_NO_CPUFREQ: .*no CPU frequency control[\s\S]*hint: run on the node itself/,
+    );
+    // A made-up sysfs tree (test double) whose RAPL counter never changes: no power to calibrate.
+    const cpu = join(dir, 'sys', 'devices', 'system', 'cpu', 'cpu0', 'cpufreq');
+    const rapl = join(dir, 'sys', 'class', 'powercap', 'intel-rapl:0');
+    mkdirSync(cpu, { recursive: true });
+    mkdirSync(rapl, { recursive: true });
+    writeFileSync(join(cpu, 'scaling_max_freq'), '2000000');
+    writeFileSync(join(cpu, 'scaling_available_frequencies'), '2000000 1000000');
+    writeFileSync(join(rapl, 'energy_uj'), '42');
+    const still = await runCli(['perfmodel', 'bench-power', '--sysfs', dir, '--seconds', '0.1'], dir);
+    expect(still.code).toBe(1);
+    expect(still.stderr).toMatch(
+      /error PERFMODEL_BAD_POWER: busy power at 2 GHz \(0\.0 W\) is not above idle/,
+    );
+    expect(readFileSync(join(cpu, 'scaling_max_freq'), 'utf8')).toBe('2000000'); // put back
   });
 });
 

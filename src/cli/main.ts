@@ -29,6 +29,7 @@ import { Progress } from './progress.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 import type { AnomalyEvalOptions } from './anomaly-command.js';
 import type { PerfmodelEvalOptions } from './perfmodel-command.js';
+import type { BenchPowerOptions } from './power-calibration.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
@@ -438,6 +439,23 @@ perfmodel
     act(async (opts: { referenceS?: string; json?: boolean }) => {
       const { runPerfmodelBenchNode } = await import('./perfmodel-command.js');
       return runPerfmodelBenchNode(opts);
+    }),
+  );
+
+perfmodel
+  .command('bench-power')
+  .description(
+    "measure this node's CPU package power at each CPU frequency (RAPL, cpufreq; root) and print its platform-file DVFS levels",
+  )
+  .option('--seconds <s>', 'seconds per measurement (idle, then each frequency)', '5')
+  .option('--idle <watts>', "the node's idle power (wall), to scale the levels to")
+  .option('--max <watts>', "the node's full-load power (wall)")
+  .option('--sysfs <dir>', 'root of the sysfs tree (default /)')
+  .option('--json', 'machine-readable output')
+  .action(
+    act(async (opts: BenchPowerOptions) => {
+      const { runBenchPower } = await import('./power-calibration.js');
+      return runBenchPower(opts);
     }),
   );
 

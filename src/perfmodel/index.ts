@@ -61,6 +61,8 @@ export type {
 } from './online-evaluation.js';
 export { predictedWorkload } from './predicted-workload.js';
 export { CpuUtilisationEstimator } from './cpu-utilisation.js';
+export { calibrateDvfs, dvfsPlatformYaml } from './dvfs-calibration.js';
+export type { DvfsCalibration, PowerSample } from './dvfs-calibration.js';
 export type { PredictedWorkload, PredictedWorkloadOptions } from './predicted-workload.js';
 export { driftScenario } from './drift-scenario.js';
 export type { DriftRun, DriftScenarioOptions, DriftScenarioResult } from './drift-scenario.js';
