@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { calibrateDvfs, PerfmodelError } from '../perfmodel/index.js';
+import { calibrateDvfs } from '../perfmodel/index.js';
 import { busyLoad, measureNodePower, SysfsPowerSensors, type PowerSensors } from './power-calibration.js';
 
 const dirs: string[] = [];
