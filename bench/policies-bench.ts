@@ -33,7 +33,7 @@ import {
   planWith,
   platformCostModel,
   POLICY_NAMES,
-  taskEnergyJ,
+  modelTaskEnergyJ,
 } from '../src/scheduler/index.js';
 import type { PolicyName } from '../src/scheduler/index.js';
 import { simulate } from '../src/sim/index.js';
@@ -160,18 +160,7 @@ function floorEnergyKWh(workload: Workload, platform: Platform): number {
     for (let p = 0; p < model.processors; p++)
       for (let level = 0; level < dvfsLevelCount(model.types[p]!); level++) {
         const exec = model.execAtLevel(t, p, level);
-        if (Number.isFinite(exec))
-          least = Math.min(
-            least,
-            taskEnergyJ(
-              model.types[p]!,
-              model.cores(t),
-              exec,
-              workload.tasks[t]!.gpus,
-              level,
-              workload.tasks[t]!.cpuUtilisation,
-            ),
-          );
+        if (Number.isFinite(exec)) least = Math.min(least, modelTaskEnergyJ(model, t, p, exec, level));
       }
     joules += least;
   }

@@ -37,7 +37,7 @@
  */
 import type { CarbonIntensity, Platform, Workload } from '../model/index.js';
 import { energyCarbonG, intensityChanges, meanIntensity } from '../energy/index.js';
-import { deadlineBudget, fitsAtP90, planFrugally, taskEnergyJ } from './energy-heft-policy.js';
+import { deadlineBudget, fitsAtP90, modelTaskEnergyJ, planFrugally } from './energy-heft-policy.js';
 import {
   earliestFinish,
   rankOrder,
@@ -76,14 +76,7 @@ export function taskCarbonG(
   startAtS = 0,
   level = 0,
 ): number {
-  const energy = taskEnergyJ(
-    model.types[type]!,
-    model.cores(t),
-    finishS - startS,
-    model.workload.tasks[t]!.gpus,
-    level,
-    model.workload.tasks[t]!.cpuUtilisation,
-  );
+  const energy = modelTaskEnergyJ(model, t, type, finishS - startS, level);
   return energyCarbonG(carbon[type]!, energy, startAtS + startS, startAtS + finishS);
 }
 
@@ -179,14 +172,7 @@ export function carbonAwarePolicy(
         reason: {
           carbonG: bestC,
           intensity: meanIntensity(carbon[best.type]!, startAtS + best.start, startAtS + best.finish),
-          energyJ: taskEnergyJ(
-            model.types[best.type]!,
-            model.cores(t),
-            best.exec,
-            model.workload.tasks[t]!.gpus,
-            best.level,
-            model.workload.tasks[t]!.cpuUtilisation,
-          ),
+          energyJ: modelTaskEnergyJ(model, t, best.type, best.exec, best.level),
           delay: best.start - (opts.find((o) => o.type === best.type)?.start ?? best.start),
           bestEft: fastest.finish,
           bestCarbonG: fastestC,

@@ -73,18 +73,31 @@ export function taskEnergyJ(
   return taskPowerW(type, cores, gpus, level, cpuUtilisation) * execS;
 }
 
+/**
+ * `taskEnergyJ` of task `t` of a cost model on its node type `type` (an index into `model.types`):
+ * the task's cores, GPUs and CPU utilisation, for `execS` seconds at DVFS `level`.
+ */
+export function modelTaskEnergyJ(
+  model: PlatformCostModel,
+  t: number,
+  type: number,
+  execS: number,
+  level = 0,
+): number {
+  const task = model.workload.tasks[t]!;
+  return taskEnergyJ(model.types[type]!, model.cores(t), execS, task.gpus, level, task.cpuUtilisation);
+}
+
 /** Total attributable energy of a platform plan, in joules: its tasks' ({@link taskEnergyJ}) and transfers'. */
 export function planEnergyJ(plan: PlatformPlan): number {
   let sum = planTransfers(plan).joules;
   for (const pt of plan.tasks) {
-    const type = plan.model.types[plan.nodes.typeOf(pt.processor)]!;
-    sum += taskEnergyJ(
-      type,
-      plan.model.cores(pt.task),
+    sum += modelTaskEnergyJ(
+      plan.model,
+      pt.task,
+      plan.nodes.typeOf(pt.processor),
       pt.finish - pt.start,
-      plan.model.workload.tasks[pt.task]!.gpus,
       pt.level ?? 0,
-      plan.model.workload.tasks[pt.task]!.cpuUtilisation,
     );
   }
   return sum;
@@ -125,18 +138,10 @@ export function energyAwareHeft(
     passes: options.passes ?? 6,
     chooser: (ledger, expected, aggressiveness) => (t, opts) => {
       const fastest = earliestFinish(opts);
-      const cores = model.cores(t);
       const energy = (o: (typeof opts)[number]): number => {
         const site = model.siteOfType[o.type]!;
         return (
-          taskEnergyJ(
-            model.types[o.type]!,
-            cores,
-            o.exec,
-            model.workload.tasks[t]!.gpus,
-            o.level,
-            model.workload.tasks[t]!.cpuUtilisation,
-          ) + ledger.move(t, site, expected, 0, 0).joules
+          modelTaskEnergyJ(model, t, o.type, o.exec, o.level) + ledger.move(t, site, expected, 0, 0).joules
         );
       };
       const limit = budget.latestFinish(t, fastest.finish, aggressiveness);

@@ -20,7 +20,7 @@
  */
 import type { Platform, Workload } from '../model/index.js';
 import { planCarbonG, taskCarbonG, typeCarbon } from './carbon-aware-policy.js';
-import { planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
+import { modelTaskEnergyJ, planEnergyJ } from './energy-heft-policy.js';
 import {
   earliestFinish,
   planOnPlatform,
@@ -94,15 +94,7 @@ export function multiObjectivePolicy(
           eft[i] = o.finish;
           const site = model.siteOfType[o.type]!;
           const move = ledger.move(t, site, expected, startAtS + o.ready, startAtS + o.finish);
-          energy[i] =
-            taskEnergyJ(
-              model.types[o.type]!,
-              model.cores(t),
-              o.exec,
-              model.workload.tasks[t]!.gpus,
-              0,
-              model.workload.tasks[t]!.cpuUtilisation,
-            ) + move.joules;
+          energy[i] = modelTaskEnergyJ(model, t, o.type, o.exec) + move.joules;
           grams[i] = taskCarbonG(model, carbon, t, o.type, o.start, o.finish, startAtS) + move.grams;
           bytes[i] = inBytes - atSite[site]! + move.outBytes;
         });
