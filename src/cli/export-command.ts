@@ -11,8 +11,7 @@ import type { StrataApi } from '../engine/strata-api.js';
 import type { TaskRecord } from '../store/store.js';
 import { runToWfCommons, type ExportMachine, type ExportTask } from '../workflow/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
-
-export const STRATA_VERSION = '0.1.0';
+import { STRATA_VERSION } from './version.js';
 
 /** The local executor's node: this machine, when the export runs embedded (not through a server). */
 function localMachine(): ExportMachine {

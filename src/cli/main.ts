@@ -26,6 +26,7 @@ import { executorFromFlags, type ExecutorFlags } from './executor-option.js';
 import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
 import { HttpClient } from './http-client.js';
 import { Progress } from './progress.js';
+import { STRATA_VERSION } from './version.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 import type { AnomalyEvalOptions } from './anomaly-command.js';
 import type { PerfmodelEvalOptions } from './perfmodel-command.js';
@@ -56,7 +57,7 @@ const program = new Command();
 program
   .name('strata')
   .description('Run scientific and AI workflows across the compute continuum.')
-  .version('0.1.0')
+  .version(STRATA_VERSION)
   .option(
     '--db <url>',
     'store: sqlite:PATH or postgres://… (default: $STRATA_DB, else SQLite in $STRATA_HOME or ./.strata)',

@@ -8,7 +8,7 @@
  * const report = simulateOnline(workload, platform, recorder, { seed: 1, trace: true });
  * writeFileSync(path, JSON.stringify(onlinePlacements(workload, platform, recorder, report.trace!)));
  */
-import { nodeOffsets, type Platform, type Workload } from '../model/index.js';
+import { nodeOffsets, nodeTypeIndexAt, type Platform, type Workload } from '../model/index.js';
 import type { PlatformPlan } from '../scheduler/index.js';
 import type { NodeView, Placement, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
 import type { SimTrace } from '../sim/index.js';
@@ -55,15 +55,7 @@ export class RecordingScheduler implements Scheduler {
 function nodeNamer(platform: Platform): (node: number) => { node: string; site: string } {
   const offsets = nodeOffsets(platform);
   return (node) => {
-    // The last type whose first node is at or before `node` (types of count 0 share an offset).
-    let lo = 0;
-    let hi = platform.nodeTypes.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (offsets[mid]! <= node) lo = mid;
-      else hi = mid - 1;
-    }
-    const t = lo;
+    const t = nodeTypeIndexAt(offsets, node);
     const type = platform.nodeTypes[t]!;
     return { node: `${type.id}#${node - offsets[t]!}`, site: type.site };
   };

@@ -122,13 +122,23 @@ export function taskMaxW(type: NodeType, cores: number, gpus: number, level = 0)
  * @example levelStretch(type, 1, 0.25); // speedFactor 0.5: 0.25 / 0.5 + 0.75 = 1.25
  */
 export function levelStretch(type: NodeType, level: number, cpuUtilisation = 1): number {
-  return cpuUtilisation / levelSpeedFactor(type, level) + 1 - cpuUtilisation;
+  return busyStretch(cpuUtilisation, levelSpeedFactor(type, level));
 }
 
 /** The fraction of a run at DVFS `level` during which the task's cores are busy (see `levelStretch`). */
 export function levelBusyFraction(type: NodeType, level: number, cpuUtilisation = 1): number {
+  return busyFraction(cpuUtilisation, levelSpeedFactor(type, level));
+}
+
+/** `levelStretch` for a level's speed factor (the simulator's hot path has the factors in arrays). */
+export function busyStretch(cpuUtilisation: number, speedFactor: number): number {
+  return cpuUtilisation / speedFactor + 1 - cpuUtilisation;
+}
+
+/** `levelBusyFraction` for a level's speed factor. */
+export function busyFraction(cpuUtilisation: number, speedFactor: number): number {
   if (cpuUtilisation >= 1) return 1;
-  const busy = cpuUtilisation / levelSpeedFactor(type, level);
+  const busy = cpuUtilisation / speedFactor;
   return busy / (busy + 1 - cpuUtilisation);
 }
 
@@ -187,6 +197,21 @@ export interface PlatformNode {
   id: string;
   type: NodeType;
   index: number;
+}
+
+/**
+ * The position of the node type global node `node` belongs to, given `offsets = nodeOffsets(p)`:
+ * the last type whose first node is at or before it (types of count 0 share an offset). O(log types).
+ */
+export function nodeTypeIndexAt(offsets: Int32Array, node: number): number {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= node) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export function platformNodeCount(p: Platform): number {

@@ -79,13 +79,13 @@ export function predictedWorkload(
     workP90[it.index] = Math.max(p.runtime.p90, p.runtime.mean) * it.features.cores * it.node.speedFactor;
     const task = workload.tasks[it.index]!;
     cpuUtil[it.index] = utilisation.estimate(task.type) ?? NaN;
-    if (options.learn !== false && task.cpuUtilisation !== undefined)
-      utilisation.observe(task.type, task.cpuUtilisation);
-    if (options.learn !== false)
+    if (options.learn !== false) {
       predictor.observe(it.features, it.node, {
         runtimeS: it.runtimeS,
         ...(it.peakMemoryBytes !== undefined ? { peakMemoryBytes: it.peakMemoryBytes } : {}),
       });
+      if (task.cpuUtilisation !== undefined) utilisation.observe(task.type, task.cpuUtilisation);
+    }
   }
   return {
     workload: {

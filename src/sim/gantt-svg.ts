@@ -7,7 +7,7 @@
  * twin runs.
  */
 import type { Platform, Workload } from '../model/index.js';
-import { nodeOffsets } from '../model/index.js';
+import { nodeOffsets, nodeTypeIndexAt } from '../model/index.js';
 import type { SimTrace } from './report.js';
 
 export interface GanttOptions {
@@ -104,11 +104,7 @@ export function ganttSvg(
   }
   const rowsBottom = yCursor;
   const offsets = nodeOffsets(platform);
-  const typeIndexOf = (node: number): number => {
-    let t = 0;
-    while (offsets[t + 1]! <= node) t++;
-    return t;
-  };
+  const typeIndexOf = (node: number): number => nodeTypeIndexAt(offsets, node);
   const nodeName = (node: number): string => {
     const t = typeIndexOf(node);
     return `${platform.nodeTypes[t]!.id}#${node - offsets[t]!}`;

@@ -16,6 +16,8 @@
  * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
 import {
+  busyFraction,
+  busyStretch,
   DEFAULT_RETRY,
   dvfsLevelCount,
   levelMaxW,
@@ -919,8 +921,7 @@ function run(
     const g = ++gen[t]!;
     // At a lower frequency only the task's busy share slows down (levelStretch).
     const speedFactor = typeLevelSpeed[nodeType[node]!]![dvfs[t]!]!;
-    const u = cpuUtil[t]!;
-    let duration = (work[t]! / (cores[t]! * nodeSpeed[node]!)) * (u / speedFactor + 1 - u);
+    let duration = (work[t]! / (cores[t]! * nodeSpeed[node]!)) * busyStretch(cpuUtil[t]!, speedFactor);
     if (pStraggler > 0 && rngStraggler.next() < pStraggler) {
       duration *= slowdown;
       stragglers++;
@@ -955,9 +956,7 @@ function run(
     // The host's dynamic power is drawn while the cores are busy (levelBusyFraction).
     const level = dvfs[t]!;
     const spanW = typeLevelSpanW[nodeType[node]!]![level]!;
-    const u = cpuUtil[t]!;
-    const b = u / typeLevelSpeed[nodeType[node]!]![level]!;
-    const busy = u >= 1 ? 1 : b / (b + 1 - u);
+    const busy = busyFraction(cpuUtil[t]!, typeLevelSpeed[nodeType[node]!]![level]!);
     const dynW = (spanW * cores[t]! * busy) / nodeCores[node]! + gpus[t]! * gpuSpanW[node]!;
     const j = dynW * d;
     const g = (dynW * carbon[nodeSite[node]!]!.integral(t0Carbon + start, t0Carbon + now)) / J_PER_KWH;

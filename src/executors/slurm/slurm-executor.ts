@@ -39,7 +39,6 @@ import {
   commentFits,
   encodeAttemptId,
   jobName,
-  DEFAULT_GNU_TIME,
   LAUNCH_ERROR_FILE,
   parseBatchComment,
   RUSAGE_FILE,
@@ -56,6 +55,7 @@ import {
   type SshOptions,
 } from './command-runner.js';
 import {
+  baseState,
   isEndState,
   isRunningState,
   outcomeOf,
@@ -355,10 +355,7 @@ export class SlurmExecutor implements Executor {
     let result;
     try {
       result = await this.runner.run(argv, {
-        stdin: batchScript(
-          reqs,
-          this.options.gnuTime === undefined ? DEFAULT_GNU_TIME : this.options.gnuTime,
-        ),
+        stdin: batchScript(reqs, this.options.gnuTime),
       });
     } catch (error) {
       this.retrying.delete(batch);
@@ -681,7 +678,7 @@ export class SlurmExecutor implements Executor {
     // GNU time's record (when the command ran under it): CPU time and peak memory, and — for a job
     // that ended by itself — the command's own exit status or signal (Slurm saw time's exit code).
     const rusage = parseRusage((await this.runner.readFile(`${t.req.logDir}/${RUSAGE_FILE}`, 4096)) ?? '');
-    const state = record.state.split(' ')[0];
+    const state = baseState(record.state);
     const ownEnd = rusage !== null && t.stop === null && (state === 'COMPLETED' || state === 'FAILED');
     const outcome = outcomeOf(
       ownEnd

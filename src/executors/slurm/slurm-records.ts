@@ -45,7 +45,8 @@ const END_STATES = new Set([
 ]);
 
 /** `RUNNING`, `COMPLETING+...`: the base state, upper case. */
-function baseState(state: string): string {
+/** The state without its flags or reason (`CANCELLED by 0` → `CANCELLED`), upper case. */
+export function baseState(state: string): string {
   return (state.split(/[+ ]/)[0] ?? '').toUpperCase();
 }
 
