@@ -40,6 +40,7 @@ const PLATFORM = [
   '      account: proj42',
   '      qos: high',
   '      poll_interval: 500ms',
+  '      gnu_time: /opt/bin/time',
   '      ssh: { host: login1.example.org, user: alice, port: 2222, identity: /keys/id, options: [ControlMaster=auto] }',
   '  - { id: edge, kind: edge, carbon: 300, executor: local }',
   'node_types:',
@@ -70,6 +71,7 @@ describe('a Slurm executor on an hpc site', () => {
       account: 'proj42',
       qos: 'high',
       pollIntervalMs: 500,
+      gnuTime: '/opt/bin/time',
       ssh: {
         host: 'login1.example.org',
         user: 'alice',
@@ -85,6 +87,11 @@ describe('a Slurm executor on an hpc site', () => {
       partition: 'batch',
     });
     expect(slurmOptionsFromSite({ ...short, executor: 'slurm' })).toEqual({ nodeId: 's:slurm' });
+    const bareText = PLATFORM.replace('gnu_time: /opt/bin/time', 'gnu_time: false');
+    const bare = parsePlatform(bareText, { file: 'p.yaml' });
+    if (!bare.ok) throw new Error(JSON.stringify(bare.errors));
+    expect(validate(parseYaml(bareText))).toBe(true);
+    expect(slurmOptionsFromSite(bare.platform.sites[0]!)).toMatchObject({ gnuTime: null });
   });
 
   it('is what `--platform FILE --site ID` runs on, and the command line wins', async () => {

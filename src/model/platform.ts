@@ -37,6 +37,8 @@ export interface SlurmSiteConfig {
   ssh?: { host: string; user?: string; port?: number; identity?: string; options?: string[] };
   /** Seconds between two `squeue` polls. */
   pollIntervalS?: number;
+  /** GNU time on the compute nodes (null: run commands bare); absent: `/usr/bin/time` where it exists. */
+  gnuTime?: string | null;
 }
 
 export interface NodeType {

@@ -73,7 +73,7 @@ type Context =
 export const PLATFORM_FIELDS: Readonly<Record<Context, readonly string[]>> = {
   top: ['$schema', 'version', 'name', 'sites', 'node_types', 'links', 'intra_site', 'data'],
   site: ['id', 'kind', 'location', 'carbon', 'executor'],
-  executor: ['kind', 'partition', 'account', 'qos', 'ssh', 'poll_interval'],
+  executor: ['kind', 'partition', 'account', 'qos', 'ssh', 'poll_interval', 'gnu_time'],
   ssh: ['host', 'user', 'port', 'identity', 'options'],
   location: ['lat', 'lon', 'region'],
   carbon: ['series', 'period'],
@@ -300,7 +300,7 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
     return site;
   }
 
-  /** `executor: { kind: slurm, partition, account, qos, ssh: {...}, poll_interval }` of an hpc site. */
+  /** `executor: { kind: slurm, partition, account, qos, ssh: {...}, poll_interval, gnu_time }` of an hpc site. */
   private readSlurmExecutor(field: Field, siteKind: SiteKind | undefined): SlurmSiteConfig | undefined {
     const f = this.fields(field.node, field.path, 'executor');
     const kindField = f.get('kind');
@@ -353,6 +353,12 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
         ok = false;
       } else config.pollIntervalS = s;
     }
+    const timeField = f.get('gnu_time');
+    if (timeField) {
+      const gnuTime = this.readGnuTime(timeField);
+      if (gnuTime === undefined) ok = false;
+      else config.gnuTime = gnuTime;
+    }
     const sshField = f.get('ssh');
     if (sshField) {
       const ssh = this.readSsh(sshField);
@@ -360,6 +366,29 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
       else config.ssh = ssh;
     }
     return ok ? config : undefined;
+  }
+
+  /** `gnu_time: false` (run commands bare) or the absolute path of GNU time on the compute nodes. */
+  private readGnuTime(field: Field): string | null | undefined {
+    const hint = 'write gnu_time: false (no CPU time or peak memory), or its path, e.g. /usr/bin/time';
+    const kind = this.src.kind(field.node);
+    if (kind === 'boolean' && this.src.scalarValue(field.node) === false) return null;
+    if (kind !== 'string') {
+      this.wrongType(field.pos, field.path, 'false or an absolute path', field.node, hint);
+      return undefined;
+    }
+    const path = this.src.scalarText(field.node) ?? '';
+    if (!path.startsWith('/') || path.includes('\0')) {
+      this.errors.add(
+        'PLATFORM_BAD_EXECUTOR',
+        field.pos,
+        field.path,
+        `gnu_time must be an absolute path on the compute nodes, got ${JSON.stringify(path)}`,
+        hint,
+      );
+      return undefined;
+    }
+    return path;
   }
 
   private readSsh(field: Field): SlurmSiteConfig['ssh'] {

@@ -26,6 +26,7 @@ export function slurmOptionsFromSite(site: Site): SlurmExecutorOptions | string 
   if (config.account) options.account = config.account;
   if (config.qos) options.qos = config.qos;
   if (config.pollIntervalS !== undefined) options.pollIntervalMs = Math.round(config.pollIntervalS * 1000);
+  if (config.gnuTime !== undefined) options.gnuTime = config.gnuTime;
   if (config.ssh) {
     const { host, user, port, identity, options: sshOptions } = config.ssh;
     options.ssh = {
