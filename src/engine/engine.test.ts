@@ -10,6 +10,7 @@ import { DEFAULT_RETRY } from '../model/index.js';
 import type { TaskSpec, WorkflowSpec } from '../model/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import type { Scheduler } from '../scheduler/index.js';
 import { Engine } from './engine.js';
 import { EngineError } from './errors.js';
 
@@ -376,6 +377,39 @@ describe('Engine', () => {
     const other = await engineWith(() => ({}), { owner: `${'somewhere-else'}:1:1` });
     expect(await other.adopt(wf.id)).toBe(false);
     await expect(other.cancel(wf.id)).rejects.toMatchObject({ code: 'WORKFLOW_LEASED' });
+  });
+
+  it('places again when the scheduler said it would (nextWakeAt), with nothing else to wake it', async () => {
+    // A scheduler that holds every task back until 300 ms after it first sees one.
+    let openAt: number | null = null;
+    let calls = 0;
+    const holding: Scheduler = {
+      name: 'hold-300ms',
+      place(ready, nodes, now) {
+        calls += 1;
+        openAt ??= now + 300;
+        if (now < openAt) return [];
+        return ready.map((r) => ({ key: r.key, nodeId: nodes[0]!.id, gpuIds: [], reason: {} }));
+      },
+      nextWakeAt: (now) => (openAt !== null && openAt > now ? openAt : undefined),
+    };
+    const engine = new Engine({
+      store,
+      executor: new NoopExecutor({ capacity: { cpus: 4, memoryBytes: 1e12, gpuIds: [] } }),
+      stateDir: dir,
+      scheduler: holding,
+    });
+    await engine.init();
+    engines.push(engine);
+    const wf = await engine.submit(workflow([task('a')]), { baseDir: dir, source: 'test' });
+    const done = await Promise.race([
+      engine.waitFor(wf.id),
+      new Promise((resolve) => setTimeout(() => resolve('still held after 5 s'), 5000)),
+    ]);
+    expect(done).toBe('succeeded');
+    const [attempt] = await store.listAttempts(wf.id);
+    expect(attempt!.queuedAt! - wf.createdAt).toBeGreaterThanOrEqual(290);
+    expect(calls).toBeLessThan(10); // woken once at the time asked, not polled
   });
 
   it('never runs more CPUs at once than the node offers', async () => {

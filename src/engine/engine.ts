@@ -1000,12 +1000,21 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     free.gpuIds = [...free.gpuIds, ...flight.request.gpuIds].sort((a, b) => a - b);
   }
 
+  /**
+   * Wakes the loop at the next retry due, or when the scheduler said it would place a task it holds
+   * back (`Scheduler.nextWakeAt`): nothing else would wake the engine then.
+   */
   private armDelayTimer(): void {
     if (this.delayTimer) clearTimeout(this.delayTimer);
     this.delayTimer = null;
-    if (this.closed || this.delayed.length === 0) return;
-    const next = Math.min(...this.delayed.map((e) => e.task.readyAt));
-    this.delayTimer = setTimeout(() => this.wake(), Math.max(1, next - this.clock()));
+    if (this.closed) return;
+    const now = this.clock();
+    let next = Infinity;
+    for (const e of this.delayed) next = Math.min(next, e.task.readyAt);
+    const held = this.readyQueue.length > 0 ? this.scheduler.nextWakeAt?.(now) : undefined;
+    if (held !== undefined && held > now) next = Math.min(next, held);
+    if (!Number.isFinite(next)) return;
+    this.delayTimer = setTimeout(() => this.wake(), Math.max(1, next - now));
   }
 
   /** The runtime of a workflow this engine holds, adopting it first if needed. */
