@@ -32,6 +32,14 @@ export interface ExecutorUnderTest {
 
 type StartedEvent = Extract<ExecutorEvent, { kind: 'started' }>;
 
+/**
+ * The stop tests fork a child that writes `late` this many seconds after it starts, unless the stop
+ * killed it. The margin covers the stop's own path (a remote executor polls, then asks its
+ * scheduler to signal the job), so that a slow stop on a loaded machine is not taken for an escape.
+ */
+const LATE_AFTER_S = 5;
+const LATE_CHILD = `(sleep ${LATE_AFTER_S}; echo late > late)`;
+
 /** How long an attempt of this suite may take to finish before the test fails (remote queues are slow). */
 const FINISH_WITHIN_MS = 45_000;
 
@@ -251,17 +259,17 @@ export function executorConformanceSuite(name: string, make: () => Promise<Execu
     });
 
     it('stops an attempt at its timeout, with everything it forked', async () => {
-      // The background subshell would write `late` after 2 s if it survived the stop.
-      const req = await h.request({ shell: '(sleep 2; echo late > late) & sleep 60' }, { timeoutMs: 500 });
+      // The background subshell would write `late` if it survived the stop.
+      const req = await h.request({ shell: `${LATE_CHILD} & sleep 60` }, { timeoutMs: 500 });
       const { outcome } = await h.run(req);
       expect(outcome.status).toBe('timed-out');
       expect(outcome.endedAt - (outcome.startedAt ?? 0)).toBeLessThan(30_000);
-      await sleep(3000);
+      await sleep((LATE_AFTER_S + 1) * 1000);
       expect(await exists(join(req.workdir, 'late'))).toBe(false);
     });
 
     it('cancels an attempt with everything it forked', async () => {
-      const req = await h.request({ shell: '(sleep 2; echo late > late) & echo ready > ready; sleep 60' });
+      const req = await h.request({ shell: `${LATE_CHILD} & echo ready > ready; sleep 60` });
       await made.executor.start(req);
       await h.started(req.attemptId);
       // Cancel once the tree exists: a cancel before the fork would prove nothing.
@@ -273,7 +281,7 @@ export function executorConformanceSuite(name: string, make: () => Promise<Execu
       await made.executor.cancel(req.attemptId, 'conformance test');
       const outcome = await h.finished(req.attemptId);
       expect(outcome.status).toBe('cancelled');
-      await sleep(3000);
+      await sleep((LATE_AFTER_S + 1) * 1000);
       expect(await exists(join(req.workdir, 'late'))).toBe(false);
     });
 
