@@ -53,7 +53,7 @@ function workflow(
 
 async function engineWith(
   behaviour: (req: LaunchRequest) => NoopBehaviour = () => ({}),
-  options: { cpus?: number; owner?: string } = {},
+  options: { cpus?: number; owner?: string; scheduler?: Scheduler } = {},
 ) {
   const executor = new NoopExecutor({
     capacity: { cpus: options.cpus ?? 1000, memoryBytes: 1e12, gpuIds: [] },
@@ -64,6 +64,7 @@ async function engineWith(
     executor,
     stateDir: dir,
     ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
   await engine.init();
   engines.push(engine);
@@ -393,14 +394,7 @@ describe('Engine', () => {
       },
       nextWakeAt: (now) => (openAt !== null && openAt > now ? openAt : undefined),
     };
-    const engine = new Engine({
-      store,
-      executor: new NoopExecutor({ capacity: { cpus: 4, memoryBytes: 1e12, gpuIds: [] } }),
-      stateDir: dir,
-      scheduler: holding,
-    });
-    await engine.init();
-    engines.push(engine);
+    const engine = await engineWith(undefined, { cpus: 4, scheduler: holding });
     const wf = await engine.submit(workflow([task('a')]), { baseDir: dir, source: 'test' });
     const done = await Promise.race([
       engine.waitFor(wf.id),

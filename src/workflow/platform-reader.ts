@@ -371,13 +371,9 @@ class PlatformReader extends YamlFieldReader<PlatformErrorCode, Context> {
   /** `gnu_time: false` (run commands bare) or the absolute path of GNU time on the compute nodes. */
   private readGnuTime(field: Field): string | null | undefined {
     const hint = 'write gnu_time: false (no CPU time or peak memory), or its path, e.g. /usr/bin/time';
-    const kind = this.src.kind(field.node);
-    if (kind === 'boolean' && this.src.scalarValue(field.node) === false) return null;
-    if (kind !== 'string') {
-      this.wrongType(field.pos, field.path, 'false or an absolute path', field.node, hint);
-      return undefined;
-    }
-    const path = this.src.scalarText(field.node) ?? '';
+    if (this.src.kind(field.node) === 'boolean' && this.src.scalarValue(field.node) === false) return null;
+    const path = this.readString(field, 'false or an absolute path', hint);
+    if (path === undefined) return undefined;
     if (!path.startsWith('/') || path.includes('\0')) {
       this.errors.add(
         'PLATFORM_BAD_EXECUTOR',
