@@ -20,7 +20,8 @@ import { recordedReplay } from '../src/sim/recorded-platform.js';
 import type { RecordedReplay } from '../src/sim/recorded-platform.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { SimOverheads } from '../src/sim/simulate.js';
-import { formatSpecError, importWfCommons } from '../src/workflow/index.js';
+import { formatSpecError } from '../src/spec/index.js';
+import { importWfCommons } from '../src/formats/wfcommons/index.js';
 
 export const DEFAULT_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'wfcommons');
 

@@ -20,7 +20,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { dvfsLevelCount, type Platform, type Workload } from '../src/model/index.js';
+import { type Platform, type Workload } from '../src/model/index.js';
+import { dvfsLevelCount } from '../src/energy/index.js';
 import {
   CpuUtilisationEstimator,
   createPredictor,
@@ -37,7 +38,8 @@ import {
 } from '../src/scheduler/index.js';
 import type { PolicyName } from '../src/scheduler/index.js';
 import { simulate } from '../src/sim/index.js';
-import { importWfCommons, parsePlatform } from '../src/workflow/index.js';
+import { parsePlatform } from '../src/platform/index.js';
+import { importWfCommons } from '../src/formats/wfcommons/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const args = process.argv.slice(2);

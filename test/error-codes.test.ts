@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANOMALY_ERROR_CODES } from '../src/anomaly/index.js';
 import { CLI_ERROR_CODES } from '../src/cli/cli-error.js';
-import { CLIENT_ERROR_CODES } from '../src/cli/http-client.js';
+import { CLIENT_ERROR_CODES } from '../src/client/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
 import { PERFMODEL_ERROR_CODES } from '../src/perfmodel/index.js';
 import { SERVER_ERROR_CODES } from '../src/server/error-handler.js';
 import { SIM_ERROR_CODES } from '../src/sim/index.js';
 import { STORE_ERROR_CODES } from '../src/store/errors.js';
-import { PLATFORM_ERROR_CODES, SPEC_ERROR_CODES, WFC_ERROR_CODES } from '../src/workflow/index.js';
+import { SPEC_ERROR_CODES } from '../src/spec/index.js';
+import { PLATFORM_ERROR_CODES } from '../src/platform/index.js';
+import { WFC_ERROR_CODES } from '../src/formats/wfcommons/index.js';
 
 const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'errors.md'), 'utf8');
 const documented = [...doc.matchAll(/^### ([A-Z][A-Z_]+)\s*$/gm)].map((m) => m[1]!);

@@ -1,6 +1,6 @@
 /**
- * Enforces the layer rule of docs/architecture.md: the pure layers (model, workflow, scheduler,
- * perfmodel, energy, anomaly, sim) do no I/O and never read the clock or draw random numbers
+ * Enforces the layer rule of docs/architecture.md: the pure layers (model, spec, platform, formats,
+ * scheduler, perfmodel, energy, anomaly, sim) do no I/O and never read the clock or draw random numbers
  * themselves, and every layer imports only the layers below it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,36 +9,46 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
-const PURE = ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'sim'];
+const PURE = ['model', 'spec', 'platform', 'formats', 'scheduler', 'perfmodel', 'energy', 'anomaly', 'sim'];
 
 /** Which of our layers each layer may import (besides itself). */
 const BELOW_ENGINE = [
   'model',
-  'workflow',
+  'spec',
+  'platform',
+  'formats',
   'scheduler',
   'perfmodel',
   'energy',
   'anomaly',
+  'host',
   'store',
   'executors',
 ];
 const ALLOWED: Record<string, string[]> = {
   model: [],
-  workflow: ['model'],
+  // The workflow format; its document reading (positions, field readers, hints) serves the other formats.
+  spec: ['model'],
+  platform: ['model', 'spec'],
+  formats: ['model', 'spec'],
   perfmodel: ['model'],
   energy: ['model'],
   anomaly: ['model'],
   // Trains the anomaly layer's VAE with tfjs (whose wasm loader reads files and the clock): not pure.
   'anomaly-train': ['model', 'anomaly'],
   scheduler: ['model', 'perfmodel', 'energy'],
-  sim: ['model', 'workflow', 'scheduler', 'perfmodel', 'energy', 'anomaly'],
+  sim: ['model', 'spec', 'platform', 'formats', 'scheduler', 'perfmodel', 'energy', 'anomaly'],
+  // Probes of the machine this process runs on (capacity, power): the shell's, not pure.
+  host: ['model', 'perfmodel'],
   store: ['model'],
-  executors: ['model'],
+  executors: ['model', 'host'],
   engine: BELOW_ENGINE,
+  // The HTTP client implements the engine's StrataApi seam over the server's API.
+  client: [...BELOW_ENGINE, 'engine'],
   // The processes: the CLI may start a server (`strata server`); the server never reaches into the CLI.
   server: [...BELOW_ENGINE, 'engine'],
-  cli: [...BELOW_ENGINE, 'engine', 'server', 'sim', 'anomaly-train'],
-  agent: [...BELOW_ENGINE, 'engine'],
+  cli: [...BELOW_ENGINE, 'engine', 'client', 'server', 'sim', 'anomaly-train'],
+  agent: [...BELOW_ENGINE, 'engine', 'client'],
 };
 
 /** Calls a pure layer must not make: the clock, randomness, the process and the environment. */

@@ -17,7 +17,8 @@ import {
   POLICY_NAMES,
 } from '../src/scheduler/index.js';
 import { simulate, simulateOnline } from '../src/sim/index.js';
-import { importWfCommons, parsePlatform } from '../src/workflow/index.js';
+import { parsePlatform } from '../src/platform/index.js';
+import { importWfCommons } from '../src/formats/wfcommons/index.js';
 
 const root = join(import.meta.dirname, '..');
 const imported = importWfCommons(

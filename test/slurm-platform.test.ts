@@ -2,7 +2,7 @@
  * An hpc site of the platform model can name a Slurm executor: the parser and the JSON Schema agree
  * on the block's fields, a valid block becomes the options of a SlurmExecutor, and the CLI refuses
  * what it cannot use with BAD_OPTION. (Malformed blocks and their PLATFORM_* errors are in the
- * malformed-file table of src/workflow/parse-platform.test.ts; runs on real Slurm in slurm.test.ts.)
+ * malformed-file table of src/platform/parse-platform.test.ts; runs on real Slurm in slurm.test.ts.)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { executorFromFlags } from '../src/cli/executor-option.js';
 import { SlurmExecutor, slurmOptionsFromSite } from '../src/executors/slurm/index.js';
-import { parsePlatform } from '../src/workflow/index.js';
-import { PLATFORM_FIELDS } from '../src/workflow/platform-reader.js';
+import { parsePlatform } from '../src/platform/index.js';
+import { PLATFORM_FIELDS } from '../src/platform/platform-reader.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;

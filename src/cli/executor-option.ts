@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { specInvalid } from '../engine/load-spec.js';
 import type { Executor } from '../executors/executor.js';
 import { SlurmExecutor, slurmOptionsFromSite, type SlurmExecutorOptions } from '../executors/slurm/index.js';
-import { parsePlatform } from '../workflow/index.js';
+import { parsePlatform } from '../platform/index.js';
 import { CliError } from './cli-error.js';
 
 export interface ExecutorFlags {

@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { StrataApi } from '../engine/strata-api.js';
 import type { TaskRecord } from '../store/store.js';
-import { runToWfCommons, type ExportMachine, type ExportTask } from '../workflow/index.js';
+import { runToWfCommons, type ExportMachine, type ExportTask } from '../formats/wfcommons/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import { STRATA_VERSION } from './version.js';
 

@@ -17,20 +17,20 @@ import { Command, Option } from 'commander';
 import type { WorkflowView, StrataApi } from '../engine/strata-api.js';
 import { EngineError, coerceError } from '../engine/errors.js';
 import { loadSpecFile, specInvalid } from '../engine/load-spec.js';
-import { importWfCommons, workloadToStrataYaml } from '../workflow/index.js';
+import { importWfCommons, workloadToStrataYaml } from '../formats/wfcommons/index.js';
 import type { NodeCapacity, WorkflowState } from '../model/index.js';
 import { openEmbedded } from './embedded.js';
 import type { Embedded } from './embedded.js';
 import { CliError } from './cli-error.js';
 import { executorFromFlags, type ExecutorFlags } from './executor-option.js';
 import { formatWorkflowDetail, formatWorkflowTable } from './format.js';
-import { HttpClient } from './http-client.js';
+import { HttpClient } from '../client/http-client.js';
 import { Progress } from './progress.js';
 import { STRATA_VERSION } from './version.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 import type { AnomalyEvalOptions } from './anomaly-command.js';
 import type { PerfmodelEvalOptions } from './perfmodel-command.js';
-import type { BenchPowerOptions } from './power-calibration.js';
+import type { BenchPowerOptions } from './bench-power-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
@@ -455,7 +455,7 @@ perfmodel
   .option('--json', 'machine-readable output')
   .action(
     act(async (opts: BenchPowerOptions) => {
-      const { runBenchPower } = await import('./power-calibration.js');
+      const { runBenchPower } = await import('./bench-power-command.js');
       return runBenchPower(opts);
     }),
   );

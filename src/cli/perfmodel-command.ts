@@ -26,7 +26,7 @@ import type {
   ModelScore,
   OnlineEvaluation,
 } from '../perfmodel/index.js';
-import { importWfCommons } from '../workflow/index.js';
+import { importWfCommons } from '../formats/wfcommons/index.js';
 import { EXIT_OK, EXIT_USAGE } from './cli-error.js';
 
 export interface PerfmodelEvalOptions {

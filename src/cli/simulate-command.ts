@@ -19,7 +19,9 @@ import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
 import type { SimOptions, SimReport } from '../sim/index.js';
 import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
 import type { SimOverheads } from '../sim/index.js';
-import { importWfCommons, parsePlatform, specToWorkload } from '../workflow/index.js';
+import { specToWorkload } from '../spec/index.js';
+import { parsePlatform } from '../platform/index.js';
+import { importWfCommons } from '../formats/wfcommons/index.js';
 import {
   CpuUtilisationEstimator,
   createPredictor,

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { WorkflowSpec } from '../model/index.js';
-import { formatSpecError, parseWorkflowSpec } from '../workflow/index.js';
-import type { SpecError } from '../workflow/index.js';
+import { formatSpecError, parseWorkflowSpec } from '../spec/index.js';
+import type { SpecError } from '../spec/index.js';
 import { EngineError } from './errors.js';
 
 export interface LoadedSpec {

@@ -11,4 +11,4 @@
 export type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 export { LocalExecutor, type LocalExecutorOptions } from './local-executor.js';
 export { NoopExecutor, type NoopBehaviour, type NoopExecutorOptions } from './noop-executor.js';
-export { detectCapacity } from './detect-capacity.js';
+export { detectCapacity } from '../host/detect-capacity.js';

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { AttemptOutcome, Command } from '../model/index.js';
-import { detectCapacity, parseGpuIndexList } from './detect-capacity.js';
+import { detectCapacity, parseGpuIndexList } from '../host/detect-capacity.js';
 import type { ExecutorEvent, LaunchRequest } from './executor.js';
 import { LocalExecutor, type LocalExecutorOptions } from './local-executor.js';
 import { isSameProcessRunning, parseProcStat, parseRusage, readProcStat } from './process-tools.js';

@@ -36,7 +36,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptOutcome, NodeCapacity, NodeInfo } from '../model/index.js';
-import { detectCapacity } from './detect-capacity.js';
+import { detectCapacity } from '../host/detect-capacity.js';
 import { notifyListeners } from './executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlatform } from '../workflow/index.js';
+import { parsePlatform } from '../platform/index.js';
 import { calibrateDvfs, dvfsPlatformYaml } from './dvfs-calibration.js';
 import { PerfmodelError } from './perfmodel-error.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workload } from '../model/workload.js';
-import { importWfCommons } from '../workflow/index.js';
+import { importWfCommons } from '../formats/wfcommons/index.js';
 import { createPredictor } from './create-predictor.js';
 import { driftScenario } from './drift-scenario.js';
 import { evaluateCrossMachine, evaluateOnline, MAX_SEEN_RULE } from './online-evaluation.js';

@@ -8,19 +8,19 @@
  * const scheduler = onlineScheduler('first-fit'); // the engine's own policy object, or undefined
  */
 import type { Platform, Workload } from '../model/index.js';
-import { IndexedFirstFitPolicy } from './indexed-first-fit-policy.js';
-import { carbonAwarePolicy } from './carbon-aware-policy.js';
-import { planGuidedScheduler } from './plan-guided-policy.js';
-import { energyAwareHeft } from './energy-heft-policy.js';
-import { heftOnPlatform, planOnPlatform } from './heft-policy.js';
-import type { PlatformPlan } from './heft-policy.js';
-import { localityPolicy } from './locality-policy.js';
-import { minMin } from './min-min-policy.js';
-import { multiObjectivePolicy } from './multi-objective-policy.js';
-import type { MultiObjectiveOptions } from './multi-objective-policy.js';
-import { platformCostModel } from './platform-costs.js';
+import { IndexedFirstFitPolicy } from './online/indexed-first-fit-policy.js';
+import { carbonAwarePolicy } from './planners/carbon-aware-policy.js';
+import { planGuidedScheduler } from './online/plan-guided-policy.js';
+import { energyAwareHeft } from './planners/energy-heft-policy.js';
+import { heftOnPlatform, planOnPlatform } from './planners/heft-policy.js';
+import type { PlatformPlan } from './planners/heft-policy.js';
+import { localityPolicy } from './planners/locality-policy.js';
+import { minMin } from './planners/min-min-policy.js';
+import { multiObjectivePolicy } from './planners/multi-objective-policy.js';
+import type { MultiObjectiveOptions } from './planners/multi-objective-policy.js';
+import { platformCostModel } from './planners/platform-costs.js';
 import type { Scheduler } from './scheduler.js';
-import { topologicalOrder } from './upward-rank.js';
+import { topologicalOrder } from './planners/upward-rank.js';
 
 export const POLICY_NAMES = [
   'first-fit',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ERROR_CODES, ENGINE_ERROR_CODES } from '../cli/http-client.js';
+import { CLIENT_ERROR_CODES, ENGINE_ERROR_CODES } from '../client/http-client.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
 import { SERVER_ERROR_CODES } from './error-handler.js';
 import { finished, pollWorkflow, startTestServer } from './testing/server-harness.js';

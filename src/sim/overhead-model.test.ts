@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workload, WorkloadTask } from '../model/index.js';
-import { importWfCommons } from '../workflow/wfcommons.js';
+import { importWfCommons } from '../formats/wfcommons/wfcommons.js';
 import {
   FALLBACK_RUNTIME_SYSTEM_MODEL,
   overheadsFor,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedExecution, Workload, WorkloadTask } from '../model/index.js';
-import { importWfCommons } from '../workflow/wfcommons.js';
+import { importWfCommons } from '../formats/wfcommons/wfcommons.js';
 import {
   RECORDED_IDLE_W_PER_CORE,
   RECORDED_MAX_W_PER_CORE,

@@ -4,7 +4,7 @@
  * run against its real makespan (bench/sim-validate-bench.ts, `strata simulate --platform recorded`).
  *
  * Why the speeds are what they are: the importer turned each runtime into work with
- * `work = runtime × cores × speedMHz / referenceMHz` (src/workflow/wfcommons.ts); a node of speed
+ * `work = runtime × cores × speedMHz / referenceMHz` (src/formats/wfcommons/wfcommons.ts); a node of speed
  * `speedMHz / referenceMHz` therefore gives back `work / (cores × speed) = runtime` exactly. Use the
  * same `referenceMHz` as the import (both default to DEFAULT_REFERENCE_MHZ). A machine of unknown
  * speed has speed 1, which is also what the importer assumed for its tasks.
@@ -17,7 +17,7 @@
  */
 import type { NodeType, Platform } from '../model/platform.js';
 import type { Workload } from '../model/workload.js';
-import { DEFAULT_REFERENCE_MHZ } from '../workflow/wfcommons.js';
+import { DEFAULT_REFERENCE_MHZ } from '../formats/wfcommons/wfcommons.js';
 import type { Assignment } from './simulate.js';
 
 export interface RecordedReplayOptions {

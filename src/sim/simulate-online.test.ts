@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FirstFitPolicy } from '../scheduler/first-fit-policy.js';
-import { IndexedFirstFitPolicy } from '../scheduler/indexed-first-fit-policy.js';
+import { FirstFitPolicy } from '../scheduler/online/first-fit-policy.js';
+import { IndexedFirstFitPolicy } from '../scheduler/online/indexed-first-fit-policy.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { nodeTypeBuilder, platformOf, taskBuilder, wl } from '../scheduler/testing/fixtures.js';
 import { SimError } from './sim-error.js';

@@ -15,20 +15,18 @@
  * report.makespanS;
  * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
+import { DEFAULT_RETRY, nodeOffsets, retryDelayMs } from '../model/index.js';
 import {
   busyFraction,
   busyStretch,
-  DEFAULT_RETRY,
   dvfsLevelCount,
   levelMaxW,
   levelSpeedFactor,
   nodeIdlePowerW,
-  nodeOffsets,
-  retryDelayMs,
-} from '../model/index.js';
+} from '../energy/index.js';
 import type { Platform, RetryPolicy, Workload } from '../model/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
-import { CarbonIntensityIntegral } from './carbon-intensity.js';
+import { CarbonIntensityIntegral } from '../energy/carbon-intensity-integral.js';
 import { EventQueue } from './event-queue.js';
 import { MinHeap } from './min-heap.js';
 import { Random } from './random.js';

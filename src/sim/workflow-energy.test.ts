@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { levelStretch, taskPowerW, type Platform, type Workload } from '../model/index.js';
+import { type Platform, type Workload } from '../model/index.js';
+import { levelStretch, taskPowerW } from '../energy/index.js';
 import { ganttSvg } from './gantt-svg.js';
 import { formatReport } from './report.js';
 import { simulate } from './simulate.js';
