@@ -97,3 +97,17 @@ export function notifyListeners(
     }
   }
 }
+
+/** An outcome with nothing measured: for attempts that never ran, or whose end nobody saw. */
+export function emptyOutcome(
+  status: AttemptOutcome['status'],
+  startedAt: number | null,
+  endedAt: number,
+): AttemptOutcome {
+  return { status, exitCode: null, signal: null, startedAt, endedAt, cpuTimeMs: null, peakRssBytes: null };
+}
+
+/** The message of what was thrown: outcome messages and logs carry text, never an object. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
