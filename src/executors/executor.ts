@@ -46,7 +46,17 @@ export type ExecutorEvent =
     }
   | { kind: 'finished'; attemptId: string; outcome: AttemptOutcome };
 
+/**
+ * What an executor can do. The conformance suite reads it to decide which of its cases apply, and
+ * says so for each case that does not.
+ */
 export interface ExecutorCapabilities {
+  /**
+   * Whether it runs each attempt's command: processes that get the request's argv or shell string,
+   * environment and working directory, and write the stdout and stderr files `started` names. False
+   * for a test double that only pretends (`NoopExecutor`): only the event contract holds for it.
+   */
+  runsCommands: boolean;
   gpus: boolean;
   containers: boolean;
   /** Most attempts it can run at once (Infinity when only node capacity limits it). */

@@ -102,6 +102,7 @@ const AFTER_KILL_WAIT_MS = 2000;
 export class LocalExecutor implements Executor {
   readonly name = 'local';
   readonly capabilities: ExecutorCapabilities = {
+    runsCommands: true,
     gpus: true,
     containers: false,
     maxTasks: Infinity,

@@ -123,6 +123,7 @@ interface Batch {
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm';
   readonly capabilities: ExecutorCapabilities = {
+    runsCommands: true,
     gpus: true,
     containers: false,
     maxTasks: Infinity,
