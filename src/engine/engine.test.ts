@@ -297,7 +297,13 @@ describe('Engine', () => {
     const listeners: Array<(e: ExecutorEvent) => void> = [];
     const finder: Executor = {
       name: 'test-double',
-      capabilities: { gpus: false, containers: false, maxTasks: Infinity, reattach: true },
+      capabilities: {
+        runsCommands: false,
+        gpus: false,
+        containers: false,
+        maxTasks: Infinity,
+        reattach: true,
+      },
       nodes: async () => [
         {
           id: 'local',

@@ -46,7 +46,17 @@ export type ExecutorEvent =
     }
   | { kind: 'finished'; attemptId: string; outcome: AttemptOutcome };
 
+/**
+ * What an executor can do. The conformance suite reads it to decide which of its cases apply, and
+ * says so for each case that does not.
+ */
 export interface ExecutorCapabilities {
+  /**
+   * Whether it runs each attempt's command: processes that get the request's argv or shell string,
+   * environment and working directory, and write the stdout and stderr files `started` names. False
+   * for a test double that only pretends (`NoopExecutor`): only the event contract holds for it.
+   */
+  runsCommands: boolean;
   gpus: boolean;
   containers: boolean;
   /** Most attempts it can run at once (Infinity when only node capacity limits it). */
@@ -96,4 +106,18 @@ export function notifyListeners(
       });
     }
   }
+}
+
+/** An outcome with nothing measured: for attempts that never ran, or whose end nobody saw. */
+export function emptyOutcome(
+  status: AttemptOutcome['status'],
+  startedAt: number | null,
+  endedAt: number,
+): AttemptOutcome {
+  return { status, exitCode: null, signal: null, startedAt, endedAt, cpuTimeMs: null, peakRssBytes: null };
+}
+
+/** The message of what was thrown: outcome messages and logs carry text, never an object. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

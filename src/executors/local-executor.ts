@@ -22,34 +22,31 @@
  * await executor.start(request);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants as fsConstants,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptOutcome, NodeCapacity, NodeInfo } from '../model/index.js';
 import { detectCapacity } from '../host/detect-capacity.js';
-import { notifyListeners } from './executor.js';
+import { emptyOutcome, errorText, notifyListeners } from './executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 import {
+  attemptEnv,
+  closeQuietly,
+  commandLine,
+  describeSpawnError,
+  openLogFiles,
+  parseHandle,
+  spawnLine,
+  type LocalHandle,
+} from './local-launch.js';
+import { exitOutcome, gnuTimeExecFailure, readRusage, readRusageFile } from './local-outcome.js';
+import {
   findProcessesByEnv,
-  GNU_TIME_FORMAT,
-  gnuTimeExecFailureText,
   isGroupRunning,
   isSameProcessRunning,
-  parseRusage,
   processStartedAtMs,
   readProcStatSync,
   signalGroup,
-  type RusageRecord,
 } from './process-tools.js';
 
 export interface LocalExecutorOptions {
@@ -70,15 +67,6 @@ export interface LocalExecutorOptions {
    * engine is watching is reported `lost` after a restart (its exit status died with its parent).
    */
   gnuTime?: string | null;
-}
-
-/** The JSON carried by `started.handle`: enough to find the process again and tell it from pid reuse. */
-interface LocalHandle {
-  pid: number;
-  /** `/proc/PID/stat` field 22; null where unreadable (then the pid alone is never trusted). */
-  startTicks: number | null;
-  startedAt: number;
-  logDir: string;
 }
 
 type StopReason = 'timed-out' | 'cancelled';
@@ -114,6 +102,7 @@ const AFTER_KILL_WAIT_MS = 2000;
 export class LocalExecutor implements Executor {
   readonly name = 'local';
   readonly capabilities: ExecutorCapabilities = {
+    runsCommands: true,
     gpus: true,
     containers: false,
     maxTasks: Infinity,
@@ -186,12 +175,7 @@ export class LocalExecutor implements Executor {
       this.failLaunch(req, target);
       return;
     }
-    const [file, args] = this.gnuTime
-      ? [
-          this.gnuTime,
-          ['-f', GNU_TIME_FORMAT, '-o', join(req.logDir, 'rusage'), '--', target.file, ...target.args],
-        ]
-      : [target.file, target.args];
+    const [file, args] = spawnLine(target, this.gnuTime, req.logDir);
 
     let fds: [number, number];
     try {
@@ -214,7 +198,7 @@ export class LocalExecutor implements Executor {
       });
     } catch (error) {
       // Invalid arguments (a NUL byte in argv, ...) and some spawn errors throw instead of emitting.
-      this.failLaunch(req, this.describeSpawnError(error, req, target.file));
+      this.failLaunch(req, describeSpawnError(error, req, target.file, this.gnuTime));
       return;
     } finally {
       closeQuietly(out);
@@ -224,12 +208,13 @@ export class LocalExecutor implements Executor {
     const pid = child.pid;
     if (pid === undefined) {
       // ENOENT, EACCES, ...: the 'error' event follows on the next tick.
-      child.once('error', (error) => this.failLaunch(req, this.describeSpawnError(error, req, target.file)));
+      child.once('error', (error) =>
+        this.failLaunch(req, describeSpawnError(error, req, target.file, this.gnuTime)),
+      );
       return;
     }
     const startTicks = readProcStatSync(pid)?.startTicks ?? null;
-    const attempt: Watched = {
-      req,
+    const attempt = watchedAttempt(req, {
       pid,
       startTicks,
       pgid: pid,
@@ -237,14 +222,7 @@ export class LocalExecutor implements Executor {
       startedAt,
       child,
       wrapped: this.gnuTime !== null,
-      leaderExit: null,
-      leaderGone: false,
-      stop: null,
-      ending: false,
-      timeoutTimer: null,
-      graceTimer: null,
-      loopTimer: null,
-    };
+    });
     this.watched.set(req.attemptId, attempt);
     child.on('error', () => {
       // After a successful spawn only kill() can fail, and the group is signalled directly instead.
@@ -301,20 +279,7 @@ export class LocalExecutor implements Executor {
     if (this.closed || this.watched.has(req.attemptId)) return this.closed ? 'lost' : 'attached';
 
     if (found) {
-      const attempt: Watched = {
-        req,
-        ...found,
-        logDir,
-        child: null,
-        wrapped: null,
-        leaderExit: null,
-        leaderGone: false,
-        stop: null,
-        ending: false,
-        timeoutTimer: null,
-        graceTimer: null,
-        loopTimer: null,
-      };
+      const attempt = watchedAttempt(req, { ...found, logDir, child: null, wrapped: null });
       this.watched.set(req.attemptId, attempt);
       this.armTimeout(attempt);
       this.pollReattached(attempt);
@@ -332,11 +297,7 @@ export class LocalExecutor implements Executor {
       record.rusage,
       req.resources.memoryBytes,
     );
-    const immediate = setImmediate(() => {
-      this.pendingImmediates.delete(immediate);
-      this.emit({ kind: 'finished', attemptId: req.attemptId, outcome });
-    });
-    this.pendingImmediates.add(immediate);
+    this.finishLater(req.attemptId, outcome);
     return 'attached';
   }
 
@@ -367,32 +328,18 @@ export class LocalExecutor implements Executor {
 
   /** An attempt that never ran (so `startedAt` is null): its `finished` follows `start`, no `started`. */
   private failLaunch(req: LaunchRequest, message: string): void {
-    const outcome: AttemptOutcome = {
-      status: 'failed',
-      exitCode: null,
-      signal: null,
-      startedAt: null,
-      endedAt: Date.now(),
-      cpuTimeMs: null,
-      peakRssBytes: null,
-      message,
-    };
+    const outcome: AttemptOutcome = { ...emptyOutcome('failed', null, Date.now()), message };
     // Emitted after `start` resolves, as the contract says ("then a `finished` event follows").
-    const immediate = setImmediate(() => {
-      this.pendingImmediates.delete(immediate);
-      this.emit({ kind: 'finished', attemptId: req.attemptId, outcome });
-    });
-    this.pendingImmediates.add(immediate);
+    this.finishLater(req.attemptId, outcome);
   }
 
-  private describeSpawnError(error: unknown, req: LaunchRequest, command: string): string {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const workdirProblem = checkDirectory(req.workdir);
-    if (workdirProblem) return workdirProblem;
-    if (this.gnuTime) return `cannot run ${this.gnuTime}: ${errorText(error)}`;
-    if (code === 'ENOENT') return `command not found: ${command}`;
-    if (code === 'EACCES') return `permission denied: ${command}`;
-    return `cannot start ${command}: ${errorText(error)}`;
+  /** Emits `finished` on the next turn, for an attempt this executor does not watch. */
+  private finishLater(attemptId: string, outcome: AttemptOutcome): void {
+    const immediate = setImmediate(() => {
+      this.pendingImmediates.delete(immediate);
+      this.emit({ kind: 'finished', attemptId, outcome });
+    });
+    this.pendingImmediates.add(immediate);
   }
 
   private armTimeout(attempt: Watched): void {
@@ -542,152 +489,22 @@ export class LocalExecutor implements Executor {
   }
 }
 
-/** What to exec, without GNU time; a string is why it cannot be run. */
-function commandLine(req: LaunchRequest): { file: string; args: string[] } | string {
-  if ('shell' in req.command) return { file: '/bin/sh', args: ['-c', req.command.shell] };
-  const [file, ...args] = req.command.argv;
-  if (file === undefined || file === '') return 'empty command: argv has no program to run';
-  return { file, args };
-}
-
-/** The attempt's environment: the engine's, the task's, then Strata's own variables (which win). */
-function attemptEnv(base: Readonly<Record<string, string>>, req: LaunchRequest): Record<string, string> {
+/** A newly watched attempt: where its processes are, and nothing happened to it yet. */
+function watchedAttempt(
+  req: LaunchRequest,
+  where: Pick<Watched, 'pid' | 'startTicks' | 'pgid' | 'logDir' | 'startedAt' | 'child' | 'wrapped'>,
+): Watched {
   return {
-    ...base,
-    ...req.env,
-    STRATA_ATTEMPT_ID: req.attemptId,
-    STRATA_WORKFLOW_ID: req.workflowId,
-    STRATA_TASK: req.taskName,
-    STRATA_ATTEMPT: String(req.attempt),
-    // Empty when no GPU was given, so that a task cannot grab one behind the scheduler's back.
-    CUDA_VISIBLE_DEVICES: req.gpuIds.join(','),
+    req,
+    ...where,
+    leaderExit: null,
+    leaderGone: false,
+    stop: null,
+    ending: false,
+    timeoutTimer: null,
+    graceTimer: null,
+    loopTimer: null,
   };
-}
-
-function parseHandle(handle: string | null): LocalHandle | null {
-  if (handle === null) return null;
-  try {
-    const value = JSON.parse(handle) as Partial<LocalHandle> | null;
-    if (
-      value &&
-      Number.isInteger(value.pid) &&
-      (value.pid ?? 0) > 0 &&
-      (value.startTicks === null || typeof value.startTicks === 'number') &&
-      typeof value.startedAt === 'number' &&
-      typeof value.logDir === 'string'
-    ) {
-      return value as LocalHandle;
-    }
-  } catch {
-    // not ours: treated like a missing handle
-  }
-  return null;
-}
-
-/**
- * The GNU time record of an attempt, or null when there is none (yet). Read synchronously: a file of
- * about 100 bytes that was just written costs three quick syscalls, far less than the four thread-pool
- * round trips of an asynchronous read (and this runs once per attempt).
- */
-function readRusage(logDir: string): RusageRecord | null {
-  try {
-    return parseRusage(readFileSync(join(logDir, 'rusage'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** The record with the time it was written: when the attempt ended, if nobody was watching it. */
-async function readRusageFile(logDir: string): Promise<{ rusage: RusageRecord; mtimeMs: number } | null> {
-  const path = join(logDir, 'rusage');
-  try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    const rusage = parseRusage(text);
-    return rusage ? { rusage, mtimeMs: Math.round(info.mtimeMs) } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Creates the log directory and opens (truncating) both log files; returns their fds. */
-function openLogFiles(logDir: string, stdoutPath: string, stderrPath: string): [number, number] {
-  mkdirSync(logDir, { recursive: true });
-  const out = openSync(stdoutPath, 'w');
-  try {
-    return [out, openSync(stderrPath, 'w')];
-  } catch (error) {
-    closeQuietly(out);
-    throw error;
-  }
-}
-
-/**
- * GNU time reports a command it could not exec on its stderr (the attempt's `stderr.log`) as
- * `<time>: cannot run <cmd>: <reason>`, then exits 127 (not found) or 126 (not executable).
- */
-async function gnuTimeExecFailure(logDir: string, command: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = (await readFile(join(logDir, 'stderr.log'), 'utf8')).slice(0, 4096);
-  } catch {
-    return null;
-  }
-  return gnuTimeExecFailureText(text, command);
-}
-
-/**
- * How an exited attempt ended. Killed by SIGKILL (not by Strata: cancels and timeouts are handled
- * before this) after reaching at least the memory it asked for: taken as out of memory — the
- * kernel's OOM killer sends SIGKILL — so that the engine retries it asking for more.
- */
-function exitOutcome(
-  exit: { exitCode: number | null; signal: string | null },
-  startedAt: number | null,
-  endedAt: number,
-  rusage: RusageRecord | null,
-  memoryBytes = 0,
-): AttemptOutcome {
-  const succeeded = exit.exitCode === 0 && exit.signal === null;
-  const outcome: AttemptOutcome = {
-    status: succeeded ? 'succeeded' : 'failed',
-    exitCode: exit.signal === null ? exit.exitCode : null,
-    signal: exit.signal,
-    startedAt,
-    endedAt,
-    cpuTimeMs: rusage?.cpuTimeMs ?? null,
-    peakRssBytes: rusage?.peakRssBytes ?? null,
-  };
-  if (!succeeded) {
-    outcome.message =
-      exit.signal !== null ? `killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    const peak = outcome.peakRssBytes;
-    if (exit.signal === 'SIGKILL' && memoryBytes > 0 && peak !== null && peak >= memoryBytes) {
-      outcome.outOfMemory = true;
-      outcome.message = `killed by SIGKILL after using ${peak} bytes, its request ${memoryBytes}: out of memory`;
-    }
-  }
-  return outcome;
-}
-
-function emptyOutcome(
-  status: AttemptOutcome['status'],
-  startedAt: number | null,
-  endedAt: number,
-): AttemptOutcome {
-  return { status, exitCode: null, signal: null, startedAt, endedAt, cpuTimeMs: null, peakRssBytes: null };
-}
-
-/** Why `dir` cannot be a working directory, or null when it can. */
-function checkDirectory(dir: string): string | null {
-  try {
-    if (!statSync(dir).isDirectory()) return `working directory is not a directory: ${dir}`;
-    accessSync(dir, fsConstants.X_OK);
-    return null;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `working directory does not exist: ${dir}`;
-    return `working directory is not usable: ${dir} (${errorText(error)})`;
-  }
 }
 
 function clearTimers(attempt: Watched): void {
@@ -695,16 +512,4 @@ function clearTimers(attempt: Watched): void {
   if (attempt.graceTimer) clearTimeout(attempt.graceTimer);
   if (attempt.loopTimer) clearTimeout(attempt.loopTimer);
   attempt.timeoutTimer = attempt.graceTimer = attempt.loopTimer = null;
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed: nothing to release
-  }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,20 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../model/index.js';
 import type { ExecutorEvent, LaunchRequest } from './executor.js';
 import { NoopExecutor, type NoopExecutorOptions } from './noop-executor.js';
+import { executorConformanceSuite } from './testing/executor-conformance.js';
+
+// It runs no command (capabilities.runsCommands is false): the suite checks its event contract only.
+// Each attempt "runs" 100 ms, so that one is still running when the suite cancels it, as a real one is.
+executorConformanceSuite('NoopExecutor', async () => {
+  const workdir = await mkdtemp(join(tmpdir(), 'strata-noop-conformance-'));
+  const executor = new NoopExecutor({ behaviour: () => ({ delayMs: 100 }) });
+  return { executor, workdir, cleanup: () => rm(workdir, { recursive: true, force: true }) };
+});
 
 function request(n: number, overrides: Partial<LaunchRequest> = {}): LaunchRequest {
   return {

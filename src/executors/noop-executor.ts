@@ -1,7 +1,8 @@
 /**
  * A test double of an executor: it "runs" attempts without any process, for engine tests and engine
- * benchmarks (where spawning would hide the engine's own cost). It is not a real executor: it does not
- * run the conformance suite's process tests, and it cannot re-attach anything.
+ * benchmarks (where spawning would hide the engine's own cost). It is not a real executor: it declares
+ * `runsCommands: false`, so the conformance suite checks only its event contract, and it cannot
+ * re-attach anything.
  *
  * Attempts without a delay finish in one batch per event-loop turn (one `setImmediate` for all of
  * them), so that it sustains well over 100,000 attempts a second.
@@ -51,6 +52,7 @@ const HUGE_CAPACITY: NodeCapacity = { cpus: 1e9, memoryBytes: 2 ** 52, gpuIds: [
 export class NoopExecutor implements Executor {
   readonly name = 'noop';
   readonly capabilities: ExecutorCapabilities = {
+    runsCommands: false,
     gpus: true,
     containers: false,
     maxTasks: Infinity,

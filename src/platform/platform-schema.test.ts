@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DURATION_PATTERN } from '../spec/durations.js';
 import { formatSpecError } from '../spec/index.js';
-import { parsePlatform } from '../platform/index.js';
+import { parsePlatform } from './index.js';
 import { PLATFORM_FIELDS, SITE_KINDS } from './platform-reader.js';
 import { BANDWIDTH_PATTERN, ENERGY_PATTERN, LATENCY_PATTERN, POWER_PATTERN } from './platform-units.js';
 import { QUANTITY_PATTERN } from '../spec/quantities.js';

@@ -157,6 +157,16 @@ export function commentFits(token: string, reqs: readonly LaunchRequest[]): bool
   return batchComment(token, reqs).length <= MAX_COMMENT_LENGTH;
 }
 
+/**
+ * How many of `reqs`, from the first, go in one submission: as many as fit the array's size limit
+ * (`max`) and the comment's 1024 characters.
+ */
+export function batchSize(token: string, reqs: readonly LaunchRequest[], max: number): number {
+  let n = Math.min(reqs.length, max);
+  while (n > 1 && !commentFits(token, reqs.slice(0, n))) n = Math.ceil(n / 2);
+  return n;
+}
+
 /** Reads a comment written by `batchComment`: the token and the (encoded) attempt ids, or null. */
 export function parseBatchComment(comment: string): { token: string; attemptIds: string[] } | null {
   const match = /^strata (\S+) (\S+) (\S+)$/.exec(comment);

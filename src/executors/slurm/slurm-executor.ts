@@ -28,20 +28,14 @@
  * await executor.start(request);
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:os';
 import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
-import { notifyListeners } from '../executor.js';
-import { gnuTimeExecFailureText, parseRusage } from '../process-tools.js';
+import { emptyOutcome, errorText, notifyListeners } from '../executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
 import {
   batchComment,
   batchScript,
-  commentFits,
-  encodeAttemptId,
+  batchSize,
   jobName,
-  LAUNCH_ERROR_FILE,
-  parseBatchComment,
-  RUSAGE_FILE,
   requestProblem,
   sbatchArgv,
   shapeKey,
@@ -54,18 +48,12 @@ import {
   type CommandRunner,
   type SshOptions,
 } from './command-runner.js';
-import {
-  baseState,
-  isEndState,
-  isRunningState,
-  outcomeOf,
-  parseJobCompLines,
-  parseSacct,
-  parseSqueueJson,
-  sacctArgv,
-  type SlurmJobRecord,
-  type StopIntent,
-} from './slurm-records.js';
+import { JobHistory } from './job-history.js';
+import { findByAttempt, findByToken, parseHandle, type SlurmHandle } from './job-lookup.js';
+import { jobOutcome } from './job-outcome.js';
+import { QueueReader } from './queue-reader.js';
+import { isTransient, readSbatchAnswer } from './slurm-answers.js';
+import { isEndState, isRunningState, type SlurmJobRecord, type StopIntent } from './slurm-records.js';
 
 export interface SlurmExecutorOptions {
   partition?: string;
@@ -106,12 +94,6 @@ export interface SlurmExecutorOptions {
   gnuTime?: string | null;
 }
 
-/** The JSON of `started.handle`. */
-interface SlurmHandle {
-  slurmJob: string;
-  logDir: string;
-}
-
 type Phase = 'waiting' | 'submitting' | 'submitted';
 
 interface Tracked {
@@ -138,17 +120,10 @@ interface Batch {
   uncertain: boolean;
 }
 
-interface Completion {
-  kind: 'sacct' | 'jobcomp' | 'none';
-  path?: string;
-}
-
-const TRANSIENT =
-  /unable to contact slurm controller|socket timed out|zero bytes were transmitted|resource temporarily unavailable|connection refused|communication connection failure|temporarily unable|slurm_persist_conn|timed out/i;
-
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm';
   readonly capabilities: ExecutorCapabilities = {
+    runsCommands: true,
     gpus: true,
     containers: false,
     maxTasks: Infinity,
@@ -170,11 +145,10 @@ export class SlurmExecutor implements Executor {
   private pollDueAt = 0;
   private polling: Promise<void> | null = null;
   private pollAgain = false;
-  private completion: Completion | null = null;
-  private snapshot: { at: number; result: Promise<SlurmJobRecord[] | null> } | null = null;
-  private unreachableSince: number | null = null;
   private closed = false;
   private readonly counters = { sbatch: 0, arrays: 0, squeue: 0, scancel: 0, completionLookups: 0 };
+  private readonly queue: QueueReader;
+  private readonly history: JobHistory;
 
   constructor(options: SlurmExecutorOptions = {}) {
     this.options = options;
@@ -182,6 +156,8 @@ export class SlurmExecutor implements Executor {
       options.runner ?? (options.ssh ? new SshCommandRunner(options.ssh) : new LocalCommandRunner());
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
     this.nodeId = options.nodeId ?? (options.partition ? `slurm:${options.partition}` : 'slurm');
+    this.queue = new QueueReader(this.runner, options, this.counters);
+    this.history = new JobHistory(this.runner, options, this.counters);
   }
 
   /** How many commands it ran: the proof that polling is batched (one squeue per poll). */
@@ -273,7 +249,7 @@ export class SlurmExecutor implements Executor {
     if (!known) {
       // No handle: the engine died before the job ran (or before it recorded that). Its comment
       // names the attempt. One squeue serves a whole burst of re-attaches.
-      const jobs = await this.queueSnapshot();
+      const jobs = await this.queue.jobs();
       if (this.closed) return 'lost';
       if (jobs === null) {
         t.searching = true; // the controller is away: decide when it answers
@@ -317,16 +293,11 @@ export class SlurmExecutor implements Executor {
       let rest = group;
       while (rest.length > 0) {
         const token = randomBytes(6).toString('hex');
-        // As many as fit: the array's size limit, and the comment's 1024 characters.
-        let n = Math.min(rest.length, max);
-        while (
-          n > 1 &&
-          !commentFits(
-            token,
-            rest.slice(0, n).map((t) => t.req),
-          )
-        )
-          n = Math.ceil(n / 2);
+        const n = batchSize(
+          token,
+          rest.slice(0, max).map((t) => t.req),
+          max,
+        );
         const batch: Batch = { token, members: rest.slice(0, n), uncertain: false };
         rest = rest.slice(n);
         for (const t of batch.members) {
@@ -364,29 +335,23 @@ export class SlurmExecutor implements Executor {
       return;
     }
     if (this.closed) return;
-    const jobId = result.code === 0 ? /^(\d+)(?:;\S*)?\s*$/.exec(result.stdout)?.[1] : undefined;
-    if (jobId !== undefined) {
+    const answer = readSbatchAnswer(result);
+    if (answer.kind === 'submitted') {
       this.retrying.delete(batch);
       if (members.length > 1) this.counters.arrays += 1;
-      this.assign(batch, jobId);
+      this.assign(batch, answer.jobId);
       return;
     }
-    const why = (result.stderr || result.stdout).trim().replace(/\s+/g, ' ').slice(0, 500);
-    if (result.unreachable || result.code === null || TRANSIENT.test(why)) {
-      // Whether it reached the controller is unknown when the answer is what got lost.
-      batch.uncertain =
-        batch.uncertain || result.code === null || !/connect failure|connection refused/i.test(why);
+    if (answer.kind === 'unanswered') {
+      batch.uncertain = batch.uncertain || answer.uncertain;
       this.retrying.add(batch);
-      this.noteUnreachable(`sbatch: ${why || 'no answer'}`);
+      this.queue.noteUnreachable(`sbatch: ${answer.why || 'no answer'}`);
       this.schedulePoll(this.pollIntervalMs);
       return;
     }
     this.retrying.delete(batch);
     for (const t of members)
-      this.failTracked(
-        t,
-        `sbatch refused the job (${this.runner.where}): ${why || `exit ${String(result.code)}`}`,
-      );
+      this.failTracked(t, `sbatch refused the job (${this.runner.where}): ${answer.why}`);
   }
 
   private assign(batch: Batch, jobId: string): void {
@@ -409,7 +374,7 @@ export class SlurmExecutor implements Executor {
     if (t.phase === 'waiting') {
       // Never submitted: nothing runs anywhere.
       this.waiting = this.waiting.filter((w) => w !== t);
-      this.finish(t, emptyOutcome(intent.reason, intent.message));
+      this.finish(t, endedNow(intent.reason, intent.message));
       return;
     }
     if (t.phase === 'submitting') return; // the sbatch under way or the next poll settles it
@@ -433,7 +398,7 @@ export class SlurmExecutor implements Executor {
     if (ids.length === 0) return;
     this.counters.scancel += 1;
     const result = await this.runner.run(['scancel', ...ids]).catch(() => null);
-    const reached = result !== null && !result.unreachable && !TRANSIENT.test(result.stderr);
+    const reached = result !== null && !result.unreachable && !isTransient(result.stderr);
     if (reached) for (const t of list) if (t.stop) t.stop.sent = true;
     this.schedulePoll(reached ? 250 : this.pollIntervalMs);
   }
@@ -478,57 +443,10 @@ export class SlurmExecutor implements Executor {
     }, delayMs);
   }
 
-  /** `squeue --json` now, or the answer of one started less than a second ago. */
-  private queueSnapshot(): Promise<SlurmJobRecord[] | null> {
-    const now = Date.now();
-    if (this.snapshot && now - this.snapshot.at < 1000) return this.snapshot.result;
-    const result = this.readQueue();
-    this.snapshot = { at: now, result };
-    return result;
-  }
-
-  /** Every job the controller knows, or null when it cannot be reached. */
-  private async readQueue(): Promise<SlurmJobRecord[] | null> {
-    this.counters.squeue += 1;
-    const result = await this.runner
-      .run(['squeue', '--json', '--me'], { timeoutMs: 60_000 })
-      .catch((e: unknown) => ({
-        code: null,
-        stdout: '',
-        stderr: errorText(e),
-        unreachable: true,
-      }));
-    const parsed = result.unreachable
-      ? { ok: false as const, error: result.stderr.trim() || 'unreachable' }
-      : parseSqueueJson(result.stdout);
-    if (!parsed.ok) {
-      this.noteUnreachable(
-        `squeue: ${parsed.error}${result.stderr ? ` (${result.stderr.trim().slice(0, 200)})` : ''}`,
-      );
-      return null;
-    }
-    if (this.unreachableSince !== null) {
-      this.options.log?.(
-        `slurm: the controller answers again after ${Date.now() - this.unreachableSince} ms`,
-      );
-      this.unreachableSince = null;
-    }
-    return parsed.jobs;
-  }
-
-  private noteUnreachable(why: string): void {
-    if (this.unreachableSince === null) {
-      this.unreachableSince = Date.now();
-      this.options.log?.(
-        `slurm: cannot reach the controller (${why}); jobs keep their state until it answers`,
-      );
-    }
-  }
-
   private async poll(): Promise<void> {
     if (this.closed) return;
-    const jobs = await this.queueSnapshot();
-    this.snapshot = null;
+    const jobs = await this.queue.jobs();
+    this.queue.forget();
     if (jobs === null || this.closed) return;
     const byKey = new Map(jobs.map((j) => [j.key, j]));
 
@@ -542,7 +460,7 @@ export class SlurmExecutor implements Executor {
       }
       const keep = batch.members.filter((t) => {
         if (!t.stop) return true;
-        this.finish(t, emptyOutcome(t.stop.reason, t.stop.message));
+        this.finish(t, endedNow(t.stop.reason, t.stop.message));
         return false;
       });
       if (keep.length === 0) {
@@ -562,7 +480,7 @@ export class SlurmExecutor implements Executor {
         const jobId = findByAttempt(jobs, t.req.attemptId);
         t.searching = false;
         if (jobId === null) {
-          this.finish(t, { ...emptyOutcome('lost', 'the attempt left no job in Slurm'), startedAt: null });
+          this.finish(t, { ...endedNow('lost', 'the attempt left no job in Slurm'), startedAt: null });
           continue;
         }
         t.jobId = jobId;
@@ -602,7 +520,7 @@ export class SlurmExecutor implements Executor {
 
   /** Jobs squeue no longer lists: ask sacct or the completion log, in one command. */
   private async settleMissing(list: Tracked[]): Promise<void> {
-    const found = await this.lookUpEnded(list.map((t) => t.jobId!));
+    const found = await this.history.lookUpEnded(list.map((t) => t.jobId!));
     const limit = this.options.missingPollsBeforeLost ?? 3;
     for (const t of list) {
       const record = found?.get(t.jobId!);
@@ -615,7 +533,7 @@ export class SlurmExecutor implements Executor {
       t.missing += 1;
       if (t.missing >= limit) {
         this.finish(t, {
-          ...emptyOutcome(
+          ...endedNow(
             'lost',
             `Slurm no longer knows job ${t.jobId!} (not in squeue, nor in its job history)`,
           ),
@@ -624,113 +542,24 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  private async lookUpEnded(jobIds: string[]): Promise<Map<string, SlurmJobRecord> | null> {
-    const completion = await this.completionSource();
-    if (completion === null) return null;
-    this.counters.completionLookups += 1;
-    let records: SlurmJobRecord[] = [];
-    if (completion.kind === 'sacct') {
-      const result = await this.runner.run(sacctArgv(jobIds)).catch(() => null);
-      if (!result || result.code !== 0) return null;
-      records = parseSacct(result.stdout);
-    } else if (completion.kind === 'jobcomp' && completion.path) {
-      const patterns = jobIds.flatMap((id) => {
-        const [job, task] = id.split('_');
-        return ['-e', task === undefined ? `JobId=${job} ` : `ArrayJobId=${job} ArrayTaskId=${task} `];
-      });
-      const result = await this.runner
-        .run(['grep', '-F', ...patterns, '--', completion.path])
-        .catch(() => null);
-      // grep: 0 found, 1 none found (an answer too), 2 trouble.
-      if (!result || result.unreachable || (result.code !== 0 && result.code !== 1)) return null;
-      records = parseJobCompLines(result.stdout);
-    }
-    return new Map(records.map((r) => [r.key, r]));
-  }
-
-  private async completionSource(): Promise<Completion | null> {
-    if (this.completion) return this.completion;
-    const mode = this.options.completion ?? 'auto';
-    if (mode === 'sacct') return (this.completion = { kind: 'sacct' });
-    const result = await this.runner.run(['scontrol', 'show', 'config']).catch(() => null);
-    if (!result || result.code !== 0) return null;
-    const config = new Map(
-      result.stdout.split('\n').flatMap((line) => {
-        const m = /^(\w+)\s*=\s*(.*)$/.exec(line.trim());
-        return m ? [[m[1]!, m[2]!.trim()] as const] : [];
-      }),
-    );
-    const accounting = config.get('AccountingStorageType') ?? '';
-    const jobComp = config.get('JobCompType') ?? '';
-    const path = config.get('JobCompLoc') ?? '';
-    if (mode === 'auto' && accounting.includes('slurmdbd')) this.completion = { kind: 'sacct' };
-    else if (jobComp.includes('filetxt') && path.startsWith('/')) this.completion = { kind: 'jobcomp', path };
-    else this.completion = { kind: 'none' };
-    return this.completion;
-  }
-
   // --- ending --------------------------------------------------------------------------------------
 
   private async finishFromRecord(t: Tracked, record: SlurmJobRecord): Promise<void> {
     if (t.ending) return;
     t.ending = true;
     clearTimer(t);
-    // GNU time's record (when the command ran under it): CPU time and peak memory, and — for a job
-    // that ended by itself — the command's own exit status or signal (Slurm saw time's exit code).
-    const rusage = parseRusage((await this.runner.readFile(`${t.req.logDir}/${RUSAGE_FILE}`, 4096)) ?? '');
-    const state = baseState(record.state);
-    const ownEnd = rusage !== null && t.stop === null && (state === 'COMPLETED' || state === 'FAILED');
-    const outcome = outcomeOf(
-      ownEnd
-        ? {
-            ...record,
-            state: rusage.exitCode === 0 && rusage.signal === null ? 'COMPLETED' : 'FAILED',
-            exit: rusage.signal
-              ? {
-                  code: 0,
-                  signal: constants.signals[rusage.signal as keyof typeof constants.signals] ?? null,
-                }
-              : { code: rusage.exitCode, signal: null },
-          }
-        : record,
-      t.stop,
-      Date.now(),
-    );
-    if (rusage) {
-      outcome.cpuTimeMs = rusage.cpuTimeMs;
-      outcome.peakRssBytes = rusage.peakRssBytes;
-    }
-    if (outcome.status === 'failed' && outcome.exitCode !== null && outcome.exitCode !== 0) {
-      outcome.message = (await this.launchProblem(t, outcome.exitCode)) ?? outcome.message;
-    }
-    this.finish(t, outcome);
-  }
-
-  /** Why the script could not start the command, when that is why it failed. */
-  private async launchProblem(t: Tracked, code: number): Promise<string | null> {
-    const { logDir, command } = t.req;
-    const marker = await this.runner.readFile(`${logDir}/${LAUNCH_ERROR_FILE}`, 4096);
-    if (marker) return marker.trim();
-    if ((code === 127 || code === 126) && 'argv' in command) {
-      const program = command.argv[0] ?? '';
-      const stderr = (await this.runner.readFile(`${logDir}/${STDERR_FILE}`, 4096)) ?? '';
-      // GNU time: `cannot run <program>: <reason>`; the shell (no GNU time): `<program>: not found`.
-      const viaTime = gnuTimeExecFailureText(stderr, program);
-      if (viaTime) return viaTime;
-      if (/not found/i.test(stderr)) return `command not found: ${program}`;
-    }
-    return null;
+    this.finish(t, await jobOutcome(this.runner, t, record));
   }
 
   private failTracked(t: Tracked, message: string): void {
     t.ending = true;
-    this.finish(t, emptyOutcome('failed', message));
+    this.finish(t, endedNow('failed', message));
   }
 
   /** A request that cannot be submitted at all: `finished` follows `start`, no `started`. */
   private failLater(req: LaunchRequest, message: string): void {
     setImmediate(() =>
-      this.emit({ kind: 'finished', attemptId: req.attemptId, outcome: emptyOutcome('failed', message) }),
+      this.emit({ kind: 'finished', attemptId: req.attemptId, outcome: endedNow('failed', message) }),
     );
   }
 
@@ -752,63 +581,12 @@ export class SlurmExecutor implements Executor {
   }
 }
 
-function parseHandle(handle: string | null): SlurmHandle | null {
-  if (handle === null) return null;
-  try {
-    const value = JSON.parse(handle) as Partial<SlurmHandle> | null;
-    if (
-      value &&
-      typeof value.slurmJob === 'string' &&
-      /^\d+(_\d+)?$/.test(value.slurmJob) &&
-      typeof value.logDir === 'string'
-    ) {
-      return { slurmJob: value.slurmJob, logDir: value.logDir };
-    }
-  } catch {
-    // not ours: treated like a missing handle
-  }
-  return null;
-}
-
-/** The job (or array element) whose comment names this attempt. */
-function findByAttempt(jobs: readonly SlurmJobRecord[], attemptId: string): string | null {
-  const encoded = encodeAttemptId(attemptId);
-  for (const job of jobs) {
-    const comment = parseBatchComment(job.comment);
-    const k = comment?.attemptIds.indexOf(encoded) ?? -1;
-    if (!comment || k < 0) continue;
-    const arrayId = job.key.split('_')[0]!;
-    return comment.attemptIds.length > 1 ? `${arrayId}_${k}` : job.key;
-  }
-  return null;
-}
-
-/** The job id of the submission with this token (the array's id for an array). */
-function findByToken(jobs: readonly SlurmJobRecord[], token: string): string | null {
-  for (const job of jobs) {
-    if (parseBatchComment(job.comment)?.token === token) return job.key.split('_')[0]!;
-  }
-  return null;
-}
-
-function emptyOutcome(status: AttemptOutcome['status'], message: string): AttemptOutcome {
-  return {
-    status,
-    exitCode: null,
-    signal: null,
-    startedAt: null,
-    endedAt: Date.now(),
-    cpuTimeMs: null,
-    peakRssBytes: null,
-    message,
-  };
+/** An outcome of now with nothing measured, saying why (Slurm ran nothing of it, or forgot it). */
+function endedNow(status: AttemptOutcome['status'], message: string): AttemptOutcome {
+  return { ...emptyOutcome(status, null, Date.now()), message };
 }
 
 function clearTimer(t: Tracked): void {
   if (t.timeoutTimer) clearTimeout(t.timeoutTimer);
   t.timeoutTimer = null;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

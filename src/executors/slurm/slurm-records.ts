@@ -11,8 +11,8 @@
  * Pure: parses text it is given, never runs a command. Written against Slurm 22.05 (OpenAPI
  * v0.0.38 JSON); fields are read defensively, a record it cannot read is skipped, never guessed.
  */
-import { constants } from 'node:os';
 import type { AttemptOutcome } from '../../model/index.js';
+import { signalName } from '../process-tools.js';
 
 /** One job, or one element of a job array, as Slurm reports it. */
 export interface SlurmJobRecord {
@@ -199,12 +199,6 @@ export function parseJobCompLines(text: string): SlurmJobRecord[] {
     });
   }
   return out;
-}
-
-const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name]));
-
-export function signalName(n: number): string {
-  return SIGNAL_NAMES.get(n) ?? `SIG${n}`;
 }
 
 /** Why Strata stopped the job, when it did. */

@@ -1,0 +1,126 @@
+/**
+ * How the local executor turns a request into a process: what to exec, with which environment and
+ * log files, what the `started` handle records, and why a launch failed. Kept apart from the
+ * executor's bookkeeping so that `start` reads as the sequence of its few system calls.
+ */
+import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorText, type LaunchRequest } from './executor.js';
+import { GNU_TIME_FORMAT } from './process-tools.js';
+
+/** The JSON carried by `started.handle`: enough to find the process again and tell it from pid reuse. */
+export interface LocalHandle {
+  pid: number;
+  /** `/proc/PID/stat` field 22; null where unreadable (then the pid alone is never trusted). */
+  startTicks: number | null;
+  startedAt: number;
+  logDir: string;
+}
+
+export function parseHandle(handle: string | null): LocalHandle | null {
+  if (handle === null) return null;
+  try {
+    const value = JSON.parse(handle) as Partial<LocalHandle> | null;
+    if (
+      value &&
+      Number.isInteger(value.pid) &&
+      (value.pid ?? 0) > 0 &&
+      (value.startTicks === null || typeof value.startTicks === 'number') &&
+      typeof value.startedAt === 'number' &&
+      typeof value.logDir === 'string'
+    ) {
+      return value as LocalHandle;
+    }
+  } catch {
+    // not ours: treated like a missing handle
+  }
+  return null;
+}
+
+/** What to exec, without GNU time; a string is why it cannot be run. */
+export function commandLine(req: LaunchRequest): { file: string; args: string[] } | string {
+  if ('shell' in req.command) return { file: '/bin/sh', args: ['-c', req.command.shell] };
+  const [file, ...args] = req.command.argv;
+  if (file === undefined || file === '') return 'empty command: argv has no program to run';
+  return { file, args };
+}
+
+/** What to spawn: the command itself, or GNU time around it writing `<logDir>/rusage`. */
+export function spawnLine(
+  target: { file: string; args: string[] },
+  gnuTime: string | null,
+  logDir: string,
+): [string, string[]] {
+  return gnuTime
+    ? [gnuTime, ['-f', GNU_TIME_FORMAT, '-o', join(logDir, 'rusage'), '--', target.file, ...target.args]]
+    : [target.file, target.args];
+}
+
+/** The attempt's environment: the engine's, the task's, then Strata's own variables (which win). */
+export function attemptEnv(
+  base: Readonly<Record<string, string>>,
+  req: LaunchRequest,
+): Record<string, string> {
+  return {
+    ...base,
+    ...req.env,
+    STRATA_ATTEMPT_ID: req.attemptId,
+    STRATA_WORKFLOW_ID: req.workflowId,
+    STRATA_TASK: req.taskName,
+    STRATA_ATTEMPT: String(req.attempt),
+    // Empty when no GPU was given, so that a task cannot grab one behind the scheduler's back.
+    CUDA_VISIBLE_DEVICES: req.gpuIds.join(','),
+  };
+}
+
+/** Creates the log directory and opens (truncating) both log files; returns their fds. */
+export function openLogFiles(logDir: string, stdoutPath: string, stderrPath: string): [number, number] {
+  mkdirSync(logDir, { recursive: true });
+  const out = openSync(stdoutPath, 'w');
+  try {
+    return [out, openSync(stderrPath, 'w')];
+  } catch (error) {
+    closeQuietly(out);
+    throw error;
+  }
+}
+
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed: nothing to release
+  }
+}
+
+/**
+ * Why a spawn failed, in words naming what the task can fix. The working directory is checked first:
+ * Node reports a missing `cwd` as ENOENT, the same code as a missing command.
+ */
+export function describeSpawnError(
+  error: unknown,
+  req: LaunchRequest,
+  command: string,
+  gnuTime: string | null,
+): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const workdirProblem = checkDirectory(req.workdir);
+  if (workdirProblem) return workdirProblem;
+  if (gnuTime) return `cannot run ${gnuTime}: ${errorText(error)}`;
+  if (code === 'ENOENT') return `command not found: ${command}`;
+  if (code === 'EACCES') return `permission denied: ${command}`;
+  return `cannot start ${command}: ${errorText(error)}`;
+}
+
+/** Why `dir` cannot be a working directory, or null when it can. */
+function checkDirectory(dir: string): string | null {
+  try {
+    if (!statSync(dir).isDirectory()) return `working directory is not a directory: ${dir}`;
+    accessSync(dir, fsConstants.X_OK);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `working directory does not exist: ${dir}`;
+    return `working directory is not usable: ${dir} (${errorText(error)})`;
+  }
+}
