@@ -8,6 +8,7 @@ import { NoopExecutor } from '../executors/noop-executor.js';
 import type { NoopBehaviour } from '../executors/noop-executor.js';
 import { DEFAULT_RETRY } from '../model/index.js';
 import type { TaskSpec, WorkflowSpec } from '../model/index.js';
+import { newAttemptRecord } from '../store/attempt-record.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { Scheduler } from '../scheduler/index.js';
@@ -270,25 +271,14 @@ describe('Engine', () => {
       attempts: [
         {
           kind: 'insert',
-          attempt: {
+          attempt: newAttemptRecord({
             workflowId: wf.id,
             taskIdx: 0,
             number: 2,
-            status: 'queued',
             executor: 'test-double',
             node: 'local',
-            handle: null,
             queuedAt: 2,
-            startedAt: null,
-            endedAt: null,
-            exitCode: null,
-            signal: null,
-            cpuTimeMs: null,
-            peakRssBytes: null,
-            stdoutPath: null,
-            stderrPath: null,
-            message: null,
-          },
+          }),
         },
       ],
     });

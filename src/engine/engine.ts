@@ -40,6 +40,7 @@ import type {
 } from '../model/index.js';
 import { fitsCapacity, IndexedFirstFitPolicy } from '../scheduler/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/index.js';
+import { newAttemptRecord } from '../store/attempt-record.js';
 import type {
   AttemptWrite,
   NewTask,
@@ -823,25 +824,14 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     this.inFlight.set(request.attemptId, flight);
     turn.attempts.push({
       kind: 'insert',
-      attempt: {
+      attempt: newAttemptRecord({
         workflowId: wf.record.id,
         taskIdx: task.idx,
         number: attempt,
-        status: 'queued',
         executor: this.executor.name,
         node: nodeId,
-        handle: null,
         queuedAt: now,
-        startedAt: null,
-        endedAt: null,
-        exitCode: null,
-        signal: null,
-        cpuTimeMs: null,
-        peakRssBytes: null,
-        stdoutPath: null,
-        stderrPath: null,
-        message: null,
-      },
+      }),
     });
     this.move(turn, wf, task, 'queued', { attempt });
     turn.after.push(() => {

@@ -25,6 +25,8 @@ export type {
   WorkflowRecord,
 } from './store.js';
 export { StoreConflictError, StoreUrlError } from './errors.js';
+export { newAttemptRecord } from './attempt-record.js';
+export type { NewAttemptFields } from './attempt-record.js';
 export { openStore, defaultStoreUrl, parseStoreUrl } from './open-store.js';
 export type { OpenStoreOptions, StoreTarget } from './open-store.js';
 export { SqliteStore } from './sqlite-store.js';

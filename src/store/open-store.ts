@@ -9,7 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StoreUrlError } from './errors.js';
-import { PostgresStore, redactUrl } from './postgres-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { redactUrl } from './postgres-url.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newAttemptRecord } from './attempt-record.js';
 import { StoreConflictError, StoreUrlError } from './errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { openStore } from './open-store.js';
@@ -168,7 +169,16 @@ describe('PostgresStore specifics', () => {
     await store.createWorkflow(workflow, tasks);
     await store.commit({
       attempts: [
-        { kind: 'insert', attempt: { ...baseAttempt, workflowId: 'wf-1', taskIdx: 0, number: 1 } },
+        {
+          kind: 'insert',
+          attempt: newAttemptRecord({
+            workflowId: 'wf-1',
+            taskIdx: 0,
+            number: 1,
+            executor: 'local',
+            queuedAt: 1,
+          }),
+        },
         { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'running', node: 'n1' },
         { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'succeeded', startedAt: 4 },
       ],
@@ -243,20 +253,3 @@ describe('PostgresStore specifics', () => {
     expect(error?.message).not.toMatch(/s3cret/);
   });
 });
-
-const baseAttempt = {
-  status: 'queued' as const,
-  executor: 'local',
-  node: null,
-  handle: null,
-  queuedAt: 1,
-  startedAt: null,
-  endedAt: null,
-  exitCode: null,
-  signal: null,
-  cpuTimeMs: null,
-  peakRssBytes: null,
-  stdoutPath: null,
-  stderrPath: null,
-  message: null,
-};

@@ -12,6 +12,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../model/index.js';
 import type { TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
+import { newAttemptRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
 import type { AttemptRecord, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 
@@ -61,27 +62,7 @@ export function makeWorkflow(
 }
 
 function attempt(workflowId: string, taskIdx: number, number: number, extra: Partial<AttemptRecord> = {}) {
-  const record: AttemptRecord = {
-    workflowId,
-    taskIdx,
-    number,
-    status: 'queued',
-    executor: 'local',
-    node: null,
-    handle: null,
-    queuedAt: T0 + 10,
-    startedAt: null,
-    endedAt: null,
-    exitCode: null,
-    signal: null,
-    cpuTimeMs: null,
-    peakRssBytes: null,
-    stdoutPath: null,
-    stderrPath: null,
-    message: null,
-    ...extra,
-  };
-  return record;
+  return newAttemptRecord({ workflowId, taskIdx, number, executor: 'local', queuedAt: T0 + 10, ...extra });
 }
 
 function change(
