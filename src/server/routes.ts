@@ -10,7 +10,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
 import type { StrataApi } from '../engine/strata-api.js';
 import { ApiError } from './error-handler.js';
 import {
@@ -40,6 +40,12 @@ const WORKFLOW = Type.Ref('WorkflowView');
 export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { api, onRequest }) => {
   if (onRequest) app.addHook('onRequest', onRequest);
 
+  submitAndReadRoutes(app, api);
+  controlAndEventRoutes(app, api);
+};
+
+/** Submitting a workflow and reading workflows, tasks and logs. */
+function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.post<{ Body: SubmitBody }>(
     '/workflows',
     {
@@ -164,7 +170,10 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { api
       return reply.type('text/plain; charset=utf-8').send(text);
     },
   );
+}
 
+/** Cancel, resume and retry, and the event list that clients poll. */
+function controlAndEventRoutes(app: FastifyInstance, api: StrataApi): void {
   app.post<{ Params: WorkflowParams }>(
     '/workflows/:ref/cancel',
     {
@@ -227,4 +236,4 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { api
       });
     },
   );
-};
+}

@@ -127,40 +127,16 @@ export function importWfCommons(text: string, options: WfImportOptions): WfImpor
   return { ok: true, workload: built.workload, warnings };
 }
 
-/** Resolves references into indices, checks the DAG, normalises work and builds `recorded`. */
-function build(
+/**
+ * Resolves parent, child and file references into indices and checks that the tasks form a DAG;
+ * undefined (with the errors added) when a reference is unknown or there is a cycle.
+ */
+function resolveEdges(
   raw: RawInstance,
-  referenceMHz: number,
+  taskIndex: Map<string, number>,
+  fileIndex: Map<string, number>,
   errors: WfcErrorCollector,
-): { workload: Workload; warnings: string[] } | undefined {
-  const warnings: string[] = [];
-  const taskIndex = new Map<string, number>();
-  raw.tasks.forEach((t, i) => {
-    if (taskIndex.has(t.key)) {
-      errors.add(
-        'WFC_DUPLICATE_TASK',
-        t.path,
-        `task "${t.key}" is declared twice`,
-        'task ids (1.4: names) must be unique; rename or remove one of them',
-      );
-    } else taskIndex.set(t.key, i);
-  });
-  // 1.4 references may use a task's id instead of its name; names win.
-  raw.tasks.forEach((t, i) => {
-    for (const alias of t.aliases) if (!taskIndex.has(alias)) taskIndex.set(alias, i);
-  });
-  const fileIndex = new Map<string, number>();
-  raw.files.forEach((f, i) => {
-    if (fileIndex.has(f.id))
-      errors.add(
-        'WFC_DUPLICATE_FILE',
-        f.path,
-        `file "${f.id}" is declared twice`,
-        'file ids must be unique; remove one of the entries',
-      );
-    else fileIndex.set(f.id, i);
-  });
-
+): { parents: number[][]; inputs: number[][]; outputs: number[][] } | undefined {
   const parentSets = raw.tasks.map(() => new Set<number>());
   raw.tasks.forEach((t, i) => {
     for (const p of t.parents) {
@@ -221,6 +197,46 @@ function build(
     );
     return undefined;
   }
+  return { parents, inputs, outputs };
+}
+
+/** Resolves references into indices, checks the DAG, normalises work and builds `recorded`. */
+function build(
+  raw: RawInstance,
+  referenceMHz: number,
+  errors: WfcErrorCollector,
+): { workload: Workload; warnings: string[] } | undefined {
+  const warnings: string[] = [];
+  const taskIndex = new Map<string, number>();
+  raw.tasks.forEach((t, i) => {
+    if (taskIndex.has(t.key)) {
+      errors.add(
+        'WFC_DUPLICATE_TASK',
+        t.path,
+        `task "${t.key}" is declared twice`,
+        'task ids (1.4: names) must be unique; rename or remove one of them',
+      );
+    } else taskIndex.set(t.key, i);
+  });
+  // 1.4 references may use a task's id instead of its name; names win.
+  raw.tasks.forEach((t, i) => {
+    for (const alias of t.aliases) if (!taskIndex.has(alias)) taskIndex.set(alias, i);
+  });
+  const fileIndex = new Map<string, number>();
+  raw.files.forEach((f, i) => {
+    if (fileIndex.has(f.id))
+      errors.add(
+        'WFC_DUPLICATE_FILE',
+        f.path,
+        `file "${f.id}" is declared twice`,
+        'file ids must be unique; remove one of the entries',
+      );
+    else fileIndex.set(f.id, i);
+  });
+
+  const edges = resolveEdges(raw, taskIndex, fileIndex, errors);
+  if (edges === undefined) return undefined;
+  const { parents, inputs, outputs } = edges;
 
   // Machines and the task-to-machine mapping.
   const machineIndex = new Map<string, number>();

@@ -68,103 +68,21 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     siteOfType[i] = s;
   });
 
-  // Site × site transfer parameters.
-  const nSites = siteIds.length;
-  const invBw = new Float64Array(nSites * nSites).fill(Infinity);
-  const latency = new Float64Array(nSites * nSites).fill(Infinity);
-  const jPerByte = new Float64Array(nSites * nSites).fill(Infinity);
-  const intra = platform.intraSite;
-  for (let s = 0; s < nSites; s++) {
-    invBw[s * nSites + s] = intra ? 1 / intra.bandwidthBps : 0;
-    latency[s * nSites + s] = intra ? intra.latencyS : 0;
-    jPerByte[s * nSites + s] = 0;
-  }
-  for (const l of platform.links) {
-    const a = siteIndex.get(l.from);
-    const b = siteIndex.get(l.to);
-    if (a === undefined || b === undefined)
-      throw new RangeError(`link ${l.from} — ${l.to} names a site platform ${platform.name} lacks`);
-    if (a === b) continue;
-    for (const [x, y] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      invBw[x * nSites + y] = 1 / l.bandwidthBps;
-      latency[x * nSites + y] = l.latencyS;
-      jPerByte[x * nSites + y] = l.energyJPerByte;
-    }
-  }
+  const { nSites, invBw, latency, jPerByte } = siteLinks(platform, siteIndex);
   const transferTime = (bytes: number, a: number, b: number): number =>
     bytes <= 0 ? 0 : bytes * invBw[a * nSites + b]! + latency[a * nSites + b]!;
 
-  // Count-weighted means over type pairs that can talk: mean = meanLatency + bytes × meanInvBw.
-  let pairWeight = 0;
-  let sumLat = 0;
-  let sumInvBw = 0;
-  for (let a = 0; a < nTypes; a++)
-    for (let b = 0; b < nTypes; b++) {
-      const k = siteOfType[a]! * nSites + siteOfType[b]!;
-      if (!Number.isFinite(latency[k]!) || !Number.isFinite(invBw[k]!)) continue;
-      const w = types[a]!.count * types[b]!.count;
-      pairWeight += w;
-      sumLat += w * latency[k]!;
-      sumInvBw += w * invBw[k]!;
-    }
-  const meanLat = pairWeight > 0 ? sumLat / pairWeight : 0;
-  const meanInvBw = pairWeight > 0 ? sumInvBw / pairWeight : 0;
-
-  // Edges: who writes each file, and the bytes on each parent edge (aligned with task.parents).
-  const producer = new Int32Array(workload.files.length).fill(-1);
-  workload.tasks.forEach((task, t) => {
-    for (const f of task.outputs) producer[f] = t;
-  });
-  const children: number[][] = Array.from({ length: nTasks }, () => []);
-  const initialSite = new Int32Array(workload.files.length).fill(-1);
-  workload.files.forEach((f, i) => {
-    const site = platform.data[f.name];
-    if (site === undefined) return;
-    const s = siteIndex.get(site);
-    if (s === undefined) throw new RangeError(`file ${f.name} is at site ${site}, which the platform lacks`);
-    initialSite[i] = s;
-  });
-  // Flat arrays (CSR), not one small array per task: a million tasks must stay cheap to build.
-  const parentOffset = new Int32Array(nTasks + 1);
-  for (let t = 0; t < nTasks; t++) parentOffset[t + 1] = parentOffset[t]! + workload.tasks[t]!.parents.length;
-  const parentBytes = new Float64Array(parentOffset[nTasks]!);
-  const stageOffset = new Int32Array(nTasks + 1);
-  const stageSites: number[] = [];
-  const stageAmounts: number[] = [];
-  const perSite = new Float64Array(nSites);
-  const touched: number[] = [];
-  for (let t = 0; t < nTasks; t++) {
-    const task = workload.tasks[t]!;
-    const parents = task.parents;
-    const base = parentOffset[t]!;
-    for (const p of parents) {
-      if (!(p >= 0 && p < nTasks && p !== t))
-        throw new RangeError(`task ${task.name} (index ${t}) has parent ${p}, which is not a task`);
-      children[p]!.push(t);
-    }
-    for (const f of task.inputs) {
-      const size = workload.files[f]?.sizeBytes ?? 0;
-      const p = producer[f] ?? -1;
-      if (p >= 0) {
-        const i = parents.indexOf(p);
-        if (i >= 0) parentBytes[base + i]! += size;
-      } else if (initialSite[f]! >= 0) {
-        const site = initialSite[f]!;
-        if (perSite[site] === 0) touched.push(site);
-        perSite[site]! += size;
-      }
-    }
-    for (const site of touched) {
-      stageSites.push(site);
-      stageAmounts.push(perSite[site]!);
-      perSite[site] = 0;
-    }
-    touched.length = 0;
-    stageOffset[t + 1] = stageSites.length;
-  }
+  const { meanLat, meanInvBw } = meanLink(types, siteOfType, nSites, latency, invBw);
+  const {
+    producer,
+    children,
+    initialSite,
+    parentOffset,
+    parentBytes,
+    stageOffset,
+    stageSites,
+    stageAmounts,
+  } = taskEdges(workload, platform, siteIndex, nSites);
 
   const coresOf = (t: number): number => Math.max(1, workload.tasks[t]!.cores);
   const exec = (t: number, p: number): number => {
@@ -237,5 +155,131 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
         out.push({ site: stageSites[i]!, bytes: stageAmounts[i]! });
       return out;
     },
+  };
+}
+
+/** Site × site transfer parameters: inverse bandwidth, latency and joules per byte (Infinity: no link). */
+function siteLinks(platform: Platform, siteIndex: Map<string, number>) {
+  const nSites = platform.sites.length;
+  const invBw = new Float64Array(nSites * nSites).fill(Infinity);
+  const latency = new Float64Array(nSites * nSites).fill(Infinity);
+  const jPerByte = new Float64Array(nSites * nSites).fill(Infinity);
+  const intra = platform.intraSite;
+  for (let s = 0; s < nSites; s++) {
+    invBw[s * nSites + s] = intra ? 1 / intra.bandwidthBps : 0;
+    latency[s * nSites + s] = intra ? intra.latencyS : 0;
+    jPerByte[s * nSites + s] = 0;
+  }
+  for (const l of platform.links) {
+    const a = siteIndex.get(l.from);
+    const b = siteIndex.get(l.to);
+    if (a === undefined || b === undefined)
+      throw new RangeError(`link ${l.from} — ${l.to} names a site platform ${platform.name} lacks`);
+    if (a === b) continue;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      invBw[x * nSites + y] = 1 / l.bandwidthBps;
+      latency[x * nSites + y] = l.latencyS;
+      jPerByte[x * nSites + y] = l.energyJPerByte;
+    }
+  }
+  return { nSites, invBw, latency, jPerByte };
+}
+
+/** Count-weighted means over type pairs that can talk: mean = meanLatency + bytes × meanInvBw. */
+function meanLink(
+  types: readonly NodeType[],
+  siteOfType: Int32Array,
+  nSites: number,
+  latency: Float64Array,
+  invBw: Float64Array,
+) {
+  let pairWeight = 0;
+  let sumLat = 0;
+  let sumInvBw = 0;
+  for (let a = 0; a < types.length; a++)
+    for (let b = 0; b < types.length; b++) {
+      const k = siteOfType[a]! * nSites + siteOfType[b]!;
+      if (!Number.isFinite(latency[k]!) || !Number.isFinite(invBw[k]!)) continue;
+      const w = types[a]!.count * types[b]!.count;
+      pairWeight += w;
+      sumLat += w * latency[k]!;
+      sumInvBw += w * invBw[k]!;
+    }
+  const meanLat = pairWeight > 0 ? sumLat / pairWeight : 0;
+  const meanInvBw = pairWeight > 0 ? sumInvBw / pairWeight : 0;
+
+  return { meanLat, meanInvBw };
+}
+
+/**
+ * Edges: who writes each file, each task's children, and the bytes on each parent edge (aligned
+ * with task.parents); each task's inputs that no task writes, per site where they start.
+ */
+function taskEdges(workload: Workload, platform: Platform, siteIndex: Map<string, number>, nSites: number) {
+  const nTasks = workload.tasks.length;
+  const producer = new Int32Array(workload.files.length).fill(-1);
+  workload.tasks.forEach((task, t) => {
+    for (const f of task.outputs) producer[f] = t;
+  });
+  const children: number[][] = Array.from({ length: nTasks }, () => []);
+  const initialSite = new Int32Array(workload.files.length).fill(-1);
+  workload.files.forEach((f, i) => {
+    const site = platform.data[f.name];
+    if (site === undefined) return;
+    const s = siteIndex.get(site);
+    if (s === undefined) throw new RangeError(`file ${f.name} is at site ${site}, which the platform lacks`);
+    initialSite[i] = s;
+  });
+  // Flat arrays (CSR), not one small array per task: a million tasks must stay cheap to build.
+  const parentOffset = new Int32Array(nTasks + 1);
+  for (let t = 0; t < nTasks; t++) parentOffset[t + 1] = parentOffset[t]! + workload.tasks[t]!.parents.length;
+  const parentBytes = new Float64Array(parentOffset[nTasks]!);
+  const stageOffset = new Int32Array(nTasks + 1);
+  const stageSites: number[] = [];
+  const stageAmounts: number[] = [];
+  const perSite = new Float64Array(nSites);
+  const touched: number[] = [];
+  for (let t = 0; t < nTasks; t++) {
+    const task = workload.tasks[t]!;
+    const parents = task.parents;
+    const base = parentOffset[t]!;
+    for (const p of parents) {
+      if (!(p >= 0 && p < nTasks && p !== t))
+        throw new RangeError(`task ${task.name} (index ${t}) has parent ${p}, which is not a task`);
+      children[p]!.push(t);
+    }
+    for (const f of task.inputs) {
+      const size = workload.files[f]?.sizeBytes ?? 0;
+      const p = producer[f] ?? -1;
+      if (p >= 0) {
+        const i = parents.indexOf(p);
+        if (i >= 0) parentBytes[base + i]! += size;
+      } else if (initialSite[f]! >= 0) {
+        const site = initialSite[f]!;
+        if (perSite[site] === 0) touched.push(site);
+        perSite[site]! += size;
+      }
+    }
+    for (const site of touched) {
+      stageSites.push(site);
+      stageAmounts.push(perSite[site]!);
+      perSite[site] = 0;
+    }
+    touched.length = 0;
+    stageOffset[t + 1] = stageSites.length;
+  }
+
+  return {
+    producer,
+    children,
+    initialSite,
+    parentOffset,
+    parentBytes,
+    stageOffset,
+    stageSites,
+    stageAmounts,
   };
 }
