@@ -1,8 +1,8 @@
 /**
  * The energy and carbon of moving a task's inputs to the site it runs at, counted as the digital
- * twin charges them (src/sim/simulate.ts): each input file goes from its producer's site (or the
- * site `platform.data` puts it at) to the reading site over their link, at the link's joules per
- * byte, once per site — a file already there, or on its way there for an earlier task, costs
+ * twin charges them (src/sim/input-transfers.ts, src/sim/energy-accounting.ts): each input file
+ * goes from its producer's site (or the site `platform.data` puts it at) to the reading site over
+ * their link, at the link's joules per byte, once per site — a file already there, or on its way there for an earlier task, costs
  * nothing more. The carbon of a transfer is its energy at the intensity of the receiving site.
  *
  * Policies that minimise energy or carbon must count this: on the example continuum, moving 1 GB
