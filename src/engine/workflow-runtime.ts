@@ -5,7 +5,7 @@
  * together with a change set that is committed before anything acts on it.
  */
 import { emptyTaskCounts, TERMINAL_TASK_STATES } from '../model/index.js';
-import type { TaskSpec, TaskState, WorkflowState } from '../model/index.js';
+import type { Resources, TaskSpec, TaskState, WorkflowState } from '../model/index.js';
 import type { AttemptRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
 
 export interface TaskRuntime {
@@ -123,4 +123,11 @@ export function descendantsOf(wf: WorkflowRuntime, start: TaskRuntime): TaskRunt
     if (t) stack.push(...t.dependents);
   }
   return [...seen].sort((a, b) => a - b).map((i) => wf.tasks[i]!);
+}
+
+/** What the next attempt of a task asks for: its spec's resources, with memory grown after an OOM. */
+export function resourcesOf(task: TaskRuntime): Resources {
+  return task.memoryBytes === task.spec.resources.memoryBytes
+    ? task.spec.resources
+    : { ...task.spec.resources, memoryBytes: task.memoryBytes };
 }
