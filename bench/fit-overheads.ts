@@ -196,7 +196,7 @@ export function fit(instances: Instance[], objective: Objective = 'median'): Fit
     for (const i of g.members) {
       inSample[i] = matrix[g.combo]![i]!;
       const others = (g.members.length > 1 ? g.members : all).filter((j) => j !== i);
-      loo[i] = others.length > 0 ? matrix[bestCombo(matrix, others, objective)]![i]! : inSample[i]!;
+      loo[i] = others.length > 0 ? matrix[bestCombo(matrix, others, objective)]![i]! : inSample[i];
     }
   }
   return { combos, matrix, groups, pooled, inSample, loo };

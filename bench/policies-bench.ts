@@ -244,7 +244,7 @@ for (const [wi, file] of instanceFiles.entries()) {
         vsOracle.get(policy)!.push(played.makespanS / r.makespanS);
         carbonVsOracle.get(policy)!.push(ratio(played.workflowCarbonKg, r.workflowCarbonKg));
         let byPolicy = vsOracleByPlatform.get(name);
-        if (!byPolicy) vsOracleByPlatform.set(name, (byPolicy = new Map()));
+        if (!byPolicy) vsOracleByPlatform.set(name, (byPolicy = new Map<PolicyName, number[]>()));
         byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), played.makespanS / r.makespanS]);
       }
     }
@@ -284,7 +284,7 @@ for (const [wi, file] of instanceFiles.entries()) {
       for (const m of METRICS)
         ratios.get(policy)![m].push(ratio(f[m], heft[m], m === 'bytes' ? BYTES_FLOOR : 0));
       let byPolicy = perPlatform.get(name);
-      if (!byPolicy) perPlatform.set(name, (byPolicy = new Map()));
+      if (!byPolicy) perPlatform.set(name, (byPolicy = new Map<PolicyName, number[]>()));
       byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), ratio(f.carbon, heft.carbon)]);
     }
     console.log(

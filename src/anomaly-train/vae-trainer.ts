@@ -178,7 +178,7 @@ export class VaeDetector implements Detector {
               const kl = tf
                 .sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)))
                 .mul(0.5 / o.batch);
-              return tf.add(rec, tf.mul(kl, o.beta)) as tf.Scalar;
+              return tf.add<tf.Scalar>(rec, tf.mul(kl, o.beta));
             }),
           true,
         );

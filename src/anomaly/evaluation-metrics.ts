@@ -64,7 +64,7 @@ export function pointwise(pred: ArrayLike<number>, labels: ArrayLike<number>): P
  * anywhere in the event is enough); K = 100 is point-wise. Returns the adjusted flags.
  */
 export function adjustPredictions(pred: ArrayLike<number>, labels: ArrayLike<number>, k = 0): Uint8Array {
-  const out = Uint8Array.from(pred as ArrayLike<number>, (v) => (v === 1 ? 1 : 0));
+  const out = Uint8Array.from(pred, (v) => (v === 1 ? 1 : 0));
   for (const s of segmentsOf(labels)) {
     let hit = 0;
     for (let i = s.start; i < s.end; i++) hit += out[i]!;

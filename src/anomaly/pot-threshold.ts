@@ -34,7 +34,7 @@ export interface PotFit {
 export function fitPot(scores: ArrayLike<number>, options: PotOptions = {}): PotFit {
   const risk = options.risk ?? 1e-2;
   const level = options.level ?? 0.98;
-  const sorted = Float64Array.from(scores as ArrayLike<number>).sort();
+  const sorted = Float64Array.from(scores).sort();
   const n = sorted.length;
   if (n === 0) return { t: Infinity, sigma: 0, xi: 0, threshold: Infinity };
   const t = sorted[Math.min(n - 1, Math.floor(level * n))]!;

@@ -218,7 +218,7 @@ describe('LocalExecutor stopping', () => {
     const pidsFile = join(req.workdir, 'pids');
     await waitUntil(async () => (await readFile(pidsFile, 'utf8').catch(() => '')).split('\n').length >= 4);
     const pids = (await readFile(pidsFile, 'utf8')).trim().split('\n').map(Number);
-    pids.push(JSON.parse(started(req.attemptId).handle).pid as number);
+    pids.push((JSON.parse(started(req.attemptId).handle) as { pid: number }).pid);
     for (const pid of pids) expect(await running(pid)).toBe(true);
     await executor.cancel(req.attemptId, 'user asked');
     const outcome = await finished(req.attemptId);

@@ -81,13 +81,13 @@ describe('SysfsPowerSensors (on a made-up sysfs tree)', () => {
     const empty = mkdtempSync(join(tmpdir(), 'strata-sysfs-'));
     dirs.push(empty);
     expect(() => new SysfsPowerSensors(empty)).toThrow(
-      expect.objectContaining({ code: 'PERFMODEL_NO_CPUFREQ' }) as unknown as Error,
+      expect.objectContaining({ code: 'PERFMODEL_NO_CPUFREQ' }),
     );
     expect(() => new SysfsPowerSensors(fakeSysfs({ cpus: 1, available: '2400000' }))).toThrow(
       expect.objectContaining({
         code: 'PERFMODEL_NO_RAPL',
         hint: expect.stringMatching(/power meter/),
-      }) as unknown as Error,
+      }),
     );
   });
 });

@@ -157,7 +157,7 @@ export class TaskHistory {
     for (const [type, m] of Object.entries(s.memory)) {
       if (!Array.isArray(m) || m.some((v) => typeof v !== 'number'))
         throw bad(`"history.memory.${type}" is not a list of numbers`);
-      h.memory.set(type, [...(m as number[])]);
+      h.memory.set(type, [...m]);
     }
     return h;
   }

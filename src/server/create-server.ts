@@ -193,7 +193,8 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, text, done);
+    // Fastify's JSON parser answers through `done`; its return value carries nothing.
+    void parseJson(request, text, done);
   });
 }
 
@@ -215,6 +216,6 @@ function requestValidators() {
  * proposed for engine.ts); undefined otherwise, and /healthz then leaves the field out.
  */
 function workflowsDriven(engine: Engine): number | undefined {
-  const candidate = (engine as Engine & { drivenWorkflows?: () => number }).drivenWorkflows;
-  return typeof candidate === 'function' ? candidate.call(engine) : undefined;
+  const candidate = engine as Engine & { drivenWorkflows?: () => number };
+  return typeof candidate.drivenWorkflows === 'function' ? candidate.drivenWorkflows() : undefined;
 }

@@ -161,7 +161,7 @@ function bookPlacement(s: SimState, p: Placement): void {
   s.nodeOf[t] = node;
   freeCores[node] = freeCores[node]! - cores[t]!;
   freeMem[node] = freeMem[node]! - mem[t]!;
-  freeGpus[node] = freeGpus[node]! - gpus[t]!;
+  freeGpus[node] = freeGpus[node]! - gpus[t];
   if (p.gpuIds.length > 0) {
     view.free.gpuIds = free.filter((g) => !p.gpuIds.includes(g));
     s.taskGpuIds[t] = [...p.gpuIds];

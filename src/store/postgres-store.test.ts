@@ -124,7 +124,7 @@ describe('PostgresStore specifics', () => {
 
   it('refuses a database whose schema is newer than this build, and says so', async () => {
     const schema = nextSchema();
-    (await openFresh(schema)).close();
+    await (await openFresh(schema)).close();
     await (
       await adminClient()
     ).query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (999, 'future')`);

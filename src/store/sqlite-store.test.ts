@@ -71,7 +71,7 @@ describe('SqliteStore specifics', () => {
 
   it('refuses a database whose schema is newer than this build, and says so', async () => {
     const file = path.join(dir, 'newer.db');
-    (await openFile(file)).close();
+    await (await openFile(file)).close();
     const raw = new Database(file);
     raw.prepare("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')").run();
     raw.close();

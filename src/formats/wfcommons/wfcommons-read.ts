@@ -78,7 +78,7 @@ function describe(v: unknown): string {
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string')
     return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
-  return `${typeof v} ${String(v as number | boolean)}`;
+  return `${typeof v} ${v as number | boolean}`;
 }
 
 /** Typed field access that records WFC_MISSING_FIELD and WFC_WRONG_TYPE. */

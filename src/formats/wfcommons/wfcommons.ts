@@ -81,7 +81,7 @@ export function importWfCommons(text: string, options: WfImportOptions): WfImpor
     );
     return fail();
   }
-  const version = typeof rawVersion === 'number' ? String(rawVersion) : String(rawVersion as string);
+  const version = typeof rawVersion === 'number' ? String(rawVersion) : `${rawVersion as string}`;
   if (!V15.has(version) && !V14.has(version)) {
     errors.add(
       'WFC_UNSUPPORTED_VERSION',

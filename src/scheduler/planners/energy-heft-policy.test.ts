@@ -125,7 +125,7 @@ describe('energyAwareHeft with DVFS levels', () => {
     // Nominal: idle share 5 W × 20 s + dynamic share 20 W × 0.5 × 20 s = 300 J.
     // 1 GHz: 5 W × 30 s + (40 − 20) / 4 W × 2/3 × 30 s = 250 J.
     expect(c.reason).toMatchObject({ bestEnergyJ: 300 });
-    expect(c.reason!['energyJ']).toBeCloseTo(250, 9);
+    expect(c.reason['energyJ']).toBeCloseTo(250, 9);
   });
 
   it('slows an estimated task only if it would still fit at its p90 work', () => {
