@@ -4,10 +4,10 @@
  * next start). Every few seconds it also takes over running workflows that no live engine holds —
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
-import type { Executor } from '../executors/executor.js';
-import type { NodeCapacity } from '../model/index.js';
-import { startServer } from '../server/start-server.js';
-import { strataPlace } from './embedded.js';
+import type { Executor } from '../../executors/executor.js';
+import type { NodeCapacity } from '../../model/index.js';
+import { startServer } from '../../server/start-server.js';
+import { strataPlace } from '../embedded.js';
 
 const ADOPT_INTERVAL_MS = 5000;
 
