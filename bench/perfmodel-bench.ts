@@ -17,7 +17,7 @@ import {
   loadTraces,
   perfmodelReport,
   tracePaths,
-} from '../src/cli/perfmodel-command.js';
+} from '../src/cli/commands/perfmodel-command.js';
 import { MODEL_NAMES } from '../src/perfmodel/index.js';
 
 const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { runSimulate } from '../src/cli/simulate-command.js';
+import { runSimulate } from '../src/cli/commands/simulate-command.js';
 import {
   checkPlan,
   FirstFitPolicy,

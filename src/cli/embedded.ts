@@ -1,32 +1,25 @@
 /**
- * Builds the in-process control plane the CLI uses without `--server`: the store named by `--db`
- * (default: SQLite under STRATA_HOME or ./.strata), the executor (local unless told) and the engine.
+ * Where the CLI keeps its state when no `--server` is given, and Strata assembled there: the store
+ * named by `--db` (default: SQLite under STRATA_HOME or ./.strata), the executor (local unless told)
+ * and the engine, through the composition root `strata server` uses too.
  */
 import { resolve } from 'node:path';
-import { ControlPlane } from '../engine/control-plane.js';
-import { Engine } from '../engine/engine.js';
-import type { EngineObserver } from '../engine/engine.js';
+import { createStrata } from '../engine/create-strata.js';
+import type { Strata } from '../engine/create-strata.js';
 import type { Executor } from '../executors/executor.js';
-import { LocalExecutor } from '../executors/local-executor.js';
 import type { NodeCapacity } from '../model/index.js';
-import { defaultStoreUrl, openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import { defaultStoreUrl } from '../store/open-store.js';
 
 export interface EmbeddedOptions {
   db?: string;
   home?: string;
   capacity?: Partial<NodeCapacity>;
-  observer?: EngineObserver;
   /** The executor to use instead of the local one (e.g. a SlurmExecutor); closed with the rest. */
   executor?: Executor;
 }
 
-export interface Embedded {
-  api: ControlPlane;
-  engine: Engine;
-  store: Store;
+export interface Embedded extends Strata {
   home: string;
-  close(): Promise<void>;
 }
 
 /** Where Strata keeps its state: --home, else STRATA_HOME, else ./.strata. */
@@ -34,31 +27,23 @@ export function strataHome(home: string | undefined, env: NodeJS.ProcessEnv = pr
   return resolve(home ?? env.STRATA_HOME ?? '.strata');
 }
 
-export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+/** The state directory and the store of this process: --db, else STRATA_DB, else SQLite in the home. */
+export function strataPlace(options: { db?: string; home?: string }): { home: string; storeUrl: string } {
   const home = strataHome(options.home);
-  const url =
+  const storeUrl =
     options.db ||
     process.env.STRATA_DB ||
     defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
-  const store = await openStore({ url });
-  const executor =
-    options.executor ?? new LocalExecutor(options.capacity ? { capacity: options.capacity } : {});
-  const engine = new Engine({
-    store,
-    executor,
+  return { home, storeUrl };
+}
+
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+  const { home, storeUrl } = strataPlace(options);
+  const strata = await createStrata({
+    store: storeUrl,
     stateDir: home,
-    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
   });
-  await engine.init();
-  return {
-    api: new ControlPlane(engine, store),
-    engine,
-    store,
-    home,
-    async close() {
-      await engine.close();
-      await executor.close();
-      await store.close();
-    },
-  };
+  return { ...strata, home };
 }

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.js';
 import type { StrataApi, WorkflowView } from '../engine/strata-api.js';
+import type { EventRecord } from '../store/store.js';
 import { LocalExecutor } from '../executors/local-executor.js';
 import { startServer } from '../server/start-server.js';
 import type { RunningServer } from '../server/start-server.js';
@@ -153,6 +154,55 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
     expect(resumed.state).toBe('running');
     await client.cancel(wf.id);
     expect((await waitUntil(client, wf.id, finished)).state).toBe('cancelled');
+  });
+
+  it('watches a run over HTTP: every event, oldest first, until the final state', async () => {
+    const wf = await client.submit({
+      text: LOGS.replace('logs-wf', 'logs-watch'),
+      file: 'api',
+      baseDir: dir,
+    });
+    const watcher = new HttpClient(running.url, { pollMs: 50 });
+    const seen: EventRecord[] = [];
+    for await (const event of watcher.watch('logs-watch')) seen.push(event);
+    expect((await client.getWorkflow(wf.id)).state).toBe('failed');
+    expect(seen).toEqual(await client.listEvents(wf.id));
+    expect(seen.at(-1)).toMatchObject({ workflowId: wf.id, taskIdx: null, from: 'running', to: 'failed' });
+
+    // From an event id on; a finished workflow's stream ends once the rest is given.
+    const rest: EventRecord[] = [];
+    for await (const event of watcher.watch(wf.id, { afterSeq: seen[3]!.seq })) rest.push(event);
+    expect(rest).toEqual(seen.slice(4));
+  });
+
+  it('stops watching when aborted or when the caller breaks, while the workflow runs on', async () => {
+    const wf = await client.submit({ text: SLEEPY, file: 'api', baseDir: dir });
+    const watcher = new HttpClient(running.url, { pollMs: 50 });
+    const stop = new AbortController();
+    const seen: EventRecord[] = [];
+    for await (const event of watcher.watch(wf.id, { signal: stop.signal })) {
+      seen.push(event);
+      if (event.taskIdx === 0 && event.to === 'running') stop.abort();
+    }
+    expect(seen.map((e) => e.to)).toEqual(['running', 'queued', 'running']);
+    for await (const event of watcher.watch(wf.id)) {
+      expect(event).toEqual(seen[0]);
+      break;
+    }
+    expect((await client.getWorkflow(wf.id)).state).toBe('running');
+    await client.cancel(wf.id);
+    const tail: EventRecord[] = [];
+    for await (const event of watcher.watch(wf.id, { afterSeq: seen.at(-1)!.seq })) tail.push(event);
+    expect(tail.at(-1)).toMatchObject({ taskIdx: null, to: 'cancelled' });
+  });
+
+  it('says WORKFLOW_NOT_FOUND when asked to watch a workflow the server does not know', async () => {
+    const missing = await rejection(
+      (async () => {
+        for await (const _event of client.watch('no-such-workflow')) break;
+      })(),
+    );
+    expect(missing).toMatchObject({ code: 'WORKFLOW_NOT_FOUND', httpStatus: 404 });
   });
 
   it('re-throws the engine’s errors as EngineError, with code, message, hint and details', async () => {

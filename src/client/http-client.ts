@@ -15,7 +15,15 @@
  */
 import { EngineError } from '../engine/errors.js';
 import type { EngineErrorCode } from '../engine/errors.js';
-import type { LogRequest, StrataApi, SubmitInput, TaskDetail, WorkflowView } from '../engine/strata-api.js';
+import type {
+  LogRequest,
+  StrataApi,
+  SubmitInput,
+  TaskDetail,
+  WatchOptions,
+  WorkflowView,
+} from '../engine/strata-api.js';
+import { watchEvents } from '../engine/watch-events.js';
 import type { TaskState } from '../model/index.js';
 import type { EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
 
@@ -65,6 +73,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Sent with every request (an `authorization` header, once the server asks for one). */
   headers?: Record<string, string>;
+  /** How often `watch` asks the server for new events. Default 500 ms. */
+  pollMs?: number;
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
@@ -74,6 +84,7 @@ export class HttpClient implements StrataApi {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
+  private readonly pollMs: number;
 
   /** `baseUrl` like `http://127.0.0.1:8080`; `127.0.0.1:8080` alone means http. */
   constructor(baseUrl: string, options: HttpClientOptions = {}) {
@@ -98,6 +109,7 @@ export class HttpClient implements StrataApi {
     this.baseUrl = url.href.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.headers = { accept: 'application/json', ...options.headers };
+    this.pollMs = options.pollMs ?? 500;
   }
 
   submit(input: SubmitInput): Promise<WorkflowView> {
@@ -152,6 +164,22 @@ export class HttpClient implements StrataApi {
 
   listEvents(ref: string, filter: { afterSeq?: number; limit?: number } = {}): Promise<EventRecord[]> {
     return this.json('GET', `${workflowPath(ref)}/events`, { after: filter.afterSeq, limit: filter.limit });
+  }
+
+  /**
+   * Polls the events endpoint every `pollMs` (and the workflow, to know when it is over) until the
+   * workflow is in a final state. A server-pushed stream replaces the polling when the server has one.
+   */
+  async *watch(ref: string, options: WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
+    const { id } = await this.getWorkflow(ref);
+    yield* watchEvents(
+      {
+        workflowState: async () => (await this.getWorkflow(id)).state,
+        listEvents: (afterSeq, limit) => this.listEvents(id, { afterSeq, limit }),
+        pollMs: this.pollMs,
+      },
+      options,
+    );
   }
 
   private async json<T>(method: 'GET' | 'POST', path: string, query: Query = {}, body?: unknown): Promise<T> {

@@ -4,12 +4,23 @@
  */
 import { emptyTaskCounts } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
-import type { Store, WorkflowRecord } from '../store/store.js';
-import type { Engine } from './engine.js';
+import type { EventRecord, Store, WorkflowRecord } from '../store/store.js';
+import type { Engine, TurnEvent } from './engine.js';
 import { EngineError } from './errors.js';
 import { readTail } from './read-tail.js';
 import { loadSpecText } from './load-spec.js';
-import type { LogRequest, StrataApi, SubmitInput, TaskDetail, WorkflowView } from './strata-api.js';
+import type {
+  LogRequest,
+  StrataApi,
+  SubmitInput,
+  TaskDetail,
+  WatchOptions,
+  WorkflowView,
+} from './strata-api.js';
+import { watchEvents } from './watch-events.js';
+
+/** Longest wait of `watch` between two looks at the store when no turn of this engine wakes it. */
+const EMBEDDED_POLL_MS = 1000;
 
 export class ControlPlane implements StrataApi {
   constructor(
@@ -84,6 +95,35 @@ export class ControlPlane implements StrataApi {
   async listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }) {
     const wf = await this.resolve(ref);
     return this.store.listEvents({ workflowId: wf.id, ...filter });
+  }
+
+  /**
+   * Reads the store's events, woken by the engine's committed turns that touch the workflow; a poll
+   * every second covers a workflow another process drives. Ends with the engine's error if it stops.
+   */
+  async *watch(ref: string, options: WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
+    const { id } = await this.resolve(ref);
+    yield* watchEvents(
+      {
+        workflowState: async () => (await this.resolve(id)).state,
+        listEvents: (afterSeq, limit) => this.store.listEvents({ workflowId: id, afterSeq, limit }),
+        pollMs: EMBEDDED_POLL_MS,
+        subscribe: (wake, fail) => {
+          const onTurn = (turn: TurnEvent) => {
+            if (turn.tasks.some((t) => t.workflowId === id) || turn.workflows.some((w) => w.id === id)) {
+              wake();
+            }
+          };
+          this.engine.on('turn', onTurn);
+          this.engine.on('error', fail);
+          return () => {
+            this.engine.off('turn', onTurn);
+            this.engine.off('error', fail);
+          };
+        },
+      },
+      options,
+    );
   }
 
   /** A workflow by id, or the most recent one with that name. */

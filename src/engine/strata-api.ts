@@ -31,6 +31,13 @@ export interface LogRequest {
   tailBytes?: number;
 }
 
+export interface WatchOptions {
+  /** Only events after this one (its `seq`); default 0, every event of the workflow. */
+  afterSeq?: number;
+  /** Ends the stream, quietly, when aborted (as a `break` out of the loop does). */
+  signal?: AbortSignal;
+}
+
 export interface StrataApi {
   submit(input: SubmitInput): Promise<WorkflowView>;
   listWorkflows(filter?: { states?: WorkflowRecord['state'][]; limit?: number }): Promise<WorkflowView[]>;
@@ -46,4 +53,12 @@ export interface StrataApi {
   retry(ref: string, task: string): Promise<WorkflowView>;
   resume(ref: string): Promise<WorkflowView>;
   listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
+  /**
+   * The workflow's events as they are committed, oldest first: those stored already (after
+   * `afterSeq`), then each new one. Ends once the workflow is in a final state (succeeded, failed,
+   * cancelled) and its events up to that state were given, or when the caller breaks or aborts.
+   * A workflow that is merely interrupted stays `running`: the stream goes on until someone finishes
+   * it or the caller stops.
+   */
+  watch(ref: string, options?: WatchOptions): AsyncIterable<EventRecord>;
 }

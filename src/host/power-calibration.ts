@@ -1,6 +1,6 @@
 /**
  * Measures this node's CPU package power (RAPL) idle and with every core busy at each CPU frequency
- * cpufreq offers, for `strata perfmodel bench-power` (src/cli/bench-power-command.ts) to fit DVFS
+ * cpufreq offers, for `strata perfmodel bench-power` (src/cli/commands/bench-power-command.ts) to fit DVFS
  * levels from (`calibrateDvfs`, docs/perfmodel.md). The I/O shell:
  * sysfs (`/sys/devices/system/cpu/cpu*\/cpufreq`, `/sys/class/powercap/intel-rapl:*`; both need
  * root to write or read on current kernels) and worker threads that keep the cores busy.

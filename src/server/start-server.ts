@@ -1,11 +1,12 @@
 /**
- * `strata server` as one call: opens the store, wires metrics → engine → control plane → HTTP app,
- * adopts the running workflows no live engine holds, and listens. The CLI's `server` command is a
- * thin wrapper around it; tests use it to run the real process wiring on port 0.
+ * `strata server` as one call: assembles Strata with its metrics (`createStrata`, the composition root
+ * the CLI's embedded mode shares), adopts the running workflows no live engine holds, builds the HTTP
+ * app and listens. The CLI's `server` command is a thin wrapper around it; tests use it to run the
+ * real process wiring on port 0.
  *
- * The order matters: the metrics observer must exist before the engine (it is a constructor option),
- * and the engine reaches the metrics only through the observer, the metrics the engine only through
- * `slots()` at scrape time.
+ * The order matters: the metrics observer must exist before the engine (it is a constructor option,
+ * hence `createStrata`'s `observe` hook), and the engine reaches the metrics only through the
+ * observer, the metrics the engine only through `slots()` at scrape time.
  *
  * @example
  * const server = await startServer({ storeUrl: 'sqlite:.strata/strata.db', stateDir: '.strata', port: 8080 });
@@ -13,14 +14,15 @@
  * process.once('SIGTERM', () => void server.close());
  */
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import { ControlPlane } from '../engine/control-plane.js';
-import { Engine } from '../engine/engine.js';
+import type { ControlPlane } from '../engine/control-plane.js';
+import { createStrata } from '../engine/create-strata.js';
+import type { Engine } from '../engine/engine.js';
 import type { Executor } from '../executors/executor.js';
-import { LocalExecutor } from '../executors/local-executor.js';
-import { openStore } from '../store/open-store.js';
+import type { NodeCapacity } from '../model/index.js';
 import type { Store } from '../store/store.js';
 import { createServer } from './create-server.js';
 import { createMetrics } from './metrics.js';
+import type { StrataMetrics } from './metrics.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
@@ -34,8 +36,10 @@ export interface StartServerOptions {
   host?: string;
   /** Default 8080 (as `strata server`); 0 picks a free port (see `RunningServer.url`). */
   port?: number;
-  /** Default `new LocalExecutor({})`. Closed with the server. */
+  /** Default a `LocalExecutor` with `capacity`. Closed with the server. */
   executor?: Executor;
+  /** What the default local executor may use (anything left out is detected). */
+  capacity?: Partial<NodeCapacity>;
   logger?: boolean;
   /** Authentication slot for `/api/v1` (see routes.ts). */
   onApiRequest?: onRequestAsyncHookHandler;
@@ -58,27 +62,25 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const store = await openStore({ url: options.storeUrl });
-  const executor = options.executor ?? new LocalExecutor({});
-  let engine: Engine | undefined;
+  let metrics: StrataMetrics | undefined;
+  const strata = await createStrata({
+    store: options.storeUrl,
+    stateDir: options.stateDir,
+    ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+    observe: ({ store, executor, engine }) => {
+      metrics = createMetrics({ store, slots: () => engine().slots(), executor: executor.name });
+      return metrics.observer;
+    },
+  });
   try {
-    const metrics = createMetrics({
-      store,
-      slots: () => {
-        if (!engine) throw new Error('engine not built yet');
-        return engine.slots();
-      },
-      executor: executor.name,
-    });
-    engine = new Engine({ store, executor, stateDir: options.stateDir, observer: metrics.observer });
-    await engine.init();
+    const { api, engine, store } = strata;
     const adopted = await engine.adoptAll();
-    const api = new ControlPlane(engine, store);
     const app = await createServer({
       api,
       engine,
       store,
-      metrics: metrics.registry,
+      metrics: metrics!.registry,
       logger: options.logger ?? false,
       ...(options.onApiRequest ? { onApiRequest: options.onApiRequest } : {}),
     });
@@ -92,25 +94,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    const built = engine;
     return {
       url: `http://${urlHost}:${port}`,
       app,
-      engine: built,
+      engine,
       store,
       api,
       adopted,
       async close() {
         await app.close();
-        await built.close();
-        await executor.close();
-        await store.close();
+        await strata.close();
       },
     };
   } catch (e) {
-    await engine?.close().catch(() => undefined);
-    await executor.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await strata.close().catch(() => undefined);
     throw e;
   }
 }

@@ -1,21 +1,22 @@
 /**
  * Test harness for the server: a real SQLite store in a temporary directory, the real engine with
- * the given executor, the control plane, the metrics and the Fastify app, wired the way
- * `startServer` wires them (minus the listening socket: tests use `app.inject`).
+ * the given executor, the control plane, the metrics and the Fastify app, assembled by `createStrata`
+ * the way `startServer` assembles them (minus the listening socket: tests use `app.inject`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { ControlPlane } from '../../engine/control-plane.js';
-import { Engine } from '../../engine/engine.js';
+import type { ControlPlane } from '../../engine/control-plane.js';
+import { createStrata } from '../../engine/create-strata.js';
+import type { Engine } from '../../engine/engine.js';
 import type { Executor } from '../../executors/executor.js';
-import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowView } from '../../engine/strata-api.js';
 import { createServer } from '../create-server.js';
 import { createMetrics } from '../metrics.js';
+import type { StrataMetrics } from '../metrics.js';
 
 export interface TestServer {
   dir: string;
@@ -30,15 +31,20 @@ export interface TestServer {
 
 export async function startTestServer(executor: Executor): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-server-'));
-  const store = await openStore({ url: `sqlite:${dir}/s.db` });
-  // `engine` is read by the closure at scrape time only, after it exists.
-  const metrics = createMetrics({ store, slots: () => engine.slots(), executor: executor.name });
-  const engine = new Engine({ store, executor, stateDir: join(dir, 'state'), observer: metrics.observer });
+  let metrics: StrataMetrics | undefined;
+  const strata = await createStrata({
+    store: `sqlite:${dir}/s.db`,
+    stateDir: join(dir, 'state'),
+    executor,
+    observe: ({ store, engine }) => {
+      metrics = createMetrics({ store, slots: () => engine().slots(), executor: executor.name });
+      return metrics.observer;
+    },
+  });
+  const { api, engine, store } = strata;
   const engineErrors: Error[] = [];
   engine.on('error', (e) => engineErrors.push(e));
-  await engine.init();
-  const api = new ControlPlane(engine, store);
-  const app = await createServer({ api, engine, store, metrics: metrics.registry });
+  const app = await createServer({ api, engine, store, metrics: metrics!.registry });
   let closed = false;
   return {
     dir,

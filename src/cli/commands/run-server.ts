@@ -4,12 +4,10 @@
  * next start). Every few seconds it also takes over running workflows that no live engine holds —
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
-import type { Executor } from '../executors/executor.js';
-import { LocalExecutor } from '../executors/local-executor.js';
-import type { NodeCapacity } from '../model/index.js';
-import { startServer } from '../server/start-server.js';
-import { defaultStoreUrl } from '../store/open-store.js';
-import { strataHome } from './embedded.js';
+import type { Executor } from '../../executors/executor.js';
+import type { NodeCapacity } from '../../model/index.js';
+import { startServer } from '../../server/start-server.js';
+import { strataPlace } from '../embedded.js';
 
 const ADOPT_INTERVAL_MS = 5000;
 
@@ -24,17 +22,14 @@ export interface RunServerOptions {
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
-  const home = strataHome(options.home);
-  const storeUrl =
-    options.db ||
-    process.env.STRATA_DB ||
-    defaultStoreUrl({ ...process.env, STRATA_HOME: home }, process.cwd());
+  const { home, storeUrl } = strataPlace(options);
   const server = await startServer({
     storeUrl,
     stateDir: home,
     host: options.host,
     port: options.port,
-    executor: options.executor ?? new LocalExecutor(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
     logger: true,
   });
   process.stderr.write(

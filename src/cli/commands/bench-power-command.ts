@@ -3,9 +3,9 @@
  * (src/host/power-calibration.ts), fits the DVFS levels and prints the platform file's `frequency:`
  * and `power.dvfs` lines for its node type (docs/perfmodel.md).
  */
-import { busyLoad, measureNodePower, SysfsPowerSensors } from '../host/power-calibration.js';
-import { calibrateDvfs, dvfsPlatformYaml, PerfmodelError } from '../perfmodel/index.js';
-import { EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { busyLoad, measureNodePower, SysfsPowerSensors } from '../../host/power-calibration.js';
+import { calibrateDvfs, dvfsPlatformYaml, PerfmodelError } from '../../perfmodel/index.js';
+import { EXIT_OK, EXIT_USAGE } from '../cli-error.js';
 
 export interface BenchPowerOptions {
   seconds?: string;

@@ -5,7 +5,7 @@
  * The I/O shell around src/anomaly (pure) and src/anomaly-train (tfjs).
  */
 import { writeFileSync } from 'node:fs';
-import { createDetector } from '../anomaly-train/index.js';
+import { createDetector } from '../../anomaly-train/index.js';
 import {
   AnomalyError,
   calibrationScores,
@@ -13,11 +13,11 @@ import {
   evaluate,
   isModelName,
   MODEL_NAMES,
-} from '../anomaly/index.js';
-import type { EvaluationReport, ModelName } from '../anomaly/index.js';
-import { loadNabDir, loadSmdCase } from './anomaly-files.js';
-import type { AnomalyCase } from './anomaly-files.js';
-import { CliError, EXIT_OK } from './cli-error.js';
+} from '../../anomaly/index.js';
+import type { EvaluationReport, ModelName } from '../../anomaly/index.js';
+import { loadNabDir, loadSmdCase } from '../anomaly-files.js';
+import type { AnomalyCase } from '../anomaly-files.js';
+import { CliError, EXIT_OK } from '../cli-error.js';
 
 export interface AnomalyEvalOptions {
   train?: string;

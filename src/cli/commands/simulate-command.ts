@@ -10,32 +10,38 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EngineError } from '../engine/errors.js';
-import { loadSpecText, specInvalid } from '../engine/load-spec.js';
-import type { Platform, Workload } from '../model/index.js';
-import { isPolicyName, onlineScheduler, planAssignment, planWith, POLICY_NAMES } from '../scheduler/index.js';
-import type { PlatformPlan, PolicyName, Scheduler } from '../scheduler/index.js';
-import { ganttSvg, simulate, simulateOnline } from '../sim/index.js';
-import type { SimOptions, SimReport } from '../sim/index.js';
-import { recordedReplay, runtimeSystemModelFor } from '../sim/index.js';
-import type { SimOverheads } from '../sim/index.js';
-import { specToWorkload } from '../spec/index.js';
-import { parsePlatform } from '../platform/index.js';
-import { importWfCommons } from '../formats/wfcommons/index.js';
+import { EngineError } from '../../engine/errors.js';
+import { loadSpecText, specInvalid } from '../../engine/load-spec.js';
+import type { Platform, Workload } from '../../model/index.js';
+import {
+  isPolicyName,
+  onlineScheduler,
+  planAssignment,
+  planWith,
+  POLICY_NAMES,
+} from '../../scheduler/index.js';
+import type { PlatformPlan, PolicyName, Scheduler } from '../../scheduler/index.js';
+import { ganttSvg, simulate, simulateOnline } from '../../sim/index.js';
+import type { SimOptions, SimReport } from '../../sim/index.js';
+import { recordedReplay, runtimeSystemModelFor } from '../../sim/index.js';
+import type { SimOverheads } from '../../sim/index.js';
+import { specToWorkload } from '../../spec/index.js';
+import { parsePlatform } from '../../platform/index.js';
+import { importWfCommons } from '../../formats/wfcommons/index.js';
 import {
   CpuUtilisationEstimator,
   createPredictor,
   predictedWorkload,
   workloadStream,
-} from '../perfmodel/index.js';
-import type { Predictor } from '../perfmodel/index.js';
-import { CliError, EXIT_OK } from './cli-error.js';
+} from '../../perfmodel/index.js';
+import type { Predictor } from '../../perfmodel/index.js';
+import { CliError, EXIT_OK } from '../cli-error.js';
 import {
   onlinePlacements,
   planPlacements,
   recordedPlacements,
   RecordingScheduler,
-} from './placements-file.js';
+} from '../placements-file.js';
 
 export interface SimulateCommandOptions {
   workflow: string;
@@ -338,43 +344,53 @@ export function runSimulate(opts: SimulateCommandOptions): number {
   }
   const summary = { ...summarise(workload, platform, policy, seed, report), plannedOn: runtimes };
   if (opts.json) console.log(JSON.stringify(summary, null, 2));
-  else {
-    const rows: Array<[string, string]> = [
-      ['workflow', `${workload.name} (${workload.tasks.length} tasks)`],
-      ['platform', `${platform.name} (${summary.nodes} nodes)`],
-      ['policy', policy],
-      ...(runtimes ? [['planned on', runtimes] as [string, string]] : []),
-      ['makespan', `${report.makespanS.toFixed(1)} s`],
-      [
-        'energy',
-        `${report.workflowEnergyKWh.toFixed(3)} kWh (platform, idle nodes included: ${report.energyKWh.toFixed(3)})`,
-      ],
-      ['carbon', `${report.workflowCarbonKg.toFixed(3)} kg CO2e (platform: ${report.carbonKg.toFixed(3)})`],
-      ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
-      ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
-      [
-        'task CPU use',
-        summary.cpuUtilisation.tasks === 0
-          ? 'not known: every task taken as CPU-bound (dynamic power all its run)'
-          : `known for ${summary.cpuUtilisation.tasks} of ${workload.tasks.length} tasks ` +
-            `(mean ${(summary.cpuUtilisation.mean! * 100).toFixed(1)} % busy; the rest taken as CPU-bound)`,
-      ],
-      ...(report.slowedTasks > 0
-        ? [['DVFS', `${report.slowedTasks} tasks below nominal CPU frequency`] as [string, string]]
-        : []),
-      [
-        'failures',
-        `${report.failures.nodeCrashes} node crashes, ${report.failures.failedAttempts} failed attempts, ` +
-          `${report.failures.failedTasks} failed tasks`,
-      ],
-    ];
-    if (summary.recordedMakespanS !== null)
-      rows.push(['recorded makespan', `${summary.recordedMakespanS} s`]);
-    if (opts.gantt) rows.push(['gantt', opts.gantt]);
-    if (opts.placements) rows.push(['placements', opts.placements]);
-    for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
-  }
+  else printReport(workload, platform, policy, runtimes, report, summary, opts);
   return EXIT_OK;
+}
+
+/** The one-policy report, one `name  value` line each. */
+function printReport(
+  workload: Workload,
+  platform: Platform,
+  policy: string,
+  runtimes: string | null,
+  report: SimReport,
+  summary: ReturnType<typeof summarise>,
+  opts: SimulateCommandOptions,
+): void {
+  const rows: Array<[string, string]> = [
+    ['workflow', `${workload.name} (${workload.tasks.length} tasks)`],
+    ['platform', `${platform.name} (${summary.nodes} nodes)`],
+    ['policy', policy],
+    ...(runtimes ? [['planned on', runtimes] as [string, string]] : []),
+    ['makespan', `${report.makespanS.toFixed(1)} s`],
+    [
+      'energy',
+      `${report.workflowEnergyKWh.toFixed(3)} kWh (platform, idle nodes included: ${report.energyKWh.toFixed(3)})`,
+    ],
+    ['carbon', `${report.workflowCarbonKg.toFixed(3)} kg CO2e (platform: ${report.carbonKg.toFixed(3)})`],
+    ['bytes moved', `${report.bytesMoved} (${report.transfers} transfers)`],
+    ['mean utilisation', `${(report.meanUtilisation * 100).toFixed(1)} %`],
+    [
+      'task CPU use',
+      summary.cpuUtilisation.tasks === 0
+        ? 'not known: every task taken as CPU-bound (dynamic power all its run)'
+        : `known for ${summary.cpuUtilisation.tasks} of ${workload.tasks.length} tasks ` +
+          `(mean ${(summary.cpuUtilisation.mean! * 100).toFixed(1)} % busy; the rest taken as CPU-bound)`,
+    ],
+    ...(report.slowedTasks > 0
+      ? [['DVFS', `${report.slowedTasks} tasks below nominal CPU frequency`] as [string, string]]
+      : []),
+    [
+      'failures',
+      `${report.failures.nodeCrashes} node crashes, ${report.failures.failedAttempts} failed attempts, ` +
+        `${report.failures.failedTasks} failed tasks`,
+    ],
+  ];
+  if (summary.recordedMakespanS !== null) rows.push(['recorded makespan', `${summary.recordedMakespanS} s`]);
+  if (opts.gantt) rows.push(['gantt', opts.gantt]);
+  if (opts.placements) rows.push(['placements', opts.placements]);
+  for (const [k, v] of rows) console.log(`${k.padEnd(18)} ${v}`);
 }
 
 /** `--compare`: every policy on the same workflow and platform, side by side, and against HEFT. */

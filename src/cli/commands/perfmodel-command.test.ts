@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseNoiseCsv, PerfmodelError } from '../perfmodel/index.js';
+import { parseNoiseCsv, PerfmodelError } from '../../perfmodel/index.js';
 import {
   loadNoise,
   loadTraces,
@@ -10,7 +10,7 @@ import {
   tracePaths,
 } from './perfmodel-command.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures');
 const WFC = join(FIXTURES, 'wfcommons');
 const PM = join(FIXTURES, 'perfmodel');
 
@@ -79,7 +79,7 @@ describe('strata perfmodel eval: report', () => {
 
 describe('strata perfmodel (the built CLI)', () => {
   it('prints the evaluation as JSON, and a coded error with a hint and exit code 2 for a missing trace', async () => {
-    const { runCli } = await import('../../test/strata-cli.js');
+    const { runCli } = await import('../../../test/strata-cli.js');
     const ok = await runCli(
       [
         'perfmodel',

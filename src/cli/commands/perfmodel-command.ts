@@ -7,8 +7,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { specInvalid } from '../engine/load-spec.js';
-import type { Workload } from '../model/index.js';
+import { specInvalid } from '../../engine/load-spec.js';
+import type { Workload } from '../../model/index.js';
 import {
   driftScenario,
   evaluateCrossMachine,
@@ -19,15 +19,15 @@ import {
   parseNoiseCsv,
   PerfmodelError,
   REFERENCE_BENCHMARK_S,
-} from '../perfmodel/index.js';
+} from '../../perfmodel/index.js';
 import type {
   CrossMachineEvaluation,
   DriftScenarioResult,
   ModelScore,
   OnlineEvaluation,
-} from '../perfmodel/index.js';
-import { importWfCommons } from '../formats/wfcommons/index.js';
-import { EXIT_OK, EXIT_USAGE } from './cli-error.js';
+} from '../../perfmodel/index.js';
+import { importWfCommons } from '../../formats/wfcommons/index.js';
+import { EXIT_OK, EXIT_USAGE } from '../cli-error.js';
 
 export interface PerfmodelEvalOptions {
   traces?: string[];

@@ -7,11 +7,11 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import type { StrataApi } from '../engine/strata-api.js';
-import type { TaskRecord } from '../store/store.js';
-import { runToWfCommons, type ExportMachine, type ExportTask } from '../formats/wfcommons/index.js';
-import { CliError, EXIT_OK } from './cli-error.js';
-import { STRATA_VERSION } from './version.js';
+import type { StrataApi } from '../../engine/strata-api.js';
+import type { TaskRecord } from '../../store/store.js';
+import { runToWfCommons, type ExportMachine, type ExportTask } from '../../formats/wfcommons/index.js';
+import { CliError, EXIT_OK } from '../cli-error.js';
+import { STRATA_VERSION } from '../version.js';
 
 /** The local executor's node: this machine, when the export runs embedded (not through a server). */
 function localMachine(): ExportMachine {

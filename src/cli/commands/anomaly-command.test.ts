@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { restoreEdgeBundle } from '../anomaly/index.js';
-import { FIXTURES } from '../anomaly/testing/fixture.js';
-import { runCli } from '../../test/strata-cli.js';
+import { restoreEdgeBundle } from '../../anomaly/index.js';
+import { FIXTURES } from '../../anomaly/testing/fixture.js';
+import { runCli } from '../../../test/strata-cli.js';
 
 const fx = (name: string) => join(FIXTURES, name);
 const smdArgs = [
