@@ -33,6 +33,7 @@ import type { PerfmodelEvalOptions } from './perfmodel-command.js';
 import type { BenchPowerOptions } from './bench-power-command.js';
 
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { exitStatusOf } from './exit-status.js';
 
 interface GlobalOptions extends ExecutorFlags {
   db?: string;
@@ -670,17 +671,16 @@ function report(wf: WorkflowView, state: WorkflowState | 'interrupted', json: bo
 
 function printError(e: unknown): number {
   const err = coerceError(e);
-  const coded = err as Error & { code?: unknown; hint?: unknown; exitCode?: unknown };
+  const coded = err as Error & { code?: unknown; hint?: unknown };
   if (typeof coded.code === 'string' && /^[A-Z][A-Z_]+$/.test(coded.code)) {
     process.stderr.write(`error ${coded.code}: ${err.message}\n`);
     if (typeof coded.hint === 'string') process.stderr.write(`  hint: ${coded.hint}\n`);
-    if (typeof coded.exitCode === 'number') return coded.exitCode;
-    return coded.code.startsWith('SPEC_') || coded.code.startsWith('STORE_BAD') ? EXIT_USAGE : EXIT_FAILED;
+    return exitStatusOf(err);
   }
   process.stderr.write(`error: ${err.message}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set STRATA_DEBUG=1 for details)\n');
-  return EXIT_FAILED;
+  return exitStatusOf(err);
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -27,7 +27,8 @@ import type {
   OnlineEvaluation,
 } from '../perfmodel/index.js';
 import { importWfCommons } from '../formats/wfcommons/index.js';
-import { EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { EXIT_OK } from './cli-error.js';
+import { usageError } from './exit-status.js';
 
 export interface PerfmodelEvalOptions {
   traces?: string[];
@@ -49,17 +50,13 @@ export const NOISE_AFTER = 'sysbench-cpu_short_eastus_B8ms_events_per_second.csv
 /** Instances the drift scenario replays: enough tasks for a change halfway to be seen. */
 const DRIFT_MIN_TASKS = 200;
 
-function usage(e: PerfmodelError): PerfmodelError {
-  return Object.assign(e, { exitCode: EXIT_USAGE });
-}
-
 /**
  * The files named, a directory standing for its `*.json` files (not recursive; a file whose name
  * contains "schema" is skipped there, as the WfFormat schema sits next to the instances).
  */
 export function tracePaths(args: readonly string[]): string[] {
   if (args.length === 0)
-    throw usage(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_NO_TRACES',
         'no traces given',
@@ -73,7 +70,7 @@ export function tracePaths(args: readonly string[]): string[] {
     try {
       isDir = statSync(a).isDirectory();
     } catch {
-      throw usage(
+      throw usageError(
         new PerfmodelError('PERFMODEL_NO_TRACES', `${a} does not exist`, 'check the path', '--traces'),
       );
     }
@@ -86,7 +83,7 @@ export function tracePaths(args: readonly string[]): string[] {
       .sort()
       .map((f) => join(a, f));
     if (files.length === 0)
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_NO_TRACES',
           `directory ${a} holds no .json file`,
@@ -106,7 +103,7 @@ export function loadTraces(paths: readonly string[]): LoadedTrace[] {
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_NO_TRACES',
           `cannot read ${path}`,
@@ -120,7 +117,7 @@ export function loadTraces(paths: readonly string[]): LoadedTrace[] {
       throw specInvalid(result.errors, { noun: 'WfCommons instance', doc: 'docs/wfcommons.md' });
     const rec = result.workload.recorded;
     if (!rec || !rec.tasks.some((t) => t.runtimeS > 0))
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_NO_RUNTIMES',
           'the instance records no task runtime, so there is nothing to learn from or to check against',
@@ -137,7 +134,7 @@ export function parseModels(text: string | undefined): string[] {
   const names = text.split(',').map((s) => s.trim());
   for (const n of names)
     if (!isModelName(n))
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_UNKNOWN_MODEL',
           `there is no performance model called ${JSON.stringify(n)}`,
@@ -156,7 +153,7 @@ export function loadNoise(dir: string): { before: number[]; after: number[] } {
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_BAD_NOISE_CSV',
           `cannot read ${path}`,
@@ -350,7 +347,7 @@ export function runPerfmodelEval(opts: PerfmodelEvalOptions): number {
 export function runPerfmodelBenchNode(opts: { referenceS?: string; json?: boolean }): number {
   const referenceS = opts.referenceS === undefined ? REFERENCE_BENCHMARK_S : Number(opts.referenceS);
   if (!(referenceS > 0))
-    throw usage(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_BAD_NODE_TYPE',
         `--reference-s ${String(opts.referenceS)} is not a positive number of seconds`,

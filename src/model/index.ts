@@ -23,3 +23,4 @@ export * from './workflow-spec.js';
 export * from './attempt.js';
 export * from './platform.js';
 export * from './workload.js';
+export * from './strata-error.js';

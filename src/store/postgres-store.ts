@@ -20,7 +20,7 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
+import { coerceError, TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import type { TaskState, WorkflowState } from '../model/index.js';
 import { StoreConflictError, StoreUrlError } from './errors.js';
 import { pendingMigrations } from './migrations.js';
@@ -780,10 +780,6 @@ function toStoreError(error: unknown): unknown {
     );
   }
   return error;
-}
-
-function coerceError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
