@@ -4,7 +4,7 @@
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
 import type { MetricMatrix } from './metric-matrix.js';
-import { SeededRandom } from './seeded-random.js';
+import { Mulberry32 } from '../model/index.js';
 
 export class RandomDetector {
   readonly model = 'random' as const;
@@ -19,13 +19,13 @@ export class RandomDetector {
 export class FittedRandom implements FittedDetector {
   readonly model = 'random' as const;
   readonly window = 1;
-  private readonly rng: SeededRandom;
+  private readonly rng: Mulberry32;
 
   constructor(
     readonly cols: number,
     readonly seed: number,
   ) {
-    this.rng = new SeededRandom(seed);
+    this.rng = new Mulberry32(seed);
   }
 
   score(data: MetricMatrix) {

@@ -24,3 +24,4 @@ export * from './attempt.js';
 export * from './platform.js';
 export * from './workload.js';
 export * from './strata-error.js';
+export * from './random.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from './event-queue.js';
 import { MinHeap } from './min-heap.js';
-import { Random } from './random.js';
+import { Random } from '../model/index.js';
 
 describe('MinHeap', () => {
   it('pops values in key order, equal keys in insertion order', () => {
