@@ -25,3 +25,4 @@ export * from './platform.js';
 export * from './workload.js';
 export * from './strata-error.js';
 export * from './random.js';
+export * from './graph.js';
