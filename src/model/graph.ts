@@ -17,6 +17,7 @@
  * orderByPredecessors(after).order; // [1, 0, 2]
  * topologicalOrder(3, (i) => after[i]!.length, successorsOf(after), 'first-ready').order; // [1, 0, 2]
  */
+import { MinHeap } from './min-heap.js';
 
 const NONE: readonly number[] = [];
 
@@ -66,7 +67,7 @@ export function topologicalOrder(
 ): TopologicalResult {
   const waiting = new Int32Array(n);
   for (let i = 0; i < n; i++) waiting[i] = predecessorCount(i);
-  const ready = rule === 'lowest-first' ? new MinHeap(n) : new Queue(n);
+  const ready = readySet(rule, n);
   for (let i = 0; i < n; i++) if (waiting[i] === 0) ready.push(i);
   const order: number[] = [];
   const release = (s: number): void => {
@@ -104,49 +105,27 @@ export function orderByPredecessors(predecessors: readonly (readonly number[])[]
   );
 }
 
-/** A binary min-heap of node numbers, preallocated. */
-class MinHeap {
-  private readonly data: Int32Array;
-  size = 0;
+/** The nodes ready to be ordered, taken out by the caller's rule. */
+interface ReadySet {
+  readonly size: number;
+  push(node: number): void;
+  pop(): number;
+}
 
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(1, capacity));
-  }
-
-  push(v: number): void {
-    const a = this.data;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = a[parent]!;
-      if (p <= v) break;
-      a[i] = p;
-      i = parent;
-    }
-    a[i] = v;
-  }
-
-  pop(): number {
-    const a = this.data;
-    const top = a[0]!;
-    const last = a[--this.size]!;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && a[r]! < a[l]! ? r : l;
-      if (a[c]! >= last) break;
-      a[i] = a[c]!;
-      i = c;
-    }
-    a[i] = last;
-    return top;
-  }
+function readySet(rule: ReadyRule, n: number): ReadySet {
+  if (rule === 'first-ready') return new Queue(n);
+  const heap = new MinHeap(n);
+  return {
+    get size() {
+      return heap.size;
+    },
+    push: (node) => heap.push(node, node),
+    pop: () => heap.pop(),
+  };
 }
 
 /** A FIFO of node numbers; each node enters at most once, so `n` slots suffice. */
-class Queue {
+class Queue implements ReadySet {
   private readonly data: Int32Array;
   private head = 0;
   private tail = 0;

@@ -26,3 +26,4 @@ export * from './workload.js';
 export * from './strata-error.js';
 export * from './random.js';
 export * from './graph.js';
+export * from './min-heap.js';
