@@ -5,7 +5,7 @@
  * `strata perfmodel bench-node`: runs the speed micro-benchmark on this machine.
  * The I/O shell around src/perfmodel (pure): files, directories and the clock live here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { specInvalid } from '../engine/load-spec.js';
 import type { Workload } from '../model/index.js';
@@ -29,6 +29,7 @@ import type {
 import { importWfCommons } from '../formats/wfcommons/index.js';
 import { EXIT_OK } from './cli-error.js';
 import { usageError } from './exit-status.js';
+import { readInputText } from './read-input.js';
 
 export interface PerfmodelEvalOptions {
   traces?: string[];
@@ -99,19 +100,16 @@ export function tracePaths(args: readonly string[]): string[] {
 /** Imports the instances; a bad one is a WFC_* error, one with no recorded runtime PERFMODEL_NO_RUNTIMES. */
 export function loadTraces(paths: readonly string[]): LoadedTrace[] {
   return paths.map((path) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw usageError(
+    const text = readInputText(path, () =>
+      usageError(
         new PerfmodelError(
           'PERFMODEL_NO_TRACES',
           `cannot read ${path}`,
           'check the path and its permissions',
           path,
         ),
-      );
-    }
+      ),
+    );
     const result = importWfCommons(text, { file: path });
     if (!result.ok)
       throw specInvalid(result.errors, { noun: 'WfCommons instance', doc: 'docs/wfcommons.md' });
@@ -149,19 +147,16 @@ export function parseModels(text: string | undefined): string[] {
 export function loadNoise(dir: string): { before: number[]; after: number[] } {
   const read = (name: string): number[] => {
     const path = join(dir, name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw usageError(
+    const text = readInputText(path, () =>
+      usageError(
         new PerfmodelError(
           'PERFMODEL_BAD_NOISE_CSV',
           `cannot read ${path}`,
           `--noise names the azure-vm-noise-2024 folder holding ${NOISE_BEFORE} and ${NOISE_AFTER}`,
           '--noise',
         ),
-      );
-    }
+      ),
+    );
     return parseNoiseCsv(text, path).map((s) => s.value);
   };
   return { before: read(NOISE_BEFORE), after: read(NOISE_AFTER) };
