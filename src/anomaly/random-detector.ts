@@ -3,6 +3,7 @@
  * looks good (point-adjusted F1 on SMD) says nothing about a detector.
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
+import { artefactOf } from './detector.js';
 import type { MetricMatrix } from './metric-matrix.js';
 import { Mulberry32 } from '../model/index.js';
 
@@ -42,13 +43,6 @@ export class FittedRandom implements FittedDetector {
   }
 
   artefact(): DetectorArtefact {
-    return {
-      format: 'strata-anomaly-detector/1',
-      model: this.model,
-      cols: this.cols,
-      window: 1,
-      params: { seed: this.seed },
-      weights: {},
-    };
+    return artefactOf(this, { params: { seed: this.seed }, weights: {} });
   }
 }
