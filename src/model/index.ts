@@ -1,5 +1,7 @@
 /**
- * Strata's domain model: the types every layer shares. Pure: no I/O, no clock.
+ * Strata's domain model: the types every layer shares, and the few pure helpers each layer would
+ * otherwise write again (the StrataError base, seeded random numbers, graph order, a min-heap).
+ * Pure: no I/O, no clock.
  *
  * Glossary
  * - **workflow**: a DAG of tasks submitted as one unit, with a failure policy.
