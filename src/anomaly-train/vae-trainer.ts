@@ -14,7 +14,7 @@ import { AnomalyError } from '../anomaly/anomaly-error.js';
 import type { Detector, FittedDetector } from '../anomaly/detector.js';
 import type { MetricMatrix } from '../anomaly/metric-matrix.js';
 import { fitNormaliser, normaliseAll } from '../anomaly/normaliser.js';
-import { SeededRandom } from '../anomaly/seeded-random.js';
+import { Mulberry32 } from '../model/index.js';
 import { FittedVae, VAE_WEIGHT_NAMES, vaeWeightSizes } from '../anomaly/vae-detector.js';
 import type { VaeShape, VaeWeights } from '../anomaly/vae-detector.js';
 
@@ -97,7 +97,7 @@ export class VaeDetector implements Detector {
     const fitPart: MetricMatrix = { ...train, rows: cut, values: train.values.subarray(0, cut * cols) };
     const normaliser = fitNormaliser(fitPart);
     const norm = normaliseAll(normaliser, train);
-    const rng = new SeededRandom(o.seed);
+    const rng = new Mulberry32(o.seed);
     const started = performance.now();
 
     // Parameters, Glorot-uniform from the seed.

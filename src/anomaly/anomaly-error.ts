@@ -3,6 +3,7 @@
  * artefacts. Each carries a stable code documented in docs/errors.md, a message that says what and
  * where (file:line, column), and a hint that says how to fix it.
  */
+import { StrataError } from '../model/index.js';
 
 /** Every code an `AnomalyError` may carry. */
 export const ANOMALY_ERROR_CODES = [
@@ -21,16 +22,10 @@ export const ANOMALY_ERROR_CODES = [
 ] as const;
 export type AnomalyErrorCode = (typeof ANOMALY_ERROR_CODES)[number];
 
-export class AnomalyError extends Error {
-  /** Bad input: the CLI exits with 2 (usage), as for spec errors. */
-  readonly exitCode = 2;
-
-  constructor(
-    readonly code: AnomalyErrorCode,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+/** Always about the input given (a file, a label, a model name): a `usage` error, as spec errors are. */
+export class AnomalyError extends StrataError<AnomalyErrorCode> {
+  constructor(code: AnomalyErrorCode, message: string, hint?: string) {
+    super(code, message, { hint, kind: 'usage' });
     this.name = 'AnomalyError';
   }
 }

@@ -4,7 +4,7 @@
  */
 import { AnomalyError } from './anomaly-error.js';
 import type { DetectorArtefact, FittedDetector } from './detector.js';
-import { isModelName } from './detector.js';
+import { DETECTOR_ARTEFACT_FORMAT, isModelName } from './detector.js';
 import { decodeFloat32, encodeFloat32 } from './float-codec.js';
 import { FittedPca } from './pca-detector.js';
 import { FittedRandom } from './random-detector.js';
@@ -31,8 +31,8 @@ function bad(where: string, what: string): AnomalyError {
 /** A fitted detector from its artefact (e.g. parsed JSON); `where` names it in errors. */
 export function restoreDetector(a: unknown, where = 'artefact'): FittedDetector {
   const art = a as Partial<DetectorArtefact> | null;
-  if (!art || typeof art !== 'object' || art.format !== 'strata-anomaly-detector/1') {
-    throw bad(where, 'not a strata-anomaly-detector/1 artefact');
+  if (!art || typeof art !== 'object' || art.format !== DETECTOR_ARTEFACT_FORMAT) {
+    throw bad(where, `not a ${DETECTOR_ARTEFACT_FORMAT} artefact`);
   }
   if (typeof art.model !== 'string' || !isModelName(art.model))
     throw bad(where, `unknown model ${JSON.stringify(art.model)}`);

@@ -55,15 +55,31 @@ export interface NormaliserJson {
   clip: number;
 }
 
+/** The format (and version) every detector artefact declares. */
+export const DETECTOR_ARTEFACT_FORMAT = 'strata-anomaly-detector/1';
+
 /** A fitted detector as data. `weights` are base64 little-endian float32 (float-codec.ts). */
 export interface DetectorArtefact {
-  format: 'strata-anomaly-detector/1';
+  format: typeof DETECTOR_ARTEFACT_FORMAT;
   model: ModelName;
   cols: number;
   window: number;
   normaliser?: NormaliserJson;
   params: Record<string, number>;
   weights: Record<string, string>;
+}
+
+/**
+ * The artefact of a fitted detector: what every one says (format, model, shape), then what it learnt.
+ *
+ * @example
+ * artefactOf(this, { params: {}, weights: { median: encodeFloat32(this.median) } })
+ */
+export function artefactOf(
+  d: Pick<FittedDetector, 'model' | 'cols' | 'window'>,
+  learnt: Pick<DetectorArtefact, 'normaliser' | 'params' | 'weights'>,
+): DetectorArtefact {
+  return { format: DETECTOR_ARTEFACT_FORMAT, model: d.model, cols: d.cols, window: d.window, ...learnt };
 }
 
 export function normaliserToJson(n: Normaliser): NormaliserJson {

@@ -34,4 +34,3 @@ export { EdgeMonitor } from './edge-monitor.js';
 export type { EdgeAlarm, EdgeOptions, EdgeStep } from './edge-monitor.js';
 export { evaluate, calibrationScores } from './evaluate.js';
 export type { EvaluateOptions, EvaluationReport } from './evaluate.js';
-export { SeededRandom } from './seeded-random.js';

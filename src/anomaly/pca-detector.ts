@@ -4,7 +4,7 @@
  * distance to that subspace; a metric's contribution is its squared residual.
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
-import { scoreByWindows } from './detector.js';
+import { artefactOf, scoreByWindows } from './detector.js';
 import { decodeFloat32, encodeFloat32 } from './float-codec.js';
 import type { MetricMatrix } from './metric-matrix.js';
 import { symmetricEigen } from './symmetric-eigen.js';
@@ -98,13 +98,9 @@ export class FittedPca implements FittedDetector {
   }
 
   artefact(): DetectorArtefact {
-    return {
-      format: 'strata-anomaly-detector/1',
-      model: this.model,
-      cols: this.cols,
-      window: 1,
+    return artefactOf(this, {
       params: { components: this.components },
       weights: { mean: encodeFloat32(this.mean), basis: encodeFloat32(this.basis) },
-    };
+    });
   }
 }

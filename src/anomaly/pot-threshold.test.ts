@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitPot, StreamingPot, streamingThresholds } from './pot-threshold.js';
-import { SeededRandom } from './seeded-random.js';
+import { Mulberry32 } from '../model/index.js';
 
 describe('POT threshold', () => {
   it('recovers the tail quantile of an exponential distribution (GPD with ξ = 0)', () => {
-    const rng = new SeededRandom(1);
+    const rng = new Mulberry32(1);
     const xs = Float64Array.from({ length: 200_000 }, () => -Math.log(1 - rng.next()));
     const fit = fitPot(xs, { risk: 1e-3, level: 0.98 });
     // P(X > z) = 1e-3 → z = ln 1000 ≈ 6.91.
@@ -14,7 +14,7 @@ describe('POT threshold', () => {
   });
 
   it('flags about `risk` of scores drawn like the calibration', () => {
-    const rng = new SeededRandom(2);
+    const rng = new Mulberry32(2);
     const draw = () => -Math.log(1 - rng.next());
     const cal = Float64Array.from({ length: 20_000 }, draw);
     const stream = Float64Array.from({ length: 50_000 }, draw);
@@ -25,7 +25,7 @@ describe('POT threshold', () => {
   });
 
   it('absorbs a level shift (drift) within its level window, yet flags a short spike after it', () => {
-    const rng = new SeededRandom(3);
+    const rng = new Mulberry32(3);
     const noise = () => rng.next();
     const cal = Float64Array.from({ length: 5000 }, noise);
     const stream = Float64Array.from(

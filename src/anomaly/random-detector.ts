@@ -3,8 +3,9 @@
  * looks good (point-adjusted F1 on SMD) says nothing about a detector.
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
+import { artefactOf } from './detector.js';
 import type { MetricMatrix } from './metric-matrix.js';
-import { SeededRandom } from './seeded-random.js';
+import { Mulberry32 } from '../model/index.js';
 
 export class RandomDetector {
   readonly model = 'random' as const;
@@ -19,13 +20,13 @@ export class RandomDetector {
 export class FittedRandom implements FittedDetector {
   readonly model = 'random' as const;
   readonly window = 1;
-  private readonly rng: SeededRandom;
+  private readonly rng: Mulberry32;
 
   constructor(
     readonly cols: number,
     readonly seed: number,
   ) {
-    this.rng = new SeededRandom(seed);
+    this.rng = new Mulberry32(seed);
   }
 
   score(data: MetricMatrix) {
@@ -42,13 +43,6 @@ export class FittedRandom implements FittedDetector {
   }
 
   artefact(): DetectorArtefact {
-    return {
-      format: 'strata-anomaly-detector/1',
-      model: this.model,
-      cols: this.cols,
-      window: 1,
-      params: { seed: this.seed },
-      weights: {},
-    };
+    return artefactOf(this, { params: { seed: this.seed }, weights: {} });
   }
 }

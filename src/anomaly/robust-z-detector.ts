@@ -3,7 +3,7 @@
  * score is the mean over metrics. Cheap, no window, and a strong reference on SMD.
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
-import { scoreByWindows } from './detector.js';
+import { artefactOf, scoreByWindows } from './detector.js';
 import { decodeFloat32, encodeFloat32 } from './float-codec.js';
 import type { MetricMatrix } from './metric-matrix.js';
 
@@ -69,13 +69,9 @@ export class FittedRobustZ implements FittedDetector {
   }
 
   artefact(): DetectorArtefact {
-    return {
-      format: 'strata-anomaly-detector/1',
-      model: this.model,
-      cols: this.cols,
-      window: 1,
+    return artefactOf(this, {
       params: {},
       weights: { median: encodeFloat32(this.median), spread: encodeFloat32(this.spread) },
-    };
+    });
   }
 }

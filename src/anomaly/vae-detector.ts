@@ -16,7 +16,7 @@
  * The per-step projection e_k is computed once per step and reused by every window that holds it.
  */
 import type { DetectorArtefact, FittedDetector } from './detector.js';
-import { normaliserFromJson, normaliserToJson } from './detector.js';
+import { artefactOf, normaliserFromJson, normaliserToJson } from './detector.js';
 import { decodeFloat32, encodeFloat32 } from './float-codec.js';
 import type { MetricMatrix } from './metric-matrix.js';
 import type { Normaliser } from './normaliser.js';
@@ -269,11 +269,7 @@ export class FittedVae implements FittedDetector {
     const weights: Record<string, string> = {};
     for (const name of VAE_WEIGHT_NAMES) weights[name] = encodeFloat32(this.weights[name]);
     weights.errorVariance = encodeFloat32(this.errorVariance);
-    return {
-      format: 'strata-anomaly-detector/1',
-      model: 'vae',
-      cols: this.cols,
-      window: this.window,
+    return artefactOf(this, {
       normaliser: normaliserToJson(this.normaliser),
       params: {
         proj: this.shape.proj,
@@ -282,7 +278,7 @@ export class FittedVae implements FittedDetector {
         smooth: this.smooth,
       },
       weights,
-    };
+    });
   }
 }
 

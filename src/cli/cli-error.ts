@@ -1,22 +1,25 @@
-/** The CLI's own errors and exit codes (engine, store and server errors carry their own codes). */
+/** The CLI's own errors (engine, store and server errors carry their own codes). */
+import { StrataError } from '../model/index.js';
+import { EXIT_STATUS_OF_KIND, EXIT_USAGE } from './exit-status.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './exit-status.js';
 
 /** Codes the CLI itself reports; each is documented in docs/errors.md. */
 export const CLI_ERROR_CODES = ['BAD_OPTION', 'NO_WORKFLOWS'] as const;
 
-/** An error the CLI reports as `error CODE: message` with a hint, and an exit code. */
-export class CliError extends Error {
+/** An error the CLI reports as `error CODE: message` with a hint; a usage error unless said otherwise. */
+export class CliError extends StrataError<(typeof CLI_ERROR_CODES)[number]> {
   constructor(
-    readonly code: (typeof CLI_ERROR_CODES)[number],
+    code: (typeof CLI_ERROR_CODES)[number],
     message: string,
-    readonly hint?: string,
-    readonly exitCode = EXIT_USAGE,
+    hint?: string,
+    /** The status to exit with, as `EXIT_STATUS_OF_KIND` gives it for `usage` or `failure`. */
+    exitStatus: (typeof EXIT_STATUS_OF_KIND)[keyof typeof EXIT_STATUS_OF_KIND] = EXIT_USAGE,
   ) {
-    super(message);
+    super(code, message, {
+      hint,
+      kind: exitStatus === EXIT_STATUS_OF_KIND.failure ? 'failure' : 'usage',
+    });
     this.name = 'CliError';
   }
 }

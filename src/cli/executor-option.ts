@@ -3,12 +3,12 @@
  * line (`--executor slurm [--partition P] [--account A] [--qos Q]`) or taken from an `hpc` site of a
  * platform file (`--platform FILE --site ID`, the site's `executor:` block, docs/platform-format.md).
  */
-import { readFileSync } from 'node:fs';
 import { specInvalid } from '../engine/load-spec.js';
 import type { Executor } from '../executors/executor.js';
 import { SlurmExecutor, slurmOptionsFromSite, type SlurmExecutorOptions } from '../executors/slurm/index.js';
 import { parsePlatform } from '../platform/index.js';
 import { CliError } from './cli-error.js';
+import { readInputText } from './read-input.js';
 
 export interface ExecutorFlags {
   executor?: string;
@@ -43,12 +43,10 @@ export function executorFromFlags(g: ExecutorFlags): Executor | undefined {
         'give both: --platform FILE --site ID',
       );
     }
-    let text: string;
-    try {
-      text = readFileSync(g.platform, 'utf8');
-    } catch {
-      throw new CliError('BAD_OPTION', `cannot read platform file ${g.platform}`, 'check the path');
-    }
+    const text = readInputText(
+      g.platform,
+      () => new CliError('BAD_OPTION', `cannot read platform file ${g.platform}`, 'check the path'),
+    );
     const parsed = parsePlatform(text, { file: g.platform });
     if (!parsed.ok) throw specInvalid(parsed.errors, { noun: 'platform', doc: 'docs/platform-format.md' });
     const site = parsed.platform.sites.find((s) => s.id === g.site);

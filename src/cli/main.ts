@@ -14,7 +14,7 @@
  * strata status --json
  */
 import { Command } from 'commander';
-import { coerceError } from '../engine/errors.js';
+import { coerceError } from '../model/index.js';
 import { declareAnomaly } from './commands/anomaly.js';
 import { declareCancel } from './commands/cancel.js';
 import { declareExport } from './commands/export.js';
@@ -33,6 +33,7 @@ import type { CommandContext, GlobalOptions } from './global-options.js';
 import { STRATA_VERSION } from './version.js';
 
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { exitStatusOf } from './exit-status.js';
 
 /** Exit code of the command that ran; each action returns one. */
 let actionExitCode = EXIT_OK;
@@ -98,17 +99,16 @@ for (const declare of [
 
 function printError(e: unknown): number {
   const err = coerceError(e);
-  const coded = err as Error & { code?: unknown; hint?: unknown; exitCode?: unknown };
+  const coded = err as Error & { code?: unknown; hint?: unknown };
   if (typeof coded.code === 'string' && /^[A-Z][A-Z_]+$/.test(coded.code)) {
     process.stderr.write(`error ${coded.code}: ${err.message}\n`);
     if (typeof coded.hint === 'string') process.stderr.write(`  hint: ${coded.hint}\n`);
-    if (typeof coded.exitCode === 'number') return coded.exitCode;
-    return coded.code.startsWith('SPEC_') || coded.code.startsWith('STORE_BAD') ? EXIT_USAGE : EXIT_FAILED;
+    return exitStatusOf(err);
   }
   process.stderr.write(`error: ${err.message}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set STRATA_DEBUG=1 for details)\n');
-  return EXIT_FAILED;
+  return exitStatusOf(err);
 }
 
 async function main(argv: string[]): Promise<void> {

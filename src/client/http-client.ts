@@ -13,7 +13,7 @@
  * const wf = await api.submit({ text, file: 'wf.yaml', baseDir: '/data/run1' });
  * console.log((await api.getWorkflow(wf.id)).counts);
  */
-import { EngineError } from '../engine/errors.js';
+import { EngineError, isEngineErrorCode } from '../engine/errors.js';
 import type { EngineErrorCode } from '../engine/errors.js';
 import type {
   LogRequest,
@@ -24,27 +24,9 @@ import type {
   WorkflowView,
 } from '../engine/strata-api.js';
 import { watchEvents } from '../engine/watch-events.js';
+import { StrataError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import type { EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
-
-/**
- * The engine's codes, re-thrown as `EngineError`; anything else becomes a `StrataClientError`. A
- * record rather than a list, so that a code added to `EngineErrorCode` fails to compile until it is here.
- */
-export const ENGINE_ERROR_CODES: Readonly<Record<EngineErrorCode, true>> = {
-  WORKFLOW_NOT_FOUND: true,
-  TASK_NOT_FOUND: true,
-  TASK_NOT_RETRYABLE: true,
-  WORKFLOW_NOT_RESUMABLE: true,
-  WORKFLOW_LEASED: true,
-  WORKFLOW_FINISHED: true,
-  SPEC_INVALID: true,
-  SPEC_FILE_UNREADABLE: true,
-};
-
-function isEngineErrorCode(code: string): code is EngineErrorCode {
-  return Object.hasOwn(ENGINE_ERROR_CODES, code);
-}
 
 /** Codes a `StrataClientError` may carry besides the server's own (`SERVER_ERROR_CODES`). */
 export const CLIENT_ERROR_CODES = ['SERVER_UNREACHABLE', 'BAD_RESPONSE', 'BAD_SERVER_URL'] as const;
@@ -54,16 +36,16 @@ export const CLIENT_ERROR_CODES = ['SERVER_UNREACHABLE', 'BAD_RESPONSE', 'BAD_SE
  * INTERNAL ...), answered something that is not Strata's error format (BAD_RESPONSE), or could not be
  * reached at all (SERVER_UNREACHABLE, `httpStatus` undefined).
  */
-export class StrataClientError extends Error {
+export class StrataClientError extends StrataError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
-    readonly hint?: string,
+    hint?: string,
     readonly details?: unknown,
     /** The HTTP status of the answer; undefined when there was none. */
     readonly httpStatus?: number,
   ) {
-    super(message);
+    super(code, message, { hint });
     this.name = 'StrataClientError';
   }
 }

@@ -10,7 +10,7 @@ import type { Executor, ExecutorEvent, LaunchRequest } from '../executors/execut
 import type { AttemptOutcome } from '../model/index.js';
 import type { AttemptRecord } from '../store/store.js';
 import type { CapacityLedger } from './capacity-ledger.js';
-import { coerceError } from './errors.js';
+import { coerceError } from '../model/index.js';
 import type { Turn } from './turn.js';
 import { needsValidation, validateAttempt } from './validate-attempt.js';
 import { resourcesOf } from './workflow-runtime.js';

@@ -30,7 +30,8 @@ import type { NewTask, Store, TaskChange, WorkflowChange, WorkflowRecord } from 
 import { AttemptLauncher } from './attempt-launcher.js';
 import type { AttemptEndedInfo, Reattach } from './attempt-launcher.js';
 import { CapacityLedger } from './capacity-ledger.js';
-import { coerceError, EngineError } from './errors.js';
+import { coerceError } from '../model/index.js';
+import { EngineError } from './errors.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { currentOwnerId } from './owner.js';
 import { Turn } from './turn.js';

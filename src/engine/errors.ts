@@ -2,6 +2,8 @@
  * Errors the engine raises for requests a person made (cancel, retry, resume ...). Each carries a
  * stable code and the HTTP status the server answers with, so the CLI and the API say the same.
  */
+import { StrataError } from '../model/index.js';
+import type { ErrorKind } from '../model/index.js';
 
 /** Every code an `EngineError` may carry; each is documented in docs/errors.md. */
 export const ENGINE_ERROR_CODES = [
@@ -16,33 +18,35 @@ export const ENGINE_ERROR_CODES = [
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
-const HTTP_STATUS: Record<EngineErrorCode, number> = {
-  WORKFLOW_NOT_FOUND: 404,
-  TASK_NOT_FOUND: 404,
-  TASK_NOT_RETRYABLE: 409,
-  WORKFLOW_NOT_RESUMABLE: 409,
-  WORKFLOW_LEASED: 409,
-  WORKFLOW_FINISHED: 409,
-  SPEC_INVALID: 400,
-  SPEC_FILE_UNREADABLE: 400,
-};
+const ENGINE_CODES: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
 
-export class EngineError extends Error {
-  readonly httpStatus: number;
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    readonly hint?: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-    this.httpStatus = HTTP_STATUS[code];
-  }
+/** Whether `code` is one of the engine's (the HTTP client re-throws those as `EngineError`). */
+export function isEngineErrorCode(code: string): code is EngineErrorCode {
+  return ENGINE_CODES.has(code);
 }
 
-/** Turns anything caught into an Error, so that `catch (e)` sites never handle `unknown`. */
-export function coerceError(e: unknown): Error {
-  if (e instanceof Error) return e;
-  return new Error(typeof e === 'string' ? e : JSON.stringify(e));
+/** The HTTP status each code is answered with, and its kind: a spec that cannot run is the asker's to fix. */
+const ANSWER: Record<EngineErrorCode, { httpStatus: number; kind: ErrorKind }> = {
+  WORKFLOW_NOT_FOUND: { httpStatus: 404, kind: 'failure' },
+  TASK_NOT_FOUND: { httpStatus: 404, kind: 'failure' },
+  TASK_NOT_RETRYABLE: { httpStatus: 409, kind: 'failure' },
+  WORKFLOW_NOT_RESUMABLE: { httpStatus: 409, kind: 'failure' },
+  WORKFLOW_LEASED: { httpStatus: 409, kind: 'failure' },
+  WORKFLOW_FINISHED: { httpStatus: 409, kind: 'failure' },
+  SPEC_INVALID: { httpStatus: 400, kind: 'usage' },
+  SPEC_FILE_UNREADABLE: { httpStatus: 400, kind: 'usage' },
+};
+
+export class EngineError extends StrataError<EngineErrorCode> {
+  readonly httpStatus: number;
+  constructor(
+    code: EngineErrorCode,
+    message: string,
+    hint?: string,
+    readonly details?: unknown,
+  ) {
+    super(code, message, { hint, kind: ANSWER[code].kind });
+    this.name = 'EngineError';
+    this.httpStatus = ANSWER[code].httpStatus;
+  }
 }

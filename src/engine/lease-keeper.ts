@@ -5,7 +5,7 @@
  * (through `onError`): it can no longer be sure it still holds what it drives.
  */
 import type { Store } from '../store/store.js';
-import { coerceError } from './errors.js';
+import { coerceError } from '../model/index.js';
 import { isOwnerDead } from './owner.js';
 
 export class LeaseKeeper {

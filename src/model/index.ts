@@ -1,5 +1,7 @@
 /**
- * Strata's domain model: the types every layer shares. Pure: no I/O, no clock.
+ * Strata's domain model: the types every layer shares, and the few pure helpers each layer would
+ * otherwise write again (the StrataError base, seeded random numbers, graph order, a min-heap).
+ * Pure: no I/O, no clock.
  *
  * Glossary
  * - **workflow**: a DAG of tasks submitted as one unit, with a failure policy.
@@ -23,3 +25,7 @@ export * from './workflow-spec.js';
 export * from './attempt.js';
 export * from './platform.js';
 export * from './workload.js';
+export * from './strata-error.js';
+export * from './random.js';
+export * from './graph.js';
+export * from './min-heap.js';

@@ -6,6 +6,7 @@
  * already consistent with the dependencies). A task therefore comes after all its parents, as it
  * did in the real run; the WfCommons instances at hand record no task start times.
  */
+import { orderByPredecessors } from '../model/index.js';
 import type { Workload } from '../model/workload.js';
 import type { NodeType, TaskFeatures } from './types.js';
 
@@ -57,58 +58,10 @@ export function chronologicalOrder(workload: Workload): { order: number[]; by: S
   return { order: topologicalOrder(workload), by: 'topological' };
 }
 
-/** Kahn's algorithm with a min-heap on the task index. */
+/** Kahn's algorithm taking the lowest task index first. */
 export function topologicalOrder(workload: Workload): number[] {
-  const n = workload.tasks.length;
-  const indegree = new Int32Array(n);
-  const children: number[][] = Array.from({ length: n }, () => []);
-  workload.tasks.forEach((t, i) => {
-    for (const p of t.parents) {
-      indegree[i] = (indegree[i] ?? 0) + 1;
-      children[p]?.push(i);
-    }
-  });
-  const heap: number[] = [];
-  const push = (v: number): void => {
-    heap.push(v);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if ((heap[up] ?? 0) <= v) break;
-      heap[i] = heap[up] ?? 0;
-      i = up;
-    }
-    heap[i] = v;
-  };
-  const pop = (): number => {
-    const top = heap[0] ?? 0;
-    const last = heap.pop() ?? 0;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= heap.length) break;
-        const r = l + 1;
-        const c = r < heap.length && (heap[r] ?? 0) < (heap[l] ?? 0) ? r : l;
-        if ((heap[c] ?? 0) >= last) break;
-        heap[i] = heap[c] ?? 0;
-        i = c;
-      }
-      heap[i] = last;
-    }
-    return top;
-  };
-  for (let i = 0; i < n; i++) if (indegree[i] === 0) push(i);
-  const order: number[] = [];
-  while (heap.length > 0) {
-    const i = pop();
-    order.push(i);
-    for (const c of children[i] ?? []) {
-      indegree[c] = (indegree[c] ?? 0) - 1;
-      if (indegree[c] === 0) push(c);
-    }
-  }
-  return order; // the importer refuses cycles, so every task is here
+  // The importer refuses cycles, so every task is in the order.
+  return orderByPredecessors(workload.tasks.map((t) => t.parents)).order;
 }
 
 /**

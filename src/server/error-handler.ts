@@ -11,6 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../engine/errors.js';
+import { StrataError } from '../model/index.js';
 import type { EngineErrorCode } from '../engine/errors.js';
 
 /** Codes the server itself answers with, besides every `EngineErrorCode`. Each is documented in docs/api.md. */
@@ -36,15 +37,15 @@ export interface ErrorBody {
  * @example
  * throw new ApiError(400, 'BAD_REQUEST', 'body.baseDir must be an absolute path', 'send path.resolve(dir)');
  */
-export class ApiError extends Error {
+export class ApiError extends StrataError<ServerErrorCode> {
   constructor(
     readonly httpStatus: number,
-    readonly code: ServerErrorCode,
+    code: ServerErrorCode,
     message: string,
-    readonly hint?: string,
+    hint?: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(code, message, { hint });
     this.name = 'ApiError';
   }
 }

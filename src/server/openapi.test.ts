@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ERROR_CODES, ENGINE_ERROR_CODES } from '../client/http-client.js';
+import { CLIENT_ERROR_CODES } from '../client/http-client.js';
+import { ENGINE_ERROR_CODES } from '../engine/errors.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
 import { SERVER_ERROR_CODES } from './error-handler.js';
 import { finished, pollWorkflow, startTestServer } from './testing/server-harness.js';
@@ -170,7 +171,7 @@ describe('docs/api.md', () => {
   });
 
   it('documents every error code, and documents no code that does not exist', () => {
-    const codes = [...Object.keys(ENGINE_ERROR_CODES), ...SERVER_ERROR_CODES, ...CLIENT_ERROR_CODES];
+    const codes = [...ENGINE_ERROR_CODES, ...SERVER_ERROR_CODES, ...CLIENT_ERROR_CODES];
     const documented = [...DOCS.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual([...codes].sort());
   });

@@ -8,7 +8,7 @@
  * q.schedule(5, 1, 42, 0);
  * if (q.pop()) console.log(q.time, q.type, q.a, q.b); // 5 1 42 0
  */
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../model/index.js';
 
 export class EventQueue {
   private readonly heap: MinHeap;

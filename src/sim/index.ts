@@ -13,7 +13,7 @@ export { formatReport } from './report.js';
 export type { SimReport, SimTrace, SimFailureCounts } from './report.js';
 export { SimError, SIM_ERROR_CODES } from './sim-error.js';
 export type { SimErrorCode } from './sim-error.js';
-export { Random } from './random.js';
+export { Random } from '../model/index.js';
 export { syntheticWorkload } from './synthetic-workload.js';
 export type { SyntheticWorkload, SyntheticWorkloadOptions } from './synthetic-workload.js';
 export { continuumPlatform } from './synthetic-platform.js';

@@ -2,6 +2,7 @@
  * Errors the digital twin raises for inputs it cannot simulate. Each carries a stable code; they are
  * described in docs/simulator.md ("Errors").
  */
+import { StrataError } from '../model/index.js';
 
 /** Every code a `SimError` may carry. */
 export const SIM_ERROR_CODES = [
@@ -14,13 +15,9 @@ export const SIM_ERROR_CODES = [
 ] as const;
 export type SimErrorCode = (typeof SIM_ERROR_CODES)[number];
 
-export class SimError extends Error {
-  constructor(
-    readonly code: SimErrorCode,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+export class SimError extends StrataError<SimErrorCode> {
+  constructor(code: SimErrorCode, message: string, hint?: string) {
+    super(code, message, { hint });
     this.name = 'SimError';
   }
 }

@@ -13,8 +13,8 @@ import type { Platform, RetryPolicy, Workload } from '../model/index.js';
 import type { NodeView, ReadyTask, Scheduler } from '../scheduler/scheduler.js';
 import type { CarbonIntensityIntegral } from '../energy/carbon-intensity-integral.js';
 import type { EventQueue } from './event-queue.js';
-import type { MinHeap } from './min-heap.js';
-import type { Random } from './random.js';
+import type { MinHeap } from '../model/index.js';
+import type { Random } from '../model/index.js';
 import type { FairShareNetwork } from './transfers.js';
 
 // Event types.

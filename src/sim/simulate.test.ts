@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CarbonIntensity, Platform, WorkloadTask } from '../model/index.js';
-import { Random } from './random.js';
+import { Random } from '../model/index.js';
 import { SimError } from './sim-error.js';
 import { simulate, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';

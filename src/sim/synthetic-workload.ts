@@ -9,7 +9,7 @@
  * const { workload, initialData } = syntheticWorkload({ tasks: 10_000, seed: 7 });
  */
 import type { Workload, WorkloadFile, WorkloadTask } from '../model/index.js';
-import { Random } from './random.js';
+import { Random } from '../model/index.js';
 
 export interface SyntheticWorkloadOptions {
   tasks: number;

@@ -19,7 +19,7 @@
  * net.start(0, 100e6, 0);
  * net.nextCompletion(0); // 2 (both finish at 2 s)
  */
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../model/index.js';
 
 export class FairShareNetwork {
   private readonly bandwidth: Float64Array;

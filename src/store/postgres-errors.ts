@@ -2,6 +2,7 @@
  * Reading the errors the pg driver throws: which constraint a duplicate broke, and which failures are
  * two writers racing (a `StoreConflictError`, which callers know how to handle) rather than faults.
  */
+import { coerceError } from '../model/index.js';
 import { writersRaced } from './conflicts.js';
 
 /** The fields of a server error pg passes on (SQLSTATE code, constraint, detail line). */
@@ -27,8 +28,4 @@ export function toStoreError(error: unknown): unknown {
     return writersRaced(coerceError(error).message);
   }
   return error;
-}
-
-export function coerceError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -15,10 +15,11 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
+import { coerceError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import { StoreUrlError } from './errors.js';
 import { pendingMigrations } from './migrations.js';
-import { coerceError, toStoreError } from './postgres-errors.js';
+import { toStoreError } from './postgres-errors.js';
 import { BEGIN, LOCK_MIGRATE, SQL } from './postgres-sql.js';
 import { quoteIdent, redactUrl, withSearchPath } from './postgres-url.js';
 import { applyChanges, insertWorkflow } from './postgres-writes.js';

@@ -5,7 +5,8 @@
  */
 import { busyLoad, measureNodePower, SysfsPowerSensors } from '../../host/power-calibration.js';
 import { calibrateDvfs, dvfsPlatformYaml, PerfmodelError } from '../../perfmodel/index.js';
-import { EXIT_OK, EXIT_USAGE } from '../cli-error.js';
+import { EXIT_OK } from '../cli-error.js';
+import { usageError } from '../exit-status.js';
 
 export interface BenchPowerOptions {
   seconds?: string;
@@ -21,14 +22,13 @@ function watts(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const w = Number(text);
   if (!(w >= 0)) {
-    throw Object.assign(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_BAD_POWER',
         `${flag} ${text} is not a number of watts ≥ 0`,
         `e.g. ${flag} 180`,
         flag,
       ),
-      { exitCode: EXIT_USAGE },
     );
   }
   return w;
@@ -37,14 +37,13 @@ function watts(text: string | undefined, flag: string): number | undefined {
 export async function runBenchPower(opts: BenchPowerOptions): Promise<number> {
   const seconds = opts.seconds === undefined ? 5 : Number(opts.seconds);
   if (!(seconds > 0)) {
-    throw Object.assign(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_BAD_POWER',
         `--seconds ${opts.seconds} is not a positive number`,
         'e.g. --seconds 5',
         '--seconds',
       ),
-      { exitCode: EXIT_USAGE },
     );
   }
   const nodeIdle = watts(opts.idle, '--idle');

@@ -5,7 +5,7 @@
  * `strata perfmodel bench-node`: runs the speed micro-benchmark on this machine.
  * The I/O shell around src/perfmodel (pure): files, directories and the clock live here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { specInvalid } from '../../engine/load-spec.js';
 import type { Workload } from '../../model/index.js';
@@ -27,7 +27,9 @@ import type {
   OnlineEvaluation,
 } from '../../perfmodel/index.js';
 import { importWfCommons } from '../../formats/wfcommons/index.js';
-import { EXIT_OK, EXIT_USAGE } from '../cli-error.js';
+import { EXIT_OK } from '../cli-error.js';
+import { usageError } from '../exit-status.js';
+import { readInputText } from '../read-input.js';
 
 export interface PerfmodelEvalOptions {
   traces?: string[];
@@ -49,17 +51,13 @@ export const NOISE_AFTER = 'sysbench-cpu_short_eastus_B8ms_events_per_second.csv
 /** Instances the drift scenario replays: enough tasks for a change halfway to be seen. */
 const DRIFT_MIN_TASKS = 200;
 
-function usage(e: PerfmodelError): PerfmodelError {
-  return Object.assign(e, { exitCode: EXIT_USAGE });
-}
-
 /**
  * The files named, a directory standing for its `*.json` files (not recursive; a file whose name
  * contains "schema" is skipped there, as the WfFormat schema sits next to the instances).
  */
 export function tracePaths(args: readonly string[]): string[] {
   if (args.length === 0)
-    throw usage(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_NO_TRACES',
         'no traces given',
@@ -73,7 +71,7 @@ export function tracePaths(args: readonly string[]): string[] {
     try {
       isDir = statSync(a).isDirectory();
     } catch {
-      throw usage(
+      throw usageError(
         new PerfmodelError('PERFMODEL_NO_TRACES', `${a} does not exist`, 'check the path', '--traces'),
       );
     }
@@ -86,7 +84,7 @@ export function tracePaths(args: readonly string[]): string[] {
       .sort()
       .map((f) => join(a, f));
     if (files.length === 0)
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_NO_TRACES',
           `directory ${a} holds no .json file`,
@@ -102,25 +100,22 @@ export function tracePaths(args: readonly string[]): string[] {
 /** Imports the instances; a bad one is a WFC_* error, one with no recorded runtime PERFMODEL_NO_RUNTIMES. */
 export function loadTraces(paths: readonly string[]): LoadedTrace[] {
   return paths.map((path) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw usage(
+    const text = readInputText(path, () =>
+      usageError(
         new PerfmodelError(
           'PERFMODEL_NO_TRACES',
           `cannot read ${path}`,
           'check the path and its permissions',
           path,
         ),
-      );
-    }
+      ),
+    );
     const result = importWfCommons(text, { file: path });
     if (!result.ok)
       throw specInvalid(result.errors, { noun: 'WfCommons instance', doc: 'docs/wfcommons.md' });
     const rec = result.workload.recorded;
     if (!rec || !rec.tasks.some((t) => t.runtimeS > 0))
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_NO_RUNTIMES',
           'the instance records no task runtime, so there is nothing to learn from or to check against',
@@ -137,7 +132,7 @@ export function parseModels(text: string | undefined): string[] {
   const names = text.split(',').map((s) => s.trim());
   for (const n of names)
     if (!isModelName(n))
-      throw usage(
+      throw usageError(
         new PerfmodelError(
           'PERFMODEL_UNKNOWN_MODEL',
           `there is no performance model called ${JSON.stringify(n)}`,
@@ -152,19 +147,16 @@ export function parseModels(text: string | undefined): string[] {
 export function loadNoise(dir: string): { before: number[]; after: number[] } {
   const read = (name: string): number[] => {
     const path = join(dir, name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw usage(
+    const text = readInputText(path, () =>
+      usageError(
         new PerfmodelError(
           'PERFMODEL_BAD_NOISE_CSV',
           `cannot read ${path}`,
           `--noise names the azure-vm-noise-2024 folder holding ${NOISE_BEFORE} and ${NOISE_AFTER}`,
           '--noise',
         ),
-      );
-    }
+      ),
+    );
     return parseNoiseCsv(text, path).map((s) => s.value);
   };
   return { before: read(NOISE_BEFORE), after: read(NOISE_AFTER) };
@@ -350,7 +342,7 @@ export function runPerfmodelEval(opts: PerfmodelEvalOptions): number {
 export function runPerfmodelBenchNode(opts: { referenceS?: string; json?: boolean }): number {
   const referenceS = opts.referenceS === undefined ? REFERENCE_BENCHMARK_S : Number(opts.referenceS);
   if (!(referenceS > 0))
-    throw usage(
+    throw usageError(
       new PerfmodelError(
         'PERFMODEL_BAD_NODE_TYPE',
         `--reference-s ${String(opts.referenceS)} is not a positive number of seconds`,

@@ -8,7 +8,7 @@
  * twin plays the recorded runtimes either way.
  * The I/O shell around the pure scheduler and simulator.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
 import { loadSpecText, specInvalid } from '../../engine/load-spec.js';
@@ -36,6 +36,7 @@ import {
 } from '../../perfmodel/index.js';
 import type { Predictor } from '../../perfmodel/index.js';
 import { CliError, EXIT_OK } from '../cli-error.js';
+import { readInputText } from '../read-input.js';
 import {
   onlinePlacements,
   planPlacements,
@@ -92,11 +93,10 @@ function planningWorkload(
 }
 
 function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new EngineError('SPEC_FILE_UNREADABLE', `cannot read the ${what} file ${path}`, 'check the path');
-  }
+  return readInputText(
+    path,
+    () => new EngineError('SPEC_FILE_UNREADABLE', `cannot read the ${what} file ${path}`, 'check the path'),
+  );
 }
 
 /** Whether a text is a WfCommons instance (WfFormat JSON) rather than a Strata workflow spec. */

@@ -9,9 +9,18 @@
  * @example
  * shellQuote("it's $(here)"); // => 'it'\''s $(here)'
  */
+import { StrataError } from '../../model/index.js';
 
-/** Thrown for a value no shell word can carry (a NUL byte ends a C string). */
-export class UnquotableError extends Error {}
+/**
+ * Thrown for a value no shell word can carry (a NUL byte ends a C string). The executor reports its
+ * message on the attempt; the code is for code that catches it.
+ */
+export class UnquotableError extends StrataError<'SHELL_UNQUOTABLE'> {
+  constructor(message: string) {
+    super('SHELL_UNQUOTABLE', message);
+    this.name = 'UnquotableError';
+  }
+}
 
 export function shellQuote(value: string): string {
   if (value.includes('\0')) throw new UnquotableError('a NUL byte cannot be passed to a shell');

@@ -18,7 +18,7 @@ import type { RecordedExecution, Workload, WorkloadTask } from '../../model/work
 import type { SpecError } from '../../spec/spec-errors.js';
 import { jsonSyntaxError, WfcErrorCollector } from './wfcommons-errors.js';
 import { isObj, readV14, readV15 } from './wfcommons-read.js';
-import type { RawInstance, RawTask } from './wfcommons-read.js';
+import type { RawInstance, RawRef, RawTask } from './wfcommons-read.js';
 import { parseWfTimestamp } from './wfcommons-timestamps.js';
 
 export { WFC_ERROR_CODES } from './wfcommons-errors.js';
@@ -138,28 +138,26 @@ function resolveEdges(
   errors: WfcErrorCollector,
 ): { parents: number[][]; inputs: number[][]; outputs: number[][] } | undefined {
   const parentSets = raw.tasks.map(() => new Set<number>());
+  // Parents and children are two views of one edge list: an unknown task in either is the same mistake.
+  const taskNamed = (r: RawRef, role: 'parent' | 'child', t: RawTask): number | undefined => {
+    const j = taskIndex.get(r.ref);
+    if (j === undefined)
+      errors.add(
+        'WFC_UNKNOWN_PARENT',
+        r.path,
+        `${role} "${r.ref}" of task "${t.key}" is not a task of this instance`,
+        'parents and children name other tasks by id (1.4: by name); check the spelling',
+      );
+    return j;
+  };
   raw.tasks.forEach((t, i) => {
     for (const p of t.parents) {
-      const j = taskIndex.get(p.ref);
-      if (j === undefined)
-        errors.add(
-          'WFC_UNKNOWN_PARENT',
-          p.path,
-          `parent "${p.ref}" of task "${t.key}" is not a task of this instance`,
-          'parents and children name other tasks by id (1.4: by name); check the spelling',
-        );
-      else parentSets[i]?.add(j);
+      const j = taskNamed(p, 'parent', t);
+      if (j !== undefined) parentSets[i]?.add(j);
     }
     for (const c of t.children) {
-      const j = taskIndex.get(c.ref);
-      if (j === undefined)
-        errors.add(
-          'WFC_UNKNOWN_PARENT',
-          c.path,
-          `child "${c.ref}" of task "${t.key}" is not a task of this instance`,
-          'parents and children name other tasks by id (1.4: by name); check the spelling',
-        );
-      else parentSets[j]?.add(i);
+      const j = taskNamed(c, 'child', t);
+      if (j !== undefined) parentSets[j]?.add(i);
     }
   });
   const fileRefs = (t: RawTask, refs: RawTask['inputs'], kind: string): number[] => {

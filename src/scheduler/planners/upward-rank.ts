@@ -5,23 +5,20 @@
  * @example
  * const ranks = upwardRanks(model); // ranks[t] = meanExec(t) + max over children c (meanComm(t, c) + ranks[c])
  */
+import { topologicalOrder as kahn } from '../../model/index.js';
 import type { CostModel } from './list-scheduling.js';
 
-/** Tasks in a topological order (parents first; Kahn's algorithm, lower index first among ready). */
+/**
+ * Tasks in a topological order (parents first; Kahn's algorithm, first ready first: the plans
+ * published depend on this order, which is not the spec's lowest-number-first).
+ */
 export function topologicalOrder(m: Pick<CostModel, 'tasks' | 'parents' | 'children'>): Int32Array {
-  const indegree = new Int32Array(m.tasks);
-  for (let t = 0; t < m.tasks; t++) indegree[t] = m.parents(t).length;
-  const order = new Int32Array(m.tasks);
-  let head = 0;
-  let tail = 0;
-  for (let t = 0; t < m.tasks; t++) if (indegree[t] === 0) order[tail++] = t;
-  while (head < tail) {
-    const t = order[head++]!;
-    for (const c of m.children(t)) if (--indegree[c]! === 0) order[tail++] = c;
-  }
-  if (tail !== m.tasks)
-    throw new RangeError(`the workload is not a DAG: ${m.tasks - tail} tasks are on or behind a cycle`);
-  return order;
+  const { order } = kahn(m.tasks, (t) => m.parents(t).length, m.children, 'first-ready');
+  if (order.length !== m.tasks)
+    throw new RangeError(
+      `the workload is not a DAG: ${m.tasks - order.length} tasks are on or behind a cycle`,
+    );
+  return Int32Array.from(order);
 }
 
 export function upwardRanks(m: CostModel, topo: Int32Array = topologicalOrder(m)): Float64Array {

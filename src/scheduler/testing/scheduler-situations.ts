@@ -7,7 +7,7 @@
  * in the digital twin). Built afresh on every call: no case sees what another did to them.
  */
 import type { NodeType, Platform, Workload, WorkloadTask } from '../../model/index.js';
-import { Random } from '../../sim/random.js';
+import { Random } from '../../model/index.js';
 import type { NodeView, ReadyTask } from '../scheduler.js';
 import { nodeTypeBuilder, wtask } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from './random.js';
+import { Mulberry32, Random } from './random.js';
 
 describe('Random', () => {
   it('gives the same sequence for the same seed and stream', () => {
@@ -39,5 +39,31 @@ describe('Random', () => {
     const r = new Random(0);
     const xs = new Set(Array.from({ length: 10 }, () => r.nextUint32()));
     expect(xs.size).toBe(10);
+  });
+
+  it('keeps the sequence published results depend on', () => {
+    const r = new Random(42, 3);
+    expect([
+      r.nextUint32(),
+      r.next(),
+      r.int(1000),
+      r.exponential(10),
+      r.normal(),
+      r.lognormal(5, 0.5),
+      r.pareto(2, 1.5),
+    ]).toEqual([
+      564358050, 0.9856641974765807, 351, 1.5886740104180495, -0.5967830554725553, 6.5915506162743975,
+      18.541587358370467,
+    ]);
+  });
+});
+
+describe('Mulberry32', () => {
+  it('keeps the sequence the anomaly layer depends on (a zero seed included)', () => {
+    const m = new Mulberry32(7);
+    expect([m.next(), m.next(), m.normal()]).toEqual([
+      0.011704753153026104, 0.06195825757458806, -0.8642530248729361,
+    ]);
+    expect(new Mulberry32(0).next()).toBe(0.0003297457005828619);
   });
 });
