@@ -1,5 +1,5 @@
 /**
- * Trains the VAE detector with @tensorflow/tfjs on the wasm backend (no native code: tfjs-node
+ * Trains the VAE detector with tfjs-core on the wasm backend (no native code: tfjs-node
  * cannot install here nor on offline edge nodes), then hands its weights to the plain-TypeScript
  * scorer of src/anomaly/vae-detector.ts. Lives outside the pure anomaly layer because tfjs's wasm
  * loader reads files and the clock; the training itself is deterministic given `seed`.
@@ -8,7 +8,7 @@
  * reconstruction errors there give the per-metric error variance and the scores the threshold is
  * calibrated on (scores of training windows themselves would be optimistic).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { AnomalyError } from '../anomaly/anomaly-error.js';
 import type { Detector, FittedDetector } from '../anomaly/detector.js';
@@ -17,6 +17,7 @@ import { fitNormaliser, normaliseAll } from '../anomaly/normaliser.js';
 import { Mulberry32 } from '../model/index.js';
 import { FittedVae, VAE_WEIGHT_NAMES, vaeWeightSizes } from '../anomaly/vae-detector.js';
 import type { VaeShape, VaeWeights } from '../anomaly/vae-detector.js';
+import { registerVaeGradients } from './tf-gradients.js';
 
 export interface VaeTrainOptions {
   window?: number;
@@ -59,9 +60,10 @@ export const VAE_DEFAULTS = {
 
 let backendReady: Promise<void> | undefined;
 
-/** Selects the wasm backend once per process. */
+/** Selects the wasm backend, and registers the gradients training needs, once per process. */
 export function useWasmBackend(): Promise<void> {
   backendReady ??= (async () => {
+    registerVaeGradients();
     await tf.setBackend('wasm');
     await tf.ready();
   })();
@@ -162,9 +164,14 @@ export class VaeDetector implements Detector {
         const loss = optimizer.minimize(
           () =>
             tf.tidy(() => {
+              // Free functions, not chained methods (x.reshape): tfjs-core alone does not add those to Tensor.
               const x = tf.tensor3d(batchX, [o.batch, o.window, cols]);
-              const e = tf.relu(tf.add(tf.matMul(x.reshape([o.batch * o.window, cols]), v('Wp')), v('bp')));
-              const h = tf.relu(tf.add(tf.matMul(e.reshape([o.batch, o.window * o.proj]), v('We')), v('be')));
+              const e = tf.relu(
+                tf.add(tf.matMul(tf.reshape(x, [o.batch * o.window, cols]), v('Wp')), v('bp')),
+              );
+              const h = tf.relu(
+                tf.add(tf.matMul(tf.reshape(e, [o.batch, o.window * o.proj]), v('We')), v('be')),
+              );
               const mu = tf.add(tf.matMul(h, v('Wm')), v('bm'));
               const logVar = tf.clipByValue(tf.add(tf.matMul(h, v('Ws')), v('bs')), -10, 10);
               const z = tf.add(
@@ -173,11 +180,15 @@ export class VaeDetector implements Detector {
               );
               const g = tf.relu(tf.add(tf.matMul(z, v('Wg')), v('bg')));
               const f = tf.relu(tf.add(tf.matMul(g, v('Wf')), v('bf')));
-              const out = tf.add(tf.matMul(f.reshape([o.batch * o.window, o.proj]), v('Wo')), v('bo'));
-              const rec = tf.sum(tf.square(tf.sub(out, x.reshape([o.batch * o.window, cols])))).div(o.batch);
-              const kl = tf
-                .sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)))
-                .mul(0.5 / o.batch);
+              const out = tf.add(tf.matMul(tf.reshape(f, [o.batch * o.window, o.proj]), v('Wo')), v('bo'));
+              const rec = tf.div(
+                tf.sum(tf.square(tf.sub(out, tf.reshape(x, [o.batch * o.window, cols])))),
+                o.batch,
+              );
+              const kl = tf.mul(
+                tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1))),
+                0.5 / o.batch,
+              );
               return tf.add<tf.Scalar>(rec, tf.mul(kl, o.beta));
             }),
           true,

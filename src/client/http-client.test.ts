@@ -232,7 +232,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
   it('serves /metrics and /healthz on the same port', async () => {
     const metrics = await fetch(`${running.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^strata_tasks\{state="succeeded"\} [1-9]/m);
-    expect(metrics).toContain('strata_executor_slots_total{executor="local"} 2');
+    expect(metrics).toContain('strata_executor_slots{executor="local"} 2');
     const health = await fetch(`${running.url}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', store: 'sqlite' });
   });

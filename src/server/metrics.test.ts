@@ -72,7 +72,7 @@ describe('/metrics', () => {
     expect(sample(text, 'strata_attempt_run_seconds_count{status="succeeded"}')).toBe(6);
     expect(sample(text, 'strata_attempt_run_seconds_sum{status="succeeded"}')).toBeGreaterThanOrEqual(0);
 
-    expect(sample(text, 'strata_executor_slots_total{executor="noop"}')).toBe(1e9);
+    expect(sample(text, 'strata_executor_slots{executor="noop"}')).toBe(1e9);
     expect(sample(text, 'strata_executor_slots_used{executor="noop"}')).toBe(0);
     expect(sample(text, 'strata_attempts_in_flight')).toBe(0);
 
@@ -133,7 +133,7 @@ describe('createMetrics', () => {
     const text = await registry.metrics();
     expect(sample(text, 'strata_task_transitions_total{from="ready",to="queued"}')).toBe(7007);
     expect(sample(text, 'strata_task_transitions_total{from="running",to="succeeded"}')).toBe(3003);
-    expect(sample(text, 'strata_executor_slots_total{executor="local"}')).toBe(4);
+    expect(sample(text, 'strata_executor_slots{executor="local"}')).toBe(4);
     expect(text).not.toContain('process_cpu_user_seconds_total');
   });
 

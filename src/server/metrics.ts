@@ -130,7 +130,7 @@ export function createMetrics(options: MetricsOptions): StrataMetrics {
   });
 
   new Gauge({
-    name: 'strata_executor_slots_total',
+    name: 'strata_executor_slots',
     help: 'CPUs the executor offers, by executor.',
     labelNames: ['executor'] as const,
     registers: [registry],
