@@ -7,7 +7,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import type { StrataApi, WorkflowView } from '../engine/strata-api.js';
-import type { WorkflowState } from '../model/index.js';
+import { coerceError, type WorkflowState } from '../model/index.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './cli-error.js';
 import type { GlobalOptions } from './global-options.js';
 import { Progress } from './progress.js';
@@ -169,7 +169,7 @@ function throttled(fn: () => Promise<void>) {
     async flush(): Promise<void> {
       cancel();
       await running;
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw coerceError(failure);
     },
     cancel,
   };

@@ -32,7 +32,7 @@ import { declareValidate } from './commands/validate.js';
 import type { CommandContext, GlobalOptions } from './global-options.js';
 import { STRATA_VERSION } from './version.js';
 
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './cli-error.js';
+import { EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { exitStatusOf } from './exit-status.js';
 
 /** Exit code of the command that ran; each action returns one. */

@@ -14,7 +14,6 @@
  * console.log((await api.getWorkflow(wf.id)).counts);
  */
 import { EngineError, isEngineErrorCode } from '../engine/errors.js';
-import type { EngineErrorCode } from '../engine/errors.js';
 import type {
   LogRequest,
   StrataApi,

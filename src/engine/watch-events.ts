@@ -39,7 +39,9 @@ export async function* watchEvents(
   const signal = options.signal;
   let after = options.afterSeq ?? 0;
   let news = false;
-  let failure = null as Error | null;
+  let failure: Error | null = null;
+  // Read through a call: the subscription sets it between awaits, which narrowing cannot see.
+  const failed = (): Error | null => failure;
   let nudge: (() => void) | null = null;
   const unsubscribe = source.subscribe?.(
     () => {
@@ -66,7 +68,7 @@ export async function* watchEvents(
     while (!signal?.aborted) {
       news = false;
       yield* drain();
-      if (failure) throw failure;
+      throwIf(failed());
       if (signal?.aborted) return;
       if (TERMINAL_WORKFLOW_STATES.has(await source.workflowState())) {
         yield* drain();
@@ -74,7 +76,7 @@ export async function* watchEvents(
       }
       if (!news) await pause(source.pollMs, signal, (wake) => (nudge = wake));
       nudge = null;
-      if (failure) throw failure;
+      throwIf(failed());
     }
   } finally {
     unsubscribe?.();
@@ -98,4 +100,8 @@ function pause(
     signal?.addEventListener('abort', done, { once: true });
     onNudge(done);
   });
+}
+
+function throwIf(error: Error | null): void {
+  if (error) throw error;
 }

@@ -47,7 +47,7 @@ export function declareSimulate(program: Command, cli: CommandContext): void {
     .option('--json', 'machine-readable report')
     .action(
       cli.act(async (opts: Partial<SimulateCommandOptions>, cmd: Command) => {
-        const platform = opts.platform ?? (cmd.optsWithGlobals() as { platform?: string }).platform;
+        const platform = opts.platform ?? cmd.optsWithGlobals<{ platform?: string }>().platform;
         if (platform === undefined) {
           throw new CliError(
             'BAD_OPTION',
