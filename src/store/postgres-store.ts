@@ -23,34 +23,8 @@ import { toStoreError } from './postgres-errors.js';
 import { BEGIN, LOCK_MIGRATE, SQL } from './postgres-sql.js';
 import { quoteIdent, redactUrl, withSearchPath } from './postgres-url.js';
 import { applyChanges, insertWorkflow } from './postgres-writes.js';
-import {
-  ATTEMPT_COLUMNS,
-  createdWorkflow,
-  EVENT_COLUMNS,
-  TASK_SELECT,
-  toAttempt,
-  toEvent,
-  toTask,
-  toWorkflow,
-  WORKFLOW_COLUMNS,
-  type AttemptRow,
-  type EventRow,
-  type TaskRow,
-  type WorkflowRow,
-} from './rows.js';
-import type {
-  AttemptRecord,
-  ChangeSet,
-  EventFilter,
-  EventRecord,
-  NewTask,
-  NewWorkflow,
-  Store,
-  TaskFilter,
-  TaskRecord,
-  WorkflowFilter,
-  WorkflowRecord,
-} from './store.js';
+import * as Rows from './rows.js';
+import type * as S from './store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -61,7 +35,7 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements S.Store {
   readonly dialect = 'postgres';
   readonly schema: string;
   private readonly pool: pg.Pool;
@@ -134,18 +108,18 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  async createWorkflow(workflow: NewWorkflow, tasks: NewTask[]): Promise<WorkflowRecord> {
+  async createWorkflow(workflow: S.NewWorkflow, tasks: S.NewTask[]): Promise<S.WorkflowRecord> {
     await this.transaction((c) => insertWorkflow(c, this.schema, workflow, tasks));
-    return createdWorkflow(workflow, tasks.length);
+    return Rows.createdWorkflow(workflow, tasks.length);
   }
 
-  async getWorkflow(id: string): Promise<WorkflowRecord | undefined> {
-    const result = await this.pool.query<WorkflowRow>(SQL.getWorkflow, [id]);
+  async getWorkflow(id: string): Promise<S.WorkflowRecord | undefined> {
+    const result = await this.pool.query<Rows.WorkflowRow>(SQL.getWorkflow, [id]);
     const row = result.rows[0];
-    return row && toWorkflow(row);
+    return row && Rows.toWorkflow(row);
   }
 
-  async listWorkflows(filter: WorkflowFilter = {}): Promise<WorkflowRecord[]> {
+  async listWorkflows(filter: S.WorkflowFilter = {}): Promise<S.WorkflowRecord[]> {
     const args: unknown[] = [filter.limit ?? null];
     const conditions: string[] = [];
     if (filter.states) {
@@ -157,28 +131,28 @@ export class PostgresStore implements Store {
       conditions.push(`name = $${args.length}`);
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const sql = `SELECT ${WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT $1`;
-    const result = await this.pool.query<WorkflowRow>(sql, args);
-    return result.rows.map(toWorkflow);
+    const sql = `SELECT ${Rows.WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT $1`;
+    const result = await this.pool.query<Rows.WorkflowRow>(sql, args);
+    return result.rows.map(Rows.toWorkflow);
   }
 
-  async listTasks(workflowId: string, filter: TaskFilter = {}): Promise<TaskRecord[]> {
+  async listTasks(workflowId: string, filter: S.TaskFilter = {}): Promise<S.TaskRecord[]> {
     const where = filter.states ? ' AND t.state = ANY($4::text[])' : '';
-    const sql = `${TASK_SELECT} WHERE t.workflow_id = $1${where} ORDER BY t.idx LIMIT $2 OFFSET $3`;
+    const sql = `${Rows.TASK_SELECT} WHERE t.workflow_id = $1${where} ORDER BY t.idx LIMIT $2 OFFSET $3`;
     const args: unknown[] = [workflowId, filter.limit ?? null, filter.offset ?? 0];
     if (filter.states) args.push(filter.states);
-    const result = await this.pool.query<TaskRow>(sql, args);
-    return result.rows.map(toTask);
+    const result = await this.pool.query<Rows.TaskRow>(sql, args);
+    return result.rows.map(Rows.toTask);
   }
 
-  async getTask(workflowId: string, idx: number): Promise<TaskRecord | undefined> {
-    const row = (await this.pool.query<TaskRow>(SQL.getTask, [workflowId, idx])).rows[0];
-    return row && toTask(row);
+  async getTask(workflowId: string, idx: number): Promise<S.TaskRecord | undefined> {
+    const row = (await this.pool.query<Rows.TaskRow>(SQL.getTask, [workflowId, idx])).rows[0];
+    return row && Rows.toTask(row);
   }
 
-  async getTaskByName(workflowId: string, name: string): Promise<TaskRecord | undefined> {
-    const row = (await this.pool.query<TaskRow>(SQL.getTaskByName, [workflowId, name])).rows[0];
-    return row && toTask(row);
+  async getTaskByName(workflowId: string, name: string): Promise<S.TaskRecord | undefined> {
+    const row = (await this.pool.query<Rows.TaskRow>(SQL.getTaskByName, [workflowId, name])).rows[0];
+    return row && Rows.toTask(row);
   }
 
   async countTasksByState(workflowId?: string): Promise<Partial<Record<TaskState, number>>> {
@@ -196,42 +170,42 @@ export class PostgresStore implements Store {
     return counts;
   }
 
-  async listAttempts(workflowId: string, taskIdx?: number): Promise<AttemptRecord[]> {
+  async listAttempts(workflowId: string, taskIdx?: number): Promise<S.AttemptRecord[]> {
     const result =
       taskIdx === undefined
-        ? await this.pool.query<AttemptRow>(
-            `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 ORDER BY task_idx, number`,
+        ? await this.pool.query<Rows.AttemptRow>(
+            `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 ORDER BY task_idx, number`,
             [workflowId],
           )
-        : await this.pool.query<AttemptRow>(
-            `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 AND task_idx = $2 ORDER BY number`,
+        : await this.pool.query<Rows.AttemptRow>(
+            `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 AND task_idx = $2 ORDER BY number`,
             [workflowId, taskIdx],
           );
-    return result.rows.map(toAttempt);
+    return result.rows.map(Rows.toAttempt);
   }
 
-  async listOpenAttempts(workflowId?: string): Promise<AttemptRecord[]> {
-    const open = `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status IN ('queued', 'running')`;
+  async listOpenAttempts(workflowId?: string): Promise<S.AttemptRecord[]> {
+    const open = `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE status IN ('queued', 'running')`;
     const order = ' ORDER BY workflow_id, task_idx, number';
     const result =
       workflowId === undefined
-        ? await this.pool.query<AttemptRow>(open + order)
-        : await this.pool.query<AttemptRow>(`${open} AND workflow_id = $1${order}`, [workflowId]);
-    return result.rows.map(toAttempt);
+        ? await this.pool.query<Rows.AttemptRow>(open + order)
+        : await this.pool.query<Rows.AttemptRow>(`${open} AND workflow_id = $1${order}`, [workflowId]);
+    return result.rows.map(Rows.toAttempt);
   }
 
-  async commit(changes: ChangeSet): Promise<void> {
+  async commit(changes: S.ChangeSet): Promise<void> {
     if (!changes.tasks?.length && !changes.attempts?.length && !changes.workflows?.length) return;
     await this.transaction((c) => applyChanges(c, this.schema, changes));
   }
 
-  async listEvents(filter: EventFilter = {}): Promise<EventRecord[]> {
+  async listEvents(filter: S.EventFilter = {}): Promise<S.EventRecord[]> {
     const byWorkflow = filter.workflowId === undefined ? '' : ' AND workflow_id = $3';
-    const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1${byWorkflow} ORDER BY seq LIMIT $2`;
+    const sql = `SELECT ${Rows.EVENT_COLUMNS} FROM events WHERE seq > $1${byWorkflow} ORDER BY seq LIMIT $2`;
     const args: unknown[] = [filter.afterSeq ?? 0, filter.limit ?? null];
     if (filter.workflowId !== undefined) args.push(filter.workflowId);
-    const result = await this.pool.query<EventRow>(sql, args);
-    return result.rows.map(toEvent);
+    const result = await this.pool.query<Rows.EventRow>(sql, args);
+    return result.rows.map(Rows.toEvent);
   }
 
   async acquireLease(

@@ -11,13 +11,7 @@
 import type { PoolClient } from 'pg';
 import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import { attemptUpdateFlags, type AttemptUpdate } from './attempt-update.js';
-import {
-  attemptInsertedTwice,
-  attemptMissing,
-  taskConflict,
-  workflowConflict,
-  workflowExists,
-} from './conflicts.js';
+import * as Conflict from './conflicts.js';
 import { isUniqueViolation, pgDetail } from './postgres-errors.js';
 import { SQL } from './postgres-sql.js';
 import { ATTEMPT_WIDTH, attemptValues, workflowValues } from './rows.js';
@@ -53,7 +47,7 @@ export async function insertWorkflow(
   try {
     await c.query(SQL.insertWorkflow, workflowValues(workflow, tasks.length));
   } catch (error) {
-    if (isUniqueViolation(error, 'workflows_pkey')) throw workflowExists(workflow.id);
+    if (isUniqueViolation(error, 'workflows_pkey')) throw Conflict.workflowExists(workflow.id);
     throw error;
   }
   if (tasks.length > 0) {
@@ -104,7 +98,7 @@ async function insertAttempts(c: PoolClient, inserts: readonly AttemptRecord[]):
     await c.query(SQL.insertAttempts, toColumns(ATTEMPT_WIDTH, inserts.map(attemptValues)));
   } catch (error) {
     if (isUniqueViolation(error, 'attempts_pkey')) {
-      throw attemptInsertedTwice(pgDetail(error));
+      throw Conflict.attemptInsertedTwice(pgDetail(error));
     }
     throw error;
   }
@@ -137,7 +131,8 @@ async function updateAttempts(c: PoolClient, updates: readonly AttemptUpdate[]):
       ];
     });
     const result = await c.query<{ ord: number }>(SQL.updateAttempts, toColumns(18, rows));
-    if (result.rows.length !== round.length) throw attemptMissing(updates[firstMissing(round, result.rows)]!);
+    if (result.rows.length !== round.length)
+      throw Conflict.attemptMissing(updates[firstMissing(round, result.rows)]!);
   }
 }
 
@@ -156,7 +151,7 @@ async function updateTasks(c: PoolClient, changes: readonly TaskChange[]): Promi
       const row = (
         await c.query<{ name: string; state: string }>(SQL.taskState, [change.workflowId, change.idx])
       ).rows[0];
-      throw taskConflict(change, row);
+      throw Conflict.taskConflict(change, row);
     }
     for (const row of result.rows) attempts[row.ord] = row.attempt;
   }
@@ -173,7 +168,7 @@ async function updateWorkflows(c: PoolClient, changes: readonly WorkflowChange[]
     if (result.rows.length !== round.length) {
       const change = changes[firstMissing(round, result.rows)]!;
       const row = (await c.query<{ state: string }>(SQL.workflowState, [change.id])).rows[0];
-      throw workflowConflict(change, row?.state);
+      throw Conflict.workflowConflict(change, row?.state);
     }
   }
 }

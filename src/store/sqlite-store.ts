@@ -16,44 +16,19 @@
 import Database from 'better-sqlite3';
 import type { TaskState } from '../model/index.js';
 import { pendingMigrations } from './migrations.js';
-import {
-  ATTEMPT_COLUMNS,
-  EVENT_COLUMNS,
-  TASK_SELECT,
-  toAttempt,
-  toEvent,
-  toTask,
-  toWorkflow,
-  WORKFLOW_COLUMNS,
-  type AttemptRow,
-  type EventRow,
-  type TaskRow,
-  type WorkflowRow,
-} from './rows.js';
+import * as Rows from './rows.js';
 import { placeholders, SQL, SqliteStatements } from './sqlite-statements.js';
 import { applyChanges, insertWorkflow } from './sqlite-writes.js';
-import type {
-  AttemptRecord,
-  ChangeSet,
-  EventFilter,
-  EventRecord,
-  NewTask,
-  NewWorkflow,
-  Store,
-  TaskFilter,
-  TaskRecord,
-  WorkflowFilter,
-  WorkflowRecord,
-} from './store.js';
+import type * as S from './store.js';
 
-export class SqliteStore implements Store {
+export class SqliteStore implements S.Store {
   readonly dialect = 'sqlite';
   /** The file (or `:memory:`) this store writes. */
   readonly path: string;
   private readonly db: Database.Database;
   private readonly statements: SqliteStatements;
-  private readonly commitTx: (changes: ChangeSet) => void;
-  private readonly createTx: (workflow: NewWorkflow, tasks: NewTask[]) => WorkflowRecord;
+  private readonly commitTx: (changes: S.ChangeSet) => void;
+  private readonly createTx: (workflow: S.NewWorkflow, tasks: S.NewTask[]) => S.WorkflowRecord;
 
   /** Opens (creating if missing) the database file; the directory must exist. Call `migrate()` next. */
   constructor(path: string) {
@@ -66,8 +41,8 @@ export class SqliteStore implements Store {
     // 32 MiB of page cache (the default is 2 MiB): a running workflow of 10,000s of tasks stays in memory.
     this.db.pragma('cache_size = -32768');
     this.statements = new SqliteStatements(this.db);
-    const commitTx = this.db.transaction((changes: ChangeSet) => applyChanges(this.statements, changes));
-    const createTx = this.db.transaction((workflow: NewWorkflow, tasks: NewTask[]) =>
+    const commitTx = this.db.transaction((changes: S.ChangeSet) => applyChanges(this.statements, changes));
+    const createTx = this.db.transaction((workflow: S.NewWorkflow, tasks: S.NewTask[]) =>
       insertWorkflow(this.statements, workflow, tasks),
     );
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads then writes cannot
@@ -108,16 +83,16 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  async createWorkflow(workflow: NewWorkflow, tasks: NewTask[]): Promise<WorkflowRecord> {
+  async createWorkflow(workflow: S.NewWorkflow, tasks: S.NewTask[]): Promise<S.WorkflowRecord> {
     return this.createTx(workflow, tasks);
   }
 
-  async getWorkflow(id: string): Promise<WorkflowRecord | undefined> {
-    const row = this.statements.get(SQL.getWorkflow).get(id) as WorkflowRow | undefined;
-    return row && toWorkflow(row);
+  async getWorkflow(id: string): Promise<S.WorkflowRecord | undefined> {
+    const row = this.statements.get(SQL.getWorkflow).get(id) as Rows.WorkflowRow | undefined;
+    return row && Rows.toWorkflow(row);
   }
 
-  async listWorkflows(filter: WorkflowFilter = {}): Promise<WorkflowRecord[]> {
+  async listWorkflows(filter: S.WorkflowFilter = {}): Promise<S.WorkflowRecord[]> {
     const conditions: string[] = [];
     const args: unknown[] = [];
     if (filter.states) {
@@ -129,29 +104,29 @@ export class SqliteStore implements Store {
       args.push(filter.name);
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const sql = `SELECT ${WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.statements.get(sql).all(...args, filter.limit ?? -1) as WorkflowRow[];
-    return rows.map(toWorkflow);
+    const sql = `SELECT ${Rows.WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.statements.get(sql).all(...args, filter.limit ?? -1) as Rows.WorkflowRow[];
+    return rows.map(Rows.toWorkflow);
   }
 
-  async listTasks(workflowId: string, filter: TaskFilter = {}): Promise<TaskRecord[]> {
+  async listTasks(workflowId: string, filter: S.TaskFilter = {}): Promise<S.TaskRecord[]> {
     const states = filter.states;
     const where = states ? ` AND t.state IN (${placeholders(states.length)})` : '';
-    const sql = `${TASK_SELECT} WHERE t.workflow_id = ?${where} ORDER BY t.idx LIMIT ? OFFSET ?`;
+    const sql = `${Rows.TASK_SELECT} WHERE t.workflow_id = ?${where} ORDER BY t.idx LIMIT ? OFFSET ?`;
     const rows = this.statements
       .get(sql)
-      .all(workflowId, ...(states ?? []), filter.limit ?? -1, filter.offset ?? 0) as TaskRow[];
-    return rows.map(toTask);
+      .all(workflowId, ...(states ?? []), filter.limit ?? -1, filter.offset ?? 0) as Rows.TaskRow[];
+    return rows.map(Rows.toTask);
   }
 
-  async getTask(workflowId: string, idx: number): Promise<TaskRecord | undefined> {
-    const row = this.statements.get(SQL.getTask).get(workflowId, idx) as TaskRow | undefined;
-    return row && toTask(row);
+  async getTask(workflowId: string, idx: number): Promise<S.TaskRecord | undefined> {
+    const row = this.statements.get(SQL.getTask).get(workflowId, idx) as Rows.TaskRow | undefined;
+    return row && Rows.toTask(row);
   }
 
-  async getTaskByName(workflowId: string, name: string): Promise<TaskRecord | undefined> {
-    const row = this.statements.get(SQL.getTaskByName).get(workflowId, name) as TaskRow | undefined;
-    return row && toTask(row);
+  async getTaskByName(workflowId: string, name: string): Promise<S.TaskRecord | undefined> {
+    const row = this.statements.get(SQL.getTaskByName).get(workflowId, name) as Rows.TaskRow | undefined;
+    return row && Rows.toTask(row);
   }
 
   async countTasksByState(workflowId?: string): Promise<Partial<Record<TaskState, number>>> {
@@ -166,38 +141,38 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  async listAttempts(workflowId: string, taskIdx?: number): Promise<AttemptRecord[]> {
+  async listAttempts(workflowId: string, taskIdx?: number): Promise<S.AttemptRecord[]> {
     const sql =
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = ?` +
+      `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = ?` +
       (taskIdx === undefined ? '' : ' AND task_idx = ?') +
       ' ORDER BY task_idx, number';
     const args: unknown[] = taskIdx === undefined ? [workflowId] : [workflowId, taskIdx];
-    return (this.statements.get(sql).all(...args) as AttemptRow[]).map(toAttempt);
+    return (this.statements.get(sql).all(...args) as Rows.AttemptRow[]).map(Rows.toAttempt);
   }
 
-  async listOpenAttempts(workflowId?: string): Promise<AttemptRecord[]> {
+  async listOpenAttempts(workflowId?: string): Promise<S.AttemptRecord[]> {
     const sql =
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE status IN ('queued', 'running')` +
+      `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE status IN ('queued', 'running')` +
       (workflowId === undefined ? '' : ' AND workflow_id = ?') +
       ' ORDER BY workflow_id, task_idx, number';
     const args = workflowId === undefined ? [] : [workflowId];
-    return (this.statements.get(sql).all(...args) as AttemptRow[]).map(toAttempt);
+    return (this.statements.get(sql).all(...args) as Rows.AttemptRow[]).map(Rows.toAttempt);
   }
 
-  async commit(changes: ChangeSet): Promise<void> {
+  async commit(changes: S.ChangeSet): Promise<void> {
     if (!changes.tasks?.length && !changes.attempts?.length && !changes.workflows?.length) return;
     this.commitTx(changes);
   }
 
-  async listEvents(filter: EventFilter = {}): Promise<EventRecord[]> {
+  async listEvents(filter: S.EventFilter = {}): Promise<S.EventRecord[]> {
     const sql =
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > ?` +
+      `SELECT ${Rows.EVENT_COLUMNS} FROM events WHERE seq > ?` +
       (filter.workflowId === undefined ? '' : ' AND workflow_id = ?') +
       ' ORDER BY seq LIMIT ?';
     const args: unknown[] = [filter.afterSeq ?? 0];
     if (filter.workflowId !== undefined) args.push(filter.workflowId);
     args.push(filter.limit ?? -1);
-    return (this.statements.get(sql).all(...args) as EventRow[]).map(toEvent);
+    return (this.statements.get(sql).all(...args) as Rows.EventRow[]).map(Rows.toEvent);
   }
 
   async acquireLease(

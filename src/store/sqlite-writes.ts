@@ -8,14 +8,7 @@
 import Database from 'better-sqlite3';
 import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import { attemptUpdateFlags, type AttemptUpdate } from './attempt-update.js';
-import {
-  attemptExists,
-  attemptInsertedTwice,
-  attemptMissing,
-  taskConflict,
-  workflowConflict,
-  workflowExists,
-} from './conflicts.js';
+import * as Conflict from './conflicts.js';
 import type { StoreConflictError } from './errors.js';
 import { ATTEMPT_WIDTH, attemptValues, createdWorkflow, workflowValues } from './rows.js';
 import { EVENT_WIDTH, INSERT_CHUNK, SQL, type SqliteStatements } from './sqlite-statements.js';
@@ -27,7 +20,7 @@ export function insertWorkflow(s: SqliteStatements, workflow: NewWorkflow, tasks
   try {
     s.get(SQL.insertWorkflow).run(...workflowValues(workflow, tasks.length), at);
   } catch (error) {
-    if (isSqliteError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw workflowExists(workflow.id);
+    if (isSqliteError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw Conflict.workflowExists(workflow.id);
     throw error;
   }
   const taskRows: unknown[] = [];
@@ -64,7 +57,7 @@ export function applyChanges(s: SqliteStatements, changes: ChangeSet): void {
       const result = updateWorkflow.run(w.to, w.at, finishedAt, w.id, w.from);
       if (result.changes !== 1) {
         const row = s.get(SQL.workflowState).get(w.id) as { state: string } | undefined;
-        throw workflowConflict(w, row?.state);
+        throw Conflict.workflowConflict(w, row?.state);
       }
       rows.push(w.id, null, null, null, null, w.from, w.to, w.at, w.reason ?? null);
       if (rows.length === INSERT_CHUNK * EVENT_WIDTH) flushEvents(s, rows);
@@ -99,7 +92,7 @@ function updateTasks(s: SqliteStatements, changes: readonly TaskChange[], rows: 
     if (result.changes !== 1) {
       const row = s.get(SQL.taskState).get(c.workflowId, c.idx) as
         { name: string; state: string } | undefined;
-      throw taskConflict(c, row);
+      throw Conflict.taskConflict(c, row);
     }
     if (c.attempt === undefined) {
       (unresolved ??= new Set()).add(c.idx);
@@ -148,10 +141,10 @@ function existingAttempt(s: SqliteStatements, rows: readonly unknown[]): StoreCo
   for (let i = 0; i < rows.length; i += ATTEMPT_WIDTH) {
     const key = rows.slice(i, i + 3) as [string, number, number];
     const text = JSON.stringify(key);
-    if (seen.has(text) || exists.get(...key) !== undefined) return attemptExists(key);
+    if (seen.has(text) || exists.get(...key) !== undefined) return Conflict.attemptExists(key);
     seen.add(text);
   }
-  return attemptInsertedTwice();
+  return Conflict.attemptInsertedTwice();
 }
 
 /** Only the fields the update carries are written (see `attemptUpdateSql`). */
@@ -167,7 +160,7 @@ function updateAttempt(s: SqliteStatements, u: AttemptUpdate): void {
   if (o)
     args.push(o.startedAt, o.endedAt, o.exitCode, o.signal, o.cpuTimeMs, o.peakRssBytes, o.message ?? null);
   args.push(u.workflowId, u.taskIdx, u.number);
-  if (s.attemptUpdate(attemptUpdateFlags(u)).run(...args).changes !== 1) throw attemptMissing(u);
+  if (s.attemptUpdate(attemptUpdateFlags(u)).run(...args).changes !== 1) throw Conflict.attemptMissing(u);
 }
 
 function isSqliteError(error: unknown, code: string): boolean {
