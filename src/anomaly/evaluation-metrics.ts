@@ -214,13 +214,3 @@ export function hitRate(
   }
   return count > 0 ? sum / count : null;
 }
-
-/** Flags from scores and a threshold per step (a step is flagged when its score ≥ its threshold). */
-export function flagsFrom(scores: ArrayLike<number>, threshold: number | ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(scores.length);
-  for (let i = 0; i < scores.length; i++) {
-    const t = typeof threshold === 'number' ? threshold : threshold[i]!;
-    out[i] = scores[i]! >= t ? 1 : 0;
-  }
-  return out;
-}

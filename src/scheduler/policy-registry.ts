@@ -43,7 +43,6 @@ export function isPolicyName(name: string): name is PolicyName {
  * planning policies run online too, plan-guided (plan-guided-policy.ts): see `onlineScheduler`.
  */
 export const ONLINE_POLICY_NAMES = ['first-fit'] as const;
-export type OnlinePolicyName = (typeof ONLINE_POLICY_NAMES)[number];
 
 /** What a planning policy needs to run online: the workload and platform to plan on. */
 export interface OnlineContext {
