@@ -8,7 +8,7 @@
  * console.log(formatReport(report));
  */
 export { simulate, simulateOnline, SIM_DEFAULT_RETRY } from './simulate.js';
-export type { Assignment, SimOptions, SimFailureOptions, SimOverheads } from './simulate.js';
+export type { Assignment, SimOptions, SimFailureOptions, SimOverheads } from './sim-options.js';
 export { formatReport } from './report.js';
 export type { SimReport, SimTrace, SimFailureCounts } from './report.js';
 export { SimError, SIM_ERROR_CODES } from './sim-error.js';

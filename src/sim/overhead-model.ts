@@ -13,7 +13,7 @@
  * const { platform, assignment } = recordedReplay(workload, { maxCoresPerMachine: model.maxCoresPerMachine });
  * simulate(workload, platform, assignment, { seed: 1, overheads: model.overheads });
  */
-import type { SimOverheads } from './simulate.js';
+import type { SimOverheads } from './sim-options.js';
 
 export interface RuntimeSystemModel {
   /** Stable id, e.g. `pegasus-4.9`. */

@@ -18,7 +18,7 @@
 import type { NodeType, Platform } from '../model/platform.js';
 import type { Workload } from '../model/workload.js';
 import { DEFAULT_REFERENCE_MHZ } from '../formats/wfcommons/wfcommons.js';
-import type { Assignment } from './simulate.js';
+import type { Assignment } from './sim-options.js';
 
 export interface RecordedReplayOptions {
   /** MHz of the reference core the importer used (default DEFAULT_REFERENCE_MHZ, 2000). */

@@ -14,7 +14,7 @@ import { MinHeap } from '../model/index.js';
 import { Random } from '../model/index.js';
 import { SimError } from './sim-error.js';
 import { SimState } from './sim-state.js';
-import type { Assignment, SimOptions } from './simulate.js';
+import type { Assignment, SimOptions } from './sim-options.js';
 import { FairShareNetwork } from './transfers.js';
 
 export const SIM_DEFAULT_RETRY: Readonly<RetryPolicy> = { ...DEFAULT_RETRY, maxAttempts: 3 };
