@@ -19,7 +19,7 @@
  * report.makespanS;
  * simulateOnline(workload, platform, new FirstFitPolicy(), { seed: 1 }).makespanS;
  */
-import type { Platform, RetryPolicy, Workload } from '../model/index.js';
+import type { Platform, Workload } from '../model/index.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { runEventLoop } from './event-loop.js';
 import type { SimReport } from './report.js';
