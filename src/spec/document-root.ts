@@ -5,13 +5,13 @@
  */
 import type { FormatSchema } from './schema-validation.js';
 import {
+  describe,
   SchemaFieldReader,
   type DocumentContext,
   type Field,
   type FieldDialect,
 } from './schema-field-reader.js';
 import type { SpecErrorCollector } from './spec-errors.js';
-import { describe } from './schema-field-reader.js';
 import type { YamlSource } from './yaml-source.js';
 
 export interface DocumentFormat<Code extends string> {

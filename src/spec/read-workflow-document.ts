@@ -23,8 +23,7 @@ import { parseMemoryBytes, suggestQuantity } from './quantities.js';
 import { ForeachReader } from './read-foreach.js';
 import { comparePos, SchemaFieldReader, type Field } from './schema-field-reader.js';
 import type { SourcePos, SpecErrorCode, SpecErrorCollector } from './spec-errors.js';
-import { closestMatch } from './suggest.js';
-import { ALL_PLACEHOLDERS, compileTemplate, MEMBER_PLACEHOLDERS, TASK_PLACEHOLDERS } from './templates.js';
+import { compileTemplate, placeholderMistake, type PlaceholderScope } from './templates.js';
 import { SPEC_DIALECT } from './workflow-hints.js';
 import {
   DURATION_HINT,
@@ -53,8 +52,6 @@ const FORMAT: DocumentFormat<SpecErrorCode> = {
   }),
   nameWhat: 'workflow name',
 };
-
-type Scope = 'defaults' | 'task' | 'member';
 
 export function readWorkflowDocument(
   src: YamlSource,
@@ -127,7 +124,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     const foreachField = f.get('foreach');
     if (foreachField) foreach = this.foreachReader.readForeach(foreachField) ?? null;
     // With a foreach (even a broken one) the member placeholders are allowed: no cascade of errors.
-    const scope: Scope = foreachField ? 'member' : 'task';
+    const scope: PlaceholderScope = foreachField ? 'member' : 'task';
 
     const settings = this.readSettings(f, scope);
     const command = this.readCommandPair(f, pos, path, scope, true);
@@ -137,7 +134,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     return { ...settings, index, name, namePos, pos, path, command, inputs, outputs, after, foreach };
   }
 
-  private readSettings(f: Map<string, Field>, scope: Scope): DeclaredSettings {
+  private readSettings(f: Map<string, Field>, scope: PlaceholderScope): DeclaredSettings {
     const settings = emptySettings();
     const workdir = f.get('workdir');
     if (workdir) settings.workdir = this.readTemplate(workdir, scope);
@@ -172,7 +169,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     f: Map<string, Field>,
     ownerPos: SourcePos,
     ownerPath: string,
-    scope: Scope,
+    scope: PlaceholderScope,
     required: boolean,
   ): DeclaredCommand | undefined {
     const command = f.get('command');
@@ -219,7 +216,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     return undefined;
   }
 
-  private readArgv(field: Field, scope: Scope): DeclaredCommand | undefined {
+  private readArgv(field: Field, scope: PlaceholderScope): DeclaredCommand | undefined {
     if (!this.check(field)) return undefined;
     const items = this.src.items(field.node);
     if (items.length === 0) {
@@ -253,7 +250,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     return ok ? { kind: 'argv', args, pos: field.pos, path: field.path } : undefined;
   }
 
-  private readEnv(field: Field, scope: Scope): Map<string, TemplateField> {
+  private readEnv(field: Field, scope: PlaceholderScope): Map<string, TemplateField> {
     const env = new Map<string, TemplateField>();
     if (!this.check(field)) return env;
     for (const entry of this.src.entries(field.node)) {
@@ -400,7 +397,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     this.errors.add('SPEC_BAD_RETRIES', field.pos, field.path, message, hint);
   }
 
-  private readValidate(field: Field, scope: Scope): DeclaredValidate {
+  private readValidate(field: Field, scope: PlaceholderScope): DeclaredValidate {
     const out: DeclaredValidate = {};
     if (!this.check(field)) return out;
     const f = this.fields(field.node, field.path);
@@ -429,7 +426,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
 
   // ---------------------------------------------------------------- lists of paths and names
 
-  private readTemplateList(field: Field | undefined, scope: Scope): TemplateField[] {
+  private readTemplateList(field: Field | undefined, scope: PlaceholderScope): TemplateField[] {
     if (!field || !this.check(field)) return [];
     const out: TemplateField[] = [];
     this.src.items(field.node).forEach((node, i) => {
@@ -439,7 +436,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     return out;
   }
 
-  private readAfter(field: Field | undefined, scope: Scope): TemplateField[] {
+  private readAfter(field: Field | undefined, scope: PlaceholderScope): TemplateField[] {
     if (!field) return [];
     if (this.src.kind(field.node) === 'string') {
       const t = this.readTemplate(field, scope);
@@ -455,45 +452,18 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
   }
 
   /** A string that may hold placeholders (or, where the schema takes them, a number or boolean as written). */
-  private readTemplate(field: Field, scope: Scope): TemplateField | undefined {
+  private readTemplate(field: Field, scope: PlaceholderScope): TemplateField | undefined {
     const text = this.string(field);
     if (text === undefined) return undefined;
     const { template, used } = compileTemplate(text);
     let good = true;
     for (const name of new Set(used)) {
-      if (!this.checkPlaceholder(name, scope, field)) good = false;
+      const mistake = placeholderMistake(name, scope);
+      if (mistake === undefined) continue;
+      this.errors.add('SPEC_UNKNOWN_PLACEHOLDER', field.pos, field.path, mistake.message, mistake.hint);
+      good = false;
     }
     return good ? { template, pos: field.pos, path: field.path } : undefined;
-  }
-
-  private checkPlaceholder(name: string, scope: Scope, field: Field): boolean {
-    const isMember = (MEMBER_PLACEHOLDERS as readonly string[]).includes(name);
-    if ((TASK_PLACEHOLDERS as readonly string[]).includes(name) || (isMember && scope === 'member'))
-      return true;
-    const add = (message: string, hint: string): false => {
-      this.errors.add('SPEC_UNKNOWN_PLACEHOLDER', field.pos, field.path, message, hint);
-      return false;
-    };
-    if (isMember && scope === 'task') {
-      return add(
-        `{{${name}}} is only defined in a task with foreach`,
-        `add a foreach to the task, or remove {{${name}}}`,
-      );
-    }
-    if (isMember) {
-      return add(
-        `{{${name}}} cannot be used in defaults`,
-        'defaults may use {{name}} only; set the field on the foreach task itself',
-      );
-    }
-    const allowed = scope === 'member' ? ALL_PLACEHOLDERS : TASK_PLACEHOLDERS;
-    const close = closestMatch(name, allowed);
-    return add(
-      `unknown placeholder {{${name}}}`,
-      close !== undefined
-        ? `did you mean {{${close}}}?`
-        : `placeholders here: ${allowed.map((p) => `{{${p}}}`).join(', ')}`,
-    );
   }
 }
 

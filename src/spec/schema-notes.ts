@@ -97,10 +97,6 @@ const TYPE_OF_KIND: Readonly<Record<NodeKind, string>> = {
 export class SchemaMap {
   constructor(private readonly root: SchemaNode) {}
 
-  get rootSchema(): SchemaNode {
-    return this.root;
-  }
-
   /** The schema at a path of keys and indices, or undefined where the schema does not go. */
   at(segments: ReadonlyArray<string | number>): SchemaNode | undefined {
     let node: SchemaNode | undefined = this.root;

@@ -89,7 +89,8 @@ function settings(): Record<string, TSchema> {
   };
 }
 
-const RETRY_LIMIT = noted(
+/** A retry limit; its schema alone checks `retries: N`, the number form of `retries`. */
+export const RETRY_LIMIT_SCHEMA = noted(
   Type.Integer({
     minimum: 0,
     maximum: MAX_RETRIES,
@@ -205,7 +206,7 @@ const definitions = {
       context: 'resources',
     },
   ),
-  retryLimit: RETRY_LIMIT,
+  retryLimit: RETRY_LIMIT_SCHEMA,
   retries: noted(
     Type.Union(
       [
@@ -444,9 +445,6 @@ export const WORKFLOW_SCHEMA = noted(
 );
 
 export const WORKFLOW_FORMAT = new FormatSchema(WORKFLOW_SCHEMA);
-
-/** The schema of a retry limit alone, for `retries: N`. */
-export const RETRY_LIMIT_SCHEMA = RETRY_LIMIT;
 
 /** The fields allowed in each mapping of the format. */
 export const SPEC_FIELDS = {
