@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { executorFromFlags } from '../src/cli/executor-option.js';
 import { SlurmExecutor, slurmOptionsFromSite } from '../src/executors/slurm/index.js';
 import { parsePlatform } from '../src/platform/index.js';
-import { PLATFORM_FIELDS } from '../src/platform/platform-reader.js';
+import { PLATFORM_FIELDS } from '../src/platform/platform-schema.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;

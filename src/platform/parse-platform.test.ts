@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { platformNodeCount, type Platform } from '../model/platform.js';
 import { formatSpecError } from '../spec/index.js';
 import { parsePlatform, PLATFORM_ERROR_CODES } from './index.js';
-import { FREQUENCY_PATTERN, PLATFORM_FIELDS } from './platform-reader.js';
+import { PLATFORM_FIELDS } from './platform-schema.js';
+import { FREQUENCY_PATTERN } from './platform-units.js';
 import { Ajv } from 'ajv';
 import { readRepoDir, readRepoFile } from '../spec/testing/repo-files.js';
 

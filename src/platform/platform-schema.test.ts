@@ -10,10 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import { DURATION_PATTERN } from '../spec/durations.js';
 import { formatSpecError } from '../spec/index.js';
 import { parsePlatform } from './index.js';
-import { PLATFORM_FIELDS, SITE_KINDS } from './platform-reader.js';
+import { PLATFORM_FIELDS, SITE_KINDS } from './platform-schema.js';
 import { BANDWIDTH_PATTERN, ENERGY_PATTERN, LATENCY_PATTERN, POWER_PATTERN } from './platform-units.js';
 import { QUANTITY_PATTERN } from '../spec/quantities.js';
-import { NAME_PATTERN } from '../spec/read-workflow-document.js';
+import { NAME_PATTERN } from '../spec/schema-field-reader.js';
 import { readRepoDir, readRepoFile } from '../spec/testing/repo-files.js';
 
 interface SchemaNode {

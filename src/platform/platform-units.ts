@@ -115,3 +115,29 @@ export function suggestUnit(value: string, parse: (v: string) => number | undefi
   ];
   return candidates.find((c) => c !== value && parse(c) !== undefined);
 }
+
+/** A CPU frequency with its unit; a plain number is refused, it could be Hz or GHz. */
+export const FREQUENCY_PATTERN = '^\\d+(\\.\\d+)?(Hz|kHz|MHz|GHz)$';
+const FREQUENCY_RE = /^(\d+(?:\.\d+)?)(Hz|kHz|MHz|GHz)$/;
+const FREQUENCY_EXPONENT: Readonly<Record<string, number>> = { Hz: 0, kHz: 3, MHz: 6, GHz: 9 };
+
+/** Hz in `2.45GHz`, `800MHz`, …, or undefined. */
+export function parseFrequencyHz(value: string): number | undefined {
+  const match = FREQUENCY_RE.exec(value);
+  if (match === null) return undefined;
+  const [, amount = '', unit = ''] = match;
+  // Through the exponent, so that 2.45GHz is exactly 2450000000 rather than 2.45 × 1e9's rounding.
+  const hz = Number(`${amount}e${FREQUENCY_EXPONENT[unit] ?? 0}`);
+  return Number.isFinite(hz) ? hz : undefined;
+}
+
+/** `2.45 GHz`, `2.45ghz`, `2.45G` → `2.45GHz`, when that is what a refused value meant. */
+export function suggestFrequency(value: string): string | undefined {
+  const match = /^(\d+(?:\.\d+)?)([kmg]?)(hz)?$/i.exec(value.replace(/\s+/g, ''));
+  if (match === null) return undefined;
+  const [, amount = '', prefix = '', hz] = match;
+  if (prefix === '' && hz === undefined) return undefined;
+  const unit = `${prefix.toLowerCase() === 'k' ? 'k' : prefix.toUpperCase()}Hz`;
+  const fixed = `${amount}${unit}`;
+  return fixed !== value && parseFrequencyHz(fixed) ? fixed : undefined;
+}

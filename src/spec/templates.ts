@@ -5,6 +5,7 @@
  * Anything that looks like a placeholder (`{{ word }}`, `{{item.x}}`) must be a known one; other
  * braces (`awk '{{print}}'` has a space and no closing word, Go's `{{.Name}}`) are left alone.
  */
+import { closestMatch } from './suggest.js';
 
 /** Placeholders every task may use. */
 export const TASK_PLACEHOLDERS = ['name'] as const;
@@ -22,6 +23,40 @@ export interface Template {
   readonly source: string;
   /** Even indices are literal text, odd indices placeholder names. */
   readonly parts: readonly string[];
+}
+
+/** Where a template is written: in defaults, in a task, or in a task with foreach (a member's). */
+export type PlaceholderScope = 'defaults' | 'task' | 'member';
+
+/** Why placeholder `name` cannot be used in a template of `scope`, or undefined when it can. */
+export function placeholderMistake(
+  name: string,
+  scope: PlaceholderScope,
+): { message: string; hint: string } | undefined {
+  const isMember = (MEMBER_PLACEHOLDERS as readonly string[]).includes(name);
+  if ((TASK_PLACEHOLDERS as readonly string[]).includes(name) || (isMember && scope === 'member'))
+    return undefined;
+  if (isMember && scope === 'task') {
+    return {
+      message: `{{${name}}} is only defined in a task with foreach`,
+      hint: `add a foreach to the task, or remove {{${name}}}`,
+    };
+  }
+  if (isMember) {
+    return {
+      message: `{{${name}}} cannot be used in defaults`,
+      hint: 'defaults may use {{name}} only; set the field on the foreach task itself',
+    };
+  }
+  const allowed = scope === 'member' ? ALL_PLACEHOLDERS : TASK_PLACEHOLDERS;
+  const close = closestMatch(name, allowed);
+  return {
+    message: `unknown placeholder {{${name}}}`,
+    hint:
+      close !== undefined
+        ? `did you mean {{${close}}}?`
+        : `placeholders here: ${allowed.map((p) => `{{${p}}}`).join(', ')}`,
+  };
 }
 
 const PLACEHOLDER_RE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { DURATION_PATTERN } from './durations.js';
 import { formatSpecError, parseWorkflowSpec } from './index.js';
 import { QUANTITY_PATTERN } from './quantities.js';
-import { ENV_NAME_PATTERN, NAME_PATTERN, SPEC_FIELDS } from './read-workflow-document.js';
+import { ENV_NAME_PATTERN, NAME_PATTERN, SPEC_FIELDS } from './workflow-schema.js';
 import { readRepoDir, readRepoFile, workflowSchemaValidator } from './testing/repo-files.js';
 
 interface SchemaNode {

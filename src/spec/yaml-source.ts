@@ -159,14 +159,62 @@ export class YamlSource {
   /** Pairs of a mapping node (none for anything else), keys as text; a non-scalar key is `undefined`. */
   entries(node: YNode | null): Array<{ key: string | undefined; keyNode: Pair['key']; value: YNode | null }> {
     if (!isMap(node)) return [];
-    return node.items.map((pair) => {
-      const keyNode = this.resolve(pair.key);
-      return {
-        key: this.scalarText(keyNode) ?? (keyNode === null ? '' : undefined),
-        keyNode: pair.key,
-        value: this.resolve(pair.value),
-      };
-    });
+    return node.items.map((pair) => ({
+      key: this.keyText(pair.key),
+      keyNode: pair.key,
+      value: this.resolve(pair.value),
+    }));
+  }
+
+  /**
+   * The document as plain values, for the JSON Schema validator. Keys are as `entries` gives them
+   * (a pair whose key is not text is left out: the reader reports it), the first of duplicate keys
+   * wins, a value of another tag is its text, and a collection deeper than `maxDepth` is left empty:
+   * no schema looks that deep, and a thousand nested lists must not overflow the stack. Anchored
+   * nodes are converted once, so that aliases cost nothing and a node that contains itself ends.
+   */
+  toPlain(maxDepth = 32): unknown {
+    const anchored = new Map<YNode, unknown>();
+    const convert = (raw: unknown, depth: number): unknown => {
+      const node = isAlias(raw) ? this.resolve(raw) : raw;
+      if (isScalar(node)) return this.plainScalar(node);
+      // Anything else (a pair of an !!omap, say) is null, as `resolve` makes it for the reader.
+      if (!isSeq(node) && !isMap(node)) return null;
+      const seen = node.anchor === undefined ? undefined : anchored.get(node);
+      if (seen !== undefined) return seen;
+      if (isSeq(node)) {
+        const list: unknown[] = [];
+        if (node.anchor !== undefined) anchored.set(node, list);
+        if (depth < maxDepth) for (const item of node.items) list.push(convert(item, depth + 1));
+        return list;
+      }
+      // No prototype: "__proto__" and "constructor" are keys like any other, and a missing key is undefined.
+      const map = Object.create(null) as Record<string, unknown>;
+      if (node.anchor !== undefined) anchored.set(node, map);
+      if (depth >= maxDepth) return map;
+      for (const pair of node.items) {
+        const keyNode = pair.key;
+        const key =
+          isScalar(keyNode) && typeof keyNode.value === 'string' ? keyNode.value : this.keyText(keyNode);
+        if (key !== undefined && map[key] === undefined) map[key] = convert(pair.value, depth + 1);
+      }
+      return map;
+    };
+    return convert(this.doc.contents, 0);
+  }
+
+  private plainScalar(node: Scalar): unknown {
+    const v = node.value;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'bigint') return Number(v);
+    return this.scalarText(node) ?? null;
+  }
+
+  /** A mapping key as text: `''` for an empty key, undefined for one that is not a scalar or is null. */
+  private keyText(keyNode: unknown): string | undefined {
+    const resolved = this.resolve(keyNode);
+    return this.scalarText(resolved) ?? (resolved === null ? '' : undefined);
   }
 
   /** Items of a list node (none for anything else). */
