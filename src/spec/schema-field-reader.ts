@@ -187,12 +187,12 @@ export class SchemaFieldReader<Code extends string> {
 
   protected validName(field: Field, name: string, what: string): string | undefined {
     if (NAME_RE.test(name)) return name;
-    const { codes, quoteName } = this.doc.dialect;
+    const dialect = this.doc.dialect;
     this.errors.add(
-      codes.invalidName,
+      dialect.codes.invalidName,
       field.pos,
       field.path,
-      `invalid ${what} ${quoteName(name)}`,
+      `invalid ${what} ${dialect.quoteName(name)}`,
       NAME_HINT,
     );
     return undefined;

@@ -6,7 +6,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { SchemaMap, type SchemaNode } from './schema-notes.js';
+import { SchemaMap } from './schema-notes.js';
 import { fieldPath } from './yaml-source.js';
 
 /** What Ajv found at one place of the document. */
@@ -63,7 +63,7 @@ export class FormatSchema {
   private validate: ValidateFunction | undefined;
 
   constructor(readonly schema: TSchema) {
-    this.map = new SchemaMap(schema as unknown as SchemaNode);
+    this.map = new SchemaMap(schema);
   }
 
   check(data: unknown): SchemaIssues {

@@ -6,7 +6,7 @@
  * positions and scalar texts.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Pair, ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { SourcePos, SpecErrorCollector } from './spec-errors.js';
 
 /** A node after alias resolution. */
@@ -114,7 +114,7 @@ export class YamlSource {
   }
 
   /** Where a node starts. */
-  pos(node: ParsedNode | YNode | Pair['key'] | null | undefined): SourcePos {
+  pos(node: unknown): SourcePos {
     const range = (node as { range?: [number, number, number] | null } | null | undefined)?.range;
     return this.posAt(range?.[0] ?? 0);
   }
@@ -124,7 +124,7 @@ export class YamlSource {
     let current = node;
     // An alias may point at another alias' target only, so one step is enough; loop defensively.
     for (let i = 0; i < 8 && isAlias(current); i++) current = current.resolve(this.doc) ?? null;
-    if (isMap(current) || isSeq(current) || isScalar(current)) return current as YNode;
+    if (isMap(current) || isSeq(current) || isScalar(current)) return current;
     return null;
   }
 
@@ -132,7 +132,7 @@ export class YamlSource {
     if (node === null) return 'null';
     if (isMap(node)) return 'mapping';
     if (isSeq(node)) return 'list';
-    const v = (node as Scalar).value;
+    const v = node.value;
     if (typeof v === 'string') return 'string';
     if (typeof v === 'number' || typeof v === 'bigint') return 'number';
     if (typeof v === 'boolean') return 'boolean';
@@ -148,7 +148,7 @@ export class YamlSource {
     if (typeof v === 'string') return v;
     if (v === null || v === undefined) return undefined;
     if (typeof node.source === 'string' && node.source !== '') return node.source;
-    return String(v as string | number | boolean);
+    return `${v as string | number | boolean}`;
   }
 
   /** The scalar value of a node (`undefined` for a collection). */
