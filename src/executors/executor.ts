@@ -65,6 +65,14 @@ export interface ExecutorCapabilities {
   reattach: boolean;
 }
 
+/**
+ * The capabilities of an executor of real processes that outlive the engine (local, Slurm), with
+ * `over` for one that differs: each executor states only where it departs from that.
+ */
+export function executorCapabilities(over: Partial<ExecutorCapabilities> = {}): ExecutorCapabilities {
+  return { runsCommands: true, gpus: true, containers: false, maxTasks: Infinity, reattach: true, ...over };
+}
+
 export interface Executor {
   readonly name: string;
   readonly capabilities: ExecutorCapabilities;
