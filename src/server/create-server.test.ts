@@ -5,21 +5,8 @@ import { NoopExecutor } from '../executors/noop-executor.js';
 import type { NoopBehaviour } from '../executors/noop-executor.js';
 import type { LaunchRequest } from '../executors/executor.js';
 import type { EventRecord, TaskRecord } from '../store/store.js';
-import { finished, pollWorkflow, startTestServer } from './testing/server-harness.js';
+import { CHAIN, finished, pollWorkflow, startTestServer, submit } from './testing/server-harness.js';
 import type { TestServer } from './testing/server-harness.js';
-
-const CHAIN = `name: chain
-tasks:
-  - name: a
-    command: ["true"]
-  - name: work
-    foreach: { range: [0, 4] }
-    shell: echo {{item}}
-    after: [a]
-  - name: z
-    command: ["true"]
-    after: [work]
-`;
 
 const FLAKY = `name: flaky-wf
 tasks:
@@ -58,16 +45,6 @@ afterEach(async () => {
 async function start(): Promise<TestServer> {
   server = await startTestServer(new NoopExecutor({ behaviour }));
   return server;
-}
-
-async function submit(s: TestServer, text: string): Promise<WorkflowView> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/workflows',
-    payload: { text, baseDir: s.dir },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json<WorkflowView>();
 }
 
 /** The embedded API's answer as it travels over JSON: what the HTTP answer must equal. */
