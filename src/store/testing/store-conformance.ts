@@ -10,7 +10,7 @@
  * storeConformanceSuite('SqliteStore', async () => openStore({ url: `sqlite:${tmpFile()}` }));
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY } from '../../model/index.js';
+import { ATTEMPT_STATUSES, DEFAULT_RETRY } from '../../model/index.js';
 import type { TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
 import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
@@ -727,17 +727,8 @@ export function storeConformanceSuite(
         for (const id of ['wf-1', 'wf-2']) {
           await stored(id, 2);
         }
-        const statuses = [
-          'queued',
-          'running',
-          'succeeded',
-          'failed',
-          'timed-out',
-          'cancelled',
-          'lost',
-        ] as const;
         await store.commit({
-          attempts: statuses.flatMap((status, n) => [
+          attempts: ATTEMPT_STATUSES.flatMap((status, n) => [
             { kind: 'insert' as const, attempt: attempt('wf-2', 1, n + 1, { status }) },
             { kind: 'insert' as const, attempt: attempt('wf-1', 0, n + 1, { status }) },
           ]),
