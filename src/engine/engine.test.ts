@@ -420,6 +420,12 @@ describe('Engine', () => {
     // A test double stands in for memory enforcement (neither the local executor nor the test
     // Slurm, without cgroups, enforce it): the task "needs" 3 GiB and runs out below that.
     const GiB = 2 ** 30;
+    /** Task `hungry`: asks for 1 GiB, up to `maxAttempts` attempts 1–2 ms apart. */
+    const hungry = (maxAttempts: number): TaskSpec =>
+      task('hungry', [], {
+        resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
+        retry: { ...DEFAULT_RETRY, maxAttempts, initialDelayMs: 1, maxDelayMs: 2 },
+      });
     const asked: number[] = [];
     const engine = await engineWith((req) => {
       if (req.taskName !== 'hungry') return {};
@@ -428,15 +434,7 @@ describe('Engine', () => {
         ? { status: 'failed', exitCode: 137, outOfMemory: true, peakRssBytes: req.resources.memoryBytes }
         : {};
     });
-    const wf = await submit(
-      engine,
-      workflow([
-        task('hungry', [], {
-          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
-          retry: { ...DEFAULT_RETRY, maxAttempts: 4, initialDelayMs: 1, maxDelayMs: 2 },
-        }),
-      ]),
-    );
+    const wf = await submit(engine, workflow([hungry(4)]));
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     // 1 GiB → out of memory → 2 GiB → out of memory → 4 GiB: enough.
     expect(asked).toEqual([GiB, 2 * GiB, 4 * GiB]);
@@ -454,15 +452,7 @@ describe('Engine', () => {
     const capped = new Engine({ store, executor: small, stateDir: dir, owner: 'capped' });
     await capped.init();
     engines.push(capped);
-    const wf2 = await submit(
-      capped,
-      workflow([
-        task('hungry', [], {
-          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
-          retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
-        }),
-      ]),
-    );
+    const wf2 = await submit(capped, workflow([hungry(3)]));
     expect(await capped.waitFor(wf2.id)).toBe('failed');
     const reasons = (await store.listEvents({ workflowId: wf2.id }))
       .filter((e) => e.to === 'ready' && e.taskIdx === 0)
