@@ -61,6 +61,18 @@ export function makeWorkflow(
   };
 }
 
+/** `makeWorkflow(id, n, createdAt)`, created in `store`. */
+export async function storedWorkflow(
+  store: Store,
+  id: string,
+  n: number,
+  createdAt = T0,
+): Promise<{ workflow: NewWorkflow; tasks: NewTask[] }> {
+  const made = makeWorkflow(id, n, createdAt);
+  await store.createWorkflow(made.workflow, made.tasks);
+  return made;
+}
+
 function attempt(workflowId: string, taskIdx: number, number: number, extra: Partial<AttemptRecord> = {}) {
   return newAttemptRecord({ workflowId, taskIdx, number, executor: 'local', queuedAt: T0 + 10, ...extra });
 }
@@ -109,15 +121,7 @@ export function storeConformanceSuite(
     });
 
     /** `makeWorkflow(id, n, createdAt)`, created in the store under test. */
-    async function stored(
-      id: string,
-      n: number,
-      createdAt = T0,
-    ): Promise<{ workflow: NewWorkflow; tasks: NewTask[] }> {
-      const made = makeWorkflow(id, n, createdAt);
-      await store.createWorkflow(made.workflow, made.tasks);
-      return made;
-    }
+    const stored = (id: string, n: number, createdAt = T0) => storedWorkflow(store, id, n, createdAt);
 
     /** Moves task `idx` of `wf` ready → queued (attempt 1) → running, with its attempt rows. */
     async function startTask(wf: string, idx: number, at: number, number = 1): Promise<void> {
