@@ -47,6 +47,11 @@ async function start(): Promise<TestServer> {
   return server;
 }
 
+/** POSTs `payload` to `url` as it is, declared as `contentType`. */
+function postRaw(s: TestServer, url: string, contentType: string, payload: string) {
+  return s.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
+}
+
 /** The embedded API's answer as it travels over JSON: what the HTTP answer must equal. */
 const overJson = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
 
@@ -160,12 +165,7 @@ describe('workflows over HTTP', () => {
     await pollWorkflow(s.app, wf.id, (v) => v.counts.running === 1);
 
     // An empty body labelled JSON, as many clients send with a POST, is no body.
-    const cancelled = await s.app.inject({
-      method: 'POST',
-      url: `/api/v1/workflows/${wf.id}/cancel`,
-      headers: { 'content-type': 'application/json' },
-      payload: '',
-    });
+    const cancelled = await postRaw(s, `/api/v1/workflows/${wf.id}/cancel`, 'application/json', '');
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const stopped = await pollWorkflow(s.app, wf.id, finished);
     expect(stopped.state).toBe('cancelled');
@@ -275,36 +275,21 @@ describe('errors', () => {
 
   it('answers a submission without a body with 400 BAD_REQUEST', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/json' },
-      payload: '',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/json', '');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'body must be object' } });
   });
 
   it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/yaml' },
-      payload: 'name: x',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/yaml', 'name: x');
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"text": ',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/json', '{"text": ');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
