@@ -98,6 +98,22 @@ export interface Executor {
 }
 
 /**
+ * Reads the JSON an executor put in `started.handle`: `read` returns the handle when the parsed value
+ * is one of its own, else null. Anything else (no handle, not JSON, JSON null) is no handle either:
+ * a handle that is not ours is treated like a missing one.
+ */
+export function parseHandleJson<H>(handle: string | null, read: (value: Partial<H>) => H | null): H | null {
+  if (handle === null) return null;
+  let value: Partial<H> | null;
+  try {
+    value = JSON.parse(handle) as Partial<H> | null;
+  } catch {
+    return null;
+  }
+  return value ? read(value) : null;
+}
+
+/**
  * Hands an event to every listener. A listener's bug must not corrupt the executor's bookkeeping:
  * what it throws is re-thrown on its own tick, where it surfaces without unwinding the executor.
  */

@@ -98,6 +98,12 @@ async function waitUntil(condition: () => Promise<boolean>, withinMs = 10_000): 
   }
 }
 
+/** The `gnuTime` option for a case run with GNU time (the default) and without it. */
+const WITH_AND_WITHOUT_GNU_TIME = [
+  ['with GNU time', undefined],
+  ['without GNU time', null],
+] as const;
+
 describe('LocalExecutor accounting', () => {
   it.skipIf(!HAS_GNU_TIME)('records the peak RSS of a command that holds ~50 MB', async () => {
     const { executor, run } = watch();
@@ -150,32 +156,32 @@ describe('LocalExecutor accounting', () => {
     await executor.close();
   });
 
-  it.each([
-    ['with GNU time', undefined],
-    ['without GNU time', null],
-  ] as const)('names the signal that killed a command (%s)', async (_label, gnuTime) => {
-    const { executor, run } = watch({ gnuTime });
-    const req = await request({ shell: 'kill -KILL $$' });
-    expect(await run(req)).toMatchObject({
-      status: 'failed',
-      exitCode: null,
-      signal: 'SIGKILL',
-      message: 'killed by signal SIGKILL',
-    });
-    await executor.close();
-  });
+  it.each(WITH_AND_WITHOUT_GNU_TIME)(
+    'names the signal that killed a command (%s)',
+    async (_label, gnuTime) => {
+      const { executor, run } = watch({ gnuTime });
+      const req = await request({ shell: 'kill -KILL $$' });
+      expect(await run(req)).toMatchObject({
+        status: 'failed',
+        exitCode: null,
+        signal: 'SIGKILL',
+        message: 'killed by signal SIGKILL',
+      });
+      await executor.close();
+    },
+  );
 
-  it.each([
-    ['with GNU time', undefined],
-    ['without GNU time', null],
-  ] as const)('says "command not found" for a missing program (%s)', async (_label, gnuTime) => {
-    const { executor, run } = watch({ gnuTime });
-    const req = await request({ argv: ['strata-no-such-program'] });
-    const outcome = await run(req);
-    expect(outcome.status).toBe('failed');
-    expect(outcome.message).toBe('command not found: strata-no-such-program');
-    await executor.close();
-  });
+  it.each(WITH_AND_WITHOUT_GNU_TIME)(
+    'says "command not found" for a missing program (%s)',
+    async (_label, gnuTime) => {
+      const { executor, run } = watch({ gnuTime });
+      const req = await request({ argv: ['strata-no-such-program'] });
+      const outcome = await run(req);
+      expect(outcome.status).toBe('failed');
+      expect(outcome.message).toBe('command not found: strata-no-such-program');
+      await executor.close();
+    },
+  );
 });
 
 describe('LocalExecutor environment', () => {
