@@ -11,10 +11,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_STATUSES, DEFAULT_RETRY } from '../../model/index.js';
-import type { TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
+import type { AttemptStatus, TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
 import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
-import type { AttemptRecord, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
+import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 
 /** A realistic epoch-ms time, well past 2^31, so that 32-bit or string-typed columns would show. */
 const T0 = 1_735_000_000_123;
@@ -88,6 +88,20 @@ function change(
   return { workflowId, idx, from, to, at, ...extra };
 }
 
+/** An update of attempt `number` of task `taskIdx`, to `status` and the fields `extra` gives. */
+function attemptUpdate(
+  workflowId: string,
+  taskIdx: number,
+  number: number,
+  status: AttemptStatus,
+  extra: Omit<
+    Extract<AttemptWrite, { kind: 'update' }>,
+    'kind' | 'workflowId' | 'taskIdx' | 'number' | 'status'
+  > = {},
+): AttemptWrite {
+  return { kind: 'update', workflowId, taskIdx, number, status, ...extra };
+}
+
 async function expectConflict(
   promise: Promise<unknown>,
   ...fragments: RegExp[]
@@ -130,9 +144,7 @@ export function storeConformanceSuite(
         tasks: [change(wf, idx, 'ready', 'queued', at, { attempt: number })],
       });
       await store.commit({
-        attempts: [
-          { kind: 'update', workflowId: wf, taskIdx: idx, number, status: 'running', startedAt: at + 1 },
-        ],
+        attempts: [attemptUpdate(wf, idx, number, 'running', { startedAt: at + 1 })],
         tasks: [change(wf, idx, 'queued', 'running', at + 1)],
       });
     }
@@ -570,16 +582,11 @@ export function storeConformanceSuite(
         });
         await store.commit({
           attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 1,
-              status: 'running',
+            attemptUpdate('wf-1', 0, 1, 'running', {
               handle: '{"pid":12}',
               startedAt: T0 + 20,
               stdoutPath: '/o',
-            },
+            }),
           ],
         });
         expect((await store.listAttempts('wf-1'))[0]).toStrictEqual(
@@ -593,17 +600,7 @@ export function storeConformanceSuite(
           }),
         );
         await store.commit({
-          attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 1,
-              status: 'running',
-              node: null,
-              stderrPath: '/e',
-            },
-          ],
+          attempts: [attemptUpdate('wf-1', 0, 1, 'running', { node: null, stderrPath: '/e' })],
         });
         expect((await store.listAttempts('wf-1'))[0]).toMatchObject({
           node: null,
@@ -633,15 +630,8 @@ export function storeConformanceSuite(
         };
         await store.commit({
           attempts: [
-            { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'failed', outcome },
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 2,
-              status: 'lost',
-              outcome: { ...outcome, status: 'lost' },
-            },
+            attemptUpdate('wf-1', 0, 1, 'failed', { outcome }),
+            attemptUpdate('wf-1', 0, 2, 'lost', { outcome: { ...outcome, status: 'lost' } }),
           ],
         });
         const [first, second] = await store.listAttempts('wf-1');
@@ -661,12 +651,7 @@ export function storeConformanceSuite(
         });
         await store.commit({
           attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 3,
-              status: 'succeeded',
+            attemptUpdate('wf-1', 0, 3, 'succeeded', {
               outcome: {
                 status: 'succeeded',
                 exitCode: 0,
@@ -676,7 +661,7 @@ export function storeConformanceSuite(
                 cpuTimeMs: null,
                 peakRssBytes: null,
               },
-            },
+            }),
           ],
         });
         expect((await store.listAttempts('wf-1', 0))[2]).toMatchObject({
@@ -694,7 +679,7 @@ export function storeConformanceSuite(
           store.commit({
             attempts: [
               { kind: 'insert', attempt: attempt('wf-1', 0, 1) },
-              { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 2, status: 'running' },
+              attemptUpdate('wf-1', 0, 2, 'running'),
             ],
             tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 1, { attempt: 1 })],
           }),
@@ -720,7 +705,7 @@ export function storeConformanceSuite(
         await store.commit({
           attempts: [
             { kind: 'insert', attempt: attempt('wf-1', 0, 1) },
-            { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'running', node: 'n2' },
+            attemptUpdate('wf-1', 0, 1, 'running', { node: 'n2' }),
           ],
           tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 1, { attempt: 1 })],
         });
@@ -746,7 +731,7 @@ export function storeConformanceSuite(
         ]);
         expect((await store.listOpenAttempts('wf-2')).map((a) => a.number)).toEqual([1, 2]);
         await store.commit({
-          attempts: [{ kind: 'update', workflowId: 'wf-2', taskIdx: 1, number: 2, status: 'lost' }],
+          attempts: [attemptUpdate('wf-2', 1, 2, 'lost')],
         });
         expect((await store.listOpenAttempts('wf-2')).map((a) => a.number)).toEqual([1]);
       });
