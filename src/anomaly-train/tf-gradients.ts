@@ -26,6 +26,24 @@ function unbroadcastProduct(res: Tensor, shape: number[], outShape: number[]): T
   return axes.length > 0 ? tf.reshape(tf.sum(res, axes), shape) : res;
 }
 
+/**
+ * The gradient of a two-input kernel that broadcasts `a` against `b`: `grads` gets `dy`, both saved
+ * inputs and the broadcast output shape, and returns the thunk of each input.
+ */
+function broadcastingGradient(
+  kernelName: string,
+  grads: (dy: Tensor, a: Tensor, b: Tensor, out: number[]) => { a: () => Tensor; b: () => Tensor },
+): GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved) => {
+      const [a, b] = [saved[0]!, saved[1]!];
+      return grads(dy as Tensor, a, b, assertAndGetBroadcastShape(a.shape, b.shape));
+    },
+  };
+}
+
 const GRADIENTS: GradConfig[] = [
   {
     kernelName: tf.Reshape,
@@ -48,57 +66,25 @@ const GRADIENTS: GradConfig[] = [
       return { a: () => tf.matMul(b, d, true, true), b: () => tf.matMul(d, a, true, true) };
     },
   },
-  {
-    kernelName: tf.Add,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
-      const [a, b] = [saved[0]!, saved[1]!];
-      const out = assertAndGetBroadcastShape(a.shape, b.shape);
-      return {
-        a: () => tf.reshape(unbroadcastSum(dy as Tensor, a.shape, out), a.shape),
-        b: () => tf.reshape(unbroadcastSum(dy as Tensor, b.shape, out), b.shape),
-      };
+  broadcastingGradient(tf.Add, (dy, a, b, out) => ({
+    a: () => tf.reshape(unbroadcastSum(dy, a.shape, out), a.shape),
+    b: () => tf.reshape(unbroadcastSum(dy, b.shape, out), b.shape),
+  })),
+  broadcastingGradient(tf.Sub, (dy, a, b, out) => ({
+    a: () => tf.reshape(unbroadcastSum(dy, a.shape, out), a.shape),
+    b: () => tf.reshape(tf.neg(unbroadcastSum(dy, b.shape, out)), b.shape),
+  })),
+  broadcastingGradient(tf.Multiply, (dy, a, b, out) => ({
+    a: () => unbroadcastProduct(tf.mul(dy, tf.cast(b, 'float32')), a.shape, out),
+    b: () => unbroadcastProduct(tf.mul(dy, tf.cast(a, 'float32')), b.shape, out),
+  })),
+  broadcastingGradient(tf.RealDiv, (dy, a, b, out) => ({
+    a: () => unbroadcastProduct(tf.div(dy, tf.cast(b, 'float32')), a.shape, out),
+    b: () => {
+      const res = unbroadcastProduct(tf.mul(dy, tf.cast(a, 'float32')), b.shape, out);
+      return tf.neg(tf.div(res, tf.cast(tf.square(b), 'float32')));
     },
-  },
-  {
-    kernelName: tf.Sub,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
-      const [a, b] = [saved[0]!, saved[1]!];
-      const out = assertAndGetBroadcastShape(a.shape, b.shape);
-      return {
-        a: () => tf.reshape(unbroadcastSum(dy as Tensor, a.shape, out), a.shape),
-        b: () => tf.reshape(tf.neg(unbroadcastSum(dy as Tensor, b.shape, out)), b.shape),
-      };
-    },
-  },
-  {
-    kernelName: tf.Multiply,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
-      const [a, b] = [saved[0]!, saved[1]!];
-      const out = assertAndGetBroadcastShape(a.shape, b.shape);
-      return {
-        a: () => unbroadcastProduct(tf.mul(dy as Tensor, tf.cast(b, 'float32')), a.shape, out),
-        b: () => unbroadcastProduct(tf.mul(dy as Tensor, tf.cast(a, 'float32')), b.shape, out),
-      };
-    },
-  },
-  {
-    kernelName: tf.RealDiv,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
-      const [a, b] = [saved[0]!, saved[1]!];
-      const out = assertAndGetBroadcastShape(a.shape, b.shape);
-      return {
-        a: () => unbroadcastProduct(tf.div(dy as Tensor, tf.cast(b, 'float32')), a.shape, out),
-        b: () => {
-          const res = unbroadcastProduct(tf.mul(dy as Tensor, tf.cast(a, 'float32')), b.shape, out);
-          return tf.neg(tf.div(res, tf.cast(tf.square(b), 'float32')));
-        },
-      };
-    },
-  },
+  })),
   {
     kernelName: tf.Relu,
     inputsToSave: ['x'],

@@ -72,6 +72,11 @@ async function engineWith(
   return engine;
 }
 
+/** Submits `spec` to `engine` as every test here does: from the test directory, source `test`. */
+function submit(engine: Engine, spec: WorkflowSpec): ReturnType<Engine['submit']> {
+  return engine.submit(spec, { baseDir: dir, source: 'test' });
+}
+
 async function states(workflowId: string): Promise<Record<string, string>> {
   const tasks = await store.listTasks(workflowId);
   return Object.fromEntries(tasks.map((t) => [t.name, t.state]));
@@ -84,9 +89,9 @@ describe('Engine', () => {
       started.push(req.taskName);
       return {};
     });
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     expect(started[0]).toBe('a');
@@ -108,12 +113,12 @@ describe('Engine', () => {
       calls += 1;
       return calls < 3 ? { status: 'failed', exitCode: 1 } : {};
     });
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([
         task('flaky', [], { retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }),
         task('after', ['flaky']),
       ]),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     const attempts = await store.listAttempts(wf.id, 0);
@@ -127,9 +132,9 @@ describe('Engine', () => {
         ? { status: 'failed', exitCode: 3 }
         : { delayMs: req.taskName === 'slow' ? 50 : 0 },
     );
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([task('bad'), task('slow'), task('child', ['bad']), task('later', ['slow'])], 'fail-fast'),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     const s = await states(wf.id);
@@ -145,12 +150,12 @@ describe('Engine', () => {
     const engine = await engineWith((req) =>
       req.taskName === 'bad' ? { status: 'failed', exitCode: 1 } : {},
     );
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow(
         [task('bad'), task('ok'), task('child', ['bad']), task('grandchild', ['child']), task('ok2', ['ok'])],
         'continue',
       ),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     expect(await states(wf.id)).toEqual({
@@ -167,12 +172,9 @@ describe('Engine', () => {
     const engine = await engineWith((req) =>
       req.taskName === 'bad' && failBad ? { status: 'failed', exitCode: 1 } : {},
     );
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([task('bad'), task('child', ['bad']), task('other')], 'continue'),
-      {
-        baseDir: dir,
-        source: 'test',
-      },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     await expect(engine.retry(wf.id, 'other')).rejects.toMatchObject({ code: 'TASK_NOT_RETRYABLE' });
@@ -188,10 +190,7 @@ describe('Engine', () => {
 
   it('cancel kills running attempts and ends the workflow cancelled', async () => {
     const engine = await engineWith((req) => ({ delayMs: req.taskName === 'long' ? 60_000 : 0 }));
-    const wf = await engine.submit(workflow([task('long'), task('next', ['long'])]), {
-      baseDir: dir,
-      source: 'test',
-    });
+    const wf = await submit(engine, workflow([task('long'), task('next', ['long'])]));
     await new Promise((r) => setTimeout(r, 50));
     await engine.cancel(wf.id);
     expect(await engine.waitFor(wf.id)).toBe('cancelled');
@@ -202,10 +201,7 @@ describe('Engine', () => {
 
   it('interrupt leaves the workflow running; resume by another engine finishes it', async () => {
     const engine = await engineWith((req) => ({ delayMs: req.taskName === 'long' ? 60_000 : 0 }));
-    const wf = await engine.submit(workflow([task('quick'), task('long'), task('end', ['long', 'quick'])]), {
-      baseDir: dir,
-      source: 'test',
-    });
+    const wf = await submit(engine, workflow([task('quick'), task('long'), task('end', ['long', 'quick'])]));
     await new Promise((r) => setTimeout(r, 50));
     const done = engine.waitFor(wf.id);
     await engine.interrupt(wf.id);
@@ -239,7 +235,7 @@ describe('Engine', () => {
       task('slow2', ['fast2']),
       task('end', ['slow1', 'slow2']),
     ];
-    const wf = await first.submit(workflow(tasks), { baseDir: dir, source: 'test' });
+    const wf = await submit(first, workflow(tasks));
     await new Promise((r) => setTimeout(r, 100));
     expect(await states(wf.id)).toMatchObject({ fast1: 'succeeded', slow1: 'running' });
     // "Crash": the first engine stops without cleaning up; its lease is left behind, expired.
@@ -260,7 +256,7 @@ describe('Engine', () => {
 
   it('recovers an attempt that ran to its end while no engine had recorded its start', async () => {
     const first = await engineWith(() => ({ delayMs: 60_000 }), { owner: 'crashed-host:999999:1' });
-    const wf = await first.submit(workflow([task('a'), task('b', ['a'])]), { baseDir: dir, source: 'test' });
+    const wf = await submit(first, workflow([task('a'), task('b', ['a'])]));
     // Crash right after dispatch: the attempt is recorded queued, its start never was.
     await first.close();
     await store.commit({
@@ -370,7 +366,7 @@ describe('Engine', () => {
 
   it('a workflow held by a live engine cannot be adopted by another', async () => {
     const engine = await engineWith(() => ({ delayMs: 60_000 }));
-    const wf = await engine.submit(workflow([task('a')]), { baseDir: dir, source: 'test' });
+    const wf = await submit(engine, workflow([task('a')]));
     const other = await engineWith(() => ({}), { owner: `${'somewhere-else'}:1:1` });
     expect(await other.adopt(wf.id)).toBe(false);
     await expect(other.cancel(wf.id)).rejects.toMatchObject({ code: 'WORKFLOW_LEASED' });
@@ -391,7 +387,7 @@ describe('Engine', () => {
       nextWakeAt: (now) => (openAt !== null && openAt > now ? openAt : undefined),
     };
     const engine = await engineWith(undefined, { cpus: 4, scheduler: holding });
-    const wf = await engine.submit(workflow([task('a')]), { baseDir: dir, source: 'test' });
+    const wf = await submit(engine, workflow([task('a')]));
     const done = await Promise.race([
       engine.waitFor(wf.id),
       new Promise((resolve) => setTimeout(() => resolve('still held after 5 s'), 5000)),
@@ -415,7 +411,7 @@ describe('Engine', () => {
       { cpus: 3 },
     );
     const tasks = Array.from({ length: 30 }, (_, i) => task(`t${i}`));
-    const wf = await engine.submit(workflow(tasks), { baseDir: dir, source: 'test' });
+    const wf = await submit(engine, workflow(tasks));
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     expect(peak).toBe(3);
   });
@@ -424,6 +420,12 @@ describe('Engine', () => {
     // A test double stands in for memory enforcement (neither the local executor nor the test
     // Slurm, without cgroups, enforce it): the task "needs" 3 GiB and runs out below that.
     const GiB = 2 ** 30;
+    /** Task `hungry`: asks for 1 GiB, up to `maxAttempts` attempts 1–2 ms apart. */
+    const hungry = (maxAttempts: number): TaskSpec =>
+      task('hungry', [], {
+        resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
+        retry: { ...DEFAULT_RETRY, maxAttempts, initialDelayMs: 1, maxDelayMs: 2 },
+      });
     const asked: number[] = [];
     const engine = await engineWith((req) => {
       if (req.taskName !== 'hungry') return {};
@@ -432,15 +434,7 @@ describe('Engine', () => {
         ? { status: 'failed', exitCode: 137, outOfMemory: true, peakRssBytes: req.resources.memoryBytes }
         : {};
     });
-    const wf = await engine.submit(
-      workflow([
-        task('hungry', [], {
-          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
-          retry: { ...DEFAULT_RETRY, maxAttempts: 4, initialDelayMs: 1, maxDelayMs: 2 },
-        }),
-      ]),
-      { baseDir: dir, source: 'test' },
-    );
+    const wf = await submit(engine, workflow([hungry(4)]));
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     // 1 GiB → out of memory → 2 GiB → out of memory → 4 GiB: enough.
     expect(asked).toEqual([GiB, 2 * GiB, 4 * GiB]);
@@ -458,15 +452,7 @@ describe('Engine', () => {
     const capped = new Engine({ store, executor: small, stateDir: dir, owner: 'capped' });
     await capped.init();
     engines.push(capped);
-    const wf2 = await capped.submit(
-      workflow([
-        task('hungry', [], {
-          resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
-          retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
-        }),
-      ]),
-      { baseDir: dir, source: 'test' },
-    );
+    const wf2 = await submit(capped, workflow([hungry(3)]));
     expect(await capped.waitFor(wf2.id)).toBe('failed');
     const reasons = (await store.listEvents({ workflowId: wf2.id }))
       .filter((e) => e.to === 'ready' && e.taskIdx === 0)
@@ -487,14 +473,14 @@ describe('Engine', () => {
         : {};
     };
     const first = await engineWith(hungry('first'));
-    const wf = await first.submit(
+    const wf = await submit(
+      first,
       workflow([
         task('hungry', [], {
           resources: { cpus: 1, memoryBytes: GiB, gpus: 0 },
           retry: { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 400, jitter: 0 },
         }),
       ]),
-      { baseDir: dir, source: 'test' },
     );
     // Stop the first engine while the retry waits, then resume with another.
     for (let i = 0; i < 200 && (await store.getTask(wf.id, 0))?.state !== 'ready'; i++)
@@ -514,9 +500,9 @@ describe('Engine', () => {
 
   it('fails a task no node can ever hold, saying why', async () => {
     const engine = await engineWith(() => ({}), { cpus: 2 });
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([task('huge', [], { resources: { cpus: 64, memoryBytes: 0, gpus: 0 } })]),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     const events = await store.listEvents({ workflowId: wf.id });
@@ -537,7 +523,8 @@ describe('Engine with the local executor', () => {
 
   it('validates outputs: a missing declared output fails the attempt, an existing one passes', async () => {
     const engine = await localEngine();
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow(
         [
           task('writes', [], { command: { shell: 'echo hello > out/a.txt' }, outputs: ['out/a.txt'] }),
@@ -557,7 +544,6 @@ describe('Engine with the local executor', () => {
         ],
         'continue',
       ),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     expect(await states(wf.id)).toEqual({
@@ -585,16 +571,13 @@ describe('Engine with the local executor', () => {
         outputs: [`gpu-${i}.txt`],
         resources: { cpus: 1, memoryBytes: 0, gpus: 1 },
       });
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow(
         [0, 1, 2, 3, 4, 5]
           .map(gpuTask)
           .concat(task('cpu-only', [], { command: { shell: 'echo "[$CUDA_VISIBLE_DEVICES]" > cpu.txt' } })),
       ),
-      {
-        baseDir: dir,
-        source: 'test',
-      },
     );
     expect(await engine.waitFor(wf.id)).toBe('succeeded');
     const holds = [0, 1, 2, 3, 4, 5].map((i) => {
@@ -615,9 +598,9 @@ describe('Engine with the local executor', () => {
 
   it('records exit code, times and log paths of each attempt', async () => {
     const engine = await localEngine();
-    const wf = await engine.submit(
+    const wf = await submit(
+      engine,
       workflow([task('talk', [], { command: { shell: 'echo out; echo err >&2; exit 4' } })]),
-      { baseDir: dir, source: 'test' },
     );
     expect(await engine.waitFor(wf.id)).toBe('failed');
     const [a] = await store.listAttempts(wf.id, 0);

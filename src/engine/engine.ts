@@ -27,6 +27,7 @@ import type { TaskState, WorkflowSpec, WorkflowState } from '../model/index.js';
 import { IndexedFirstFitPolicy } from '../scheduler/index.js';
 import type { NodeView, Scheduler } from '../scheduler/index.js';
 import type { NewTask, Store, TaskChange, WorkflowChange, WorkflowRecord } from '../store/store.js';
+import { newTaskRecord } from '../store/attempt-record.js';
 import { AttemptLauncher } from './attempt-launcher.js';
 import type { AttemptEndedInfo, Reattach } from './attempt-launcher.js';
 import { CapacityLedger } from './capacity-ledger.js';
@@ -193,19 +194,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     if (!(await this.leases.acquire(record.id, now))) {
       throw new Error(`could not take the lease on the new workflow ${record.id}`);
     }
-    const taskRecords = tasks.map((t) => ({
-      workflowId: id,
-      idx: t.idx,
-      name: t.name,
-      state: t.state,
-      attempt: 0,
-      readyAt: 0,
-      retryBase: 0,
-      deps: t.deps,
-      spec: t.spec,
-      updatedAt: now,
-      memoryBytes: null,
-    }));
+    const taskRecords = tasks.map((t) => newTaskRecord(id, t, now));
     const wf = loadRuntime(record, taskRecords, []);
     await this.request(() => this.reducer.drive(wf));
     return record;

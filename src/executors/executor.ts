@@ -65,6 +65,14 @@ export interface ExecutorCapabilities {
   reattach: boolean;
 }
 
+/**
+ * The capabilities of an executor of real processes that outlive the engine (local, Slurm), with
+ * `over` for one that differs: each executor states only where it departs from that.
+ */
+export function executorCapabilities(over: Partial<ExecutorCapabilities> = {}): ExecutorCapabilities {
+  return { runsCommands: true, gpus: true, containers: false, maxTasks: Infinity, reattach: true, ...over };
+}
+
 export interface Executor {
   readonly name: string;
   readonly capabilities: ExecutorCapabilities;
@@ -87,6 +95,22 @@ export interface Executor {
   onEvent(listener: (event: ExecutorEvent) => void): void;
   /** Stops watching. Running attempts are left alone when `reattach` is supported, otherwise killed. */
   close(): Promise<void>;
+}
+
+/**
+ * Reads the JSON an executor put in `started.handle`: `read` returns the handle when the parsed value
+ * is one of its own, else null. Anything else (no handle, not JSON, JSON null) is no handle either:
+ * a handle that is not ours is treated like a missing one.
+ */
+export function parseHandleJson<H>(handle: string | null, read: (value: Partial<H>) => H | null): H | null {
+  if (handle === null) return null;
+  let value: Partial<H> | null;
+  try {
+    value = JSON.parse(handle) as Partial<H> | null;
+  } catch {
+    return null;
+  }
+  return value ? read(value) : null;
 }
 
 /**

@@ -76,7 +76,12 @@ function watch(options: LocalExecutorOptions = {}) {
     if (hit?.kind !== 'started') throw new Error(`attempt ${attemptId} has no started event`);
     return hit;
   };
-  return { executor, events, finished, started };
+  /** Starts `req` and waits for its outcome. */
+  const run = async (req: LaunchRequest, withinMs?: number): Promise<AttemptOutcome> => {
+    await executor.start(req);
+    return finished(req.attemptId, withinMs);
+  };
+  return { executor, events, finished, run, started };
 }
 
 /** Whether a process still runs (a zombie does not: it only waits to be reaped). */
@@ -93,13 +98,18 @@ async function waitUntil(condition: () => Promise<boolean>, withinMs = 10_000): 
   }
 }
 
+/** The `gnuTime` option for a case run with GNU time (the default) and without it. */
+const WITH_AND_WITHOUT_GNU_TIME = [
+  ['with GNU time', undefined],
+  ['without GNU time', null],
+] as const;
+
 describe('LocalExecutor accounting', () => {
   it.skipIf(!HAS_GNU_TIME)('records the peak RSS of a command that holds ~50 MB', async () => {
-    const { executor, finished } = watch();
+    const { executor, run } = watch();
     // `tail` keeps the last 10 lines; 50 MB without a newline is one line it must hold whole.
     const req = await request({ shell: 'head -c 50000000 /dev/zero | tail > /dev/null' });
-    await executor.start(req);
-    const outcome = await finished(req.attemptId);
+    const outcome = await run(req);
     expect(outcome.status).toBe('succeeded');
     expect(outcome.peakRssBytes).toBeGreaterThanOrEqual(40_000_000);
     await executor.close();
@@ -108,18 +118,16 @@ describe('LocalExecutor accounting', () => {
   it.skipIf(!HAS_GNU_TIME)(
     'reports out of memory for a SIGKILL after reaching the memory asked for, not before',
     async () => {
-      const { executor, finished } = watch();
+      const { executor, run } = watch();
       // ~50 MB held, then a SIGKILL, as the kernel's OOM killer would send it.
       const hog = { shell: 'head -c 50000000 /dev/zero | tail > /dev/null; kill -9 $$' };
       const oom = await request(hog, { resources: { cpus: 1, memoryBytes: 10_000_000, gpus: 0 } });
-      await executor.start(oom);
-      const outcome = await finished(oom.attemptId);
+      const outcome = await run(oom);
       expect(outcome).toMatchObject({ status: 'failed', signal: 'SIGKILL', outOfMemory: true });
       expect(outcome.message).toMatch(/out of memory/);
       // The same death within a larger request is not called out of memory.
       const roomy = await request(hog, { resources: { cpus: 1, memoryBytes: 4_000_000_000, gpus: 0 } });
-      await executor.start(roomy);
-      const other = await finished(roomy.attemptId);
+      const other = await run(roomy);
       expect(other).toMatchObject({ status: 'failed', signal: 'SIGKILL' });
       expect(other.outOfMemory).toBeUndefined();
       await executor.close();
@@ -127,10 +135,9 @@ describe('LocalExecutor accounting', () => {
   );
 
   it.skipIf(!HAS_GNU_TIME)('records the CPU time of a busy command', async () => {
-    const { executor, finished } = watch();
+    const { executor, run } = watch();
     const req = await request({ shell: 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done' });
-    await executor.start(req);
-    const outcome = await finished(req.attemptId);
+    const outcome = await run(req);
     expect(outcome.status).toBe('succeeded');
     expect(outcome.cpuTimeMs).toBeGreaterThan(50);
     expect(outcome.cpuTimeMs).toBeLessThanOrEqual(outcome.endedAt - (outcome.startedAt ?? 0) + 50);
@@ -138,10 +145,9 @@ describe('LocalExecutor accounting', () => {
   });
 
   it('reports null CPU time and peak RSS without GNU time', async () => {
-    const { executor, finished } = watch({ gnuTime: null });
+    const { executor, run } = watch({ gnuTime: null });
     const req = await request({ argv: ['true'] });
-    await executor.start(req);
-    expect(await finished(req.attemptId)).toMatchObject({
+    expect(await run(req)).toMatchObject({
       status: 'succeeded',
       exitCode: 0,
       cpuTimeMs: null,
@@ -150,34 +156,32 @@ describe('LocalExecutor accounting', () => {
     await executor.close();
   });
 
-  it.each([
-    ['with GNU time', undefined],
-    ['without GNU time', null],
-  ] as const)('names the signal that killed a command (%s)', async (_label, gnuTime) => {
-    const { executor, finished } = watch({ gnuTime });
-    const req = await request({ shell: 'kill -KILL $$' });
-    await executor.start(req);
-    expect(await finished(req.attemptId)).toMatchObject({
-      status: 'failed',
-      exitCode: null,
-      signal: 'SIGKILL',
-      message: 'killed by signal SIGKILL',
-    });
-    await executor.close();
-  });
+  it.each(WITH_AND_WITHOUT_GNU_TIME)(
+    'names the signal that killed a command (%s)',
+    async (_label, gnuTime) => {
+      const { executor, run } = watch({ gnuTime });
+      const req = await request({ shell: 'kill -KILL $$' });
+      expect(await run(req)).toMatchObject({
+        status: 'failed',
+        exitCode: null,
+        signal: 'SIGKILL',
+        message: 'killed by signal SIGKILL',
+      });
+      await executor.close();
+    },
+  );
 
-  it.each([
-    ['with GNU time', undefined],
-    ['without GNU time', null],
-  ] as const)('says "command not found" for a missing program (%s)', async (_label, gnuTime) => {
-    const { executor, finished } = watch({ gnuTime });
-    const req = await request({ argv: ['strata-no-such-program'] });
-    await executor.start(req);
-    const outcome = await finished(req.attemptId);
-    expect(outcome.status).toBe('failed');
-    expect(outcome.message).toBe('command not found: strata-no-such-program');
-    await executor.close();
-  });
+  it.each(WITH_AND_WITHOUT_GNU_TIME)(
+    'says "command not found" for a missing program (%s)',
+    async (_label, gnuTime) => {
+      const { executor, run } = watch({ gnuTime });
+      const req = await request({ argv: ['strata-no-such-program'] });
+      const outcome = await run(req);
+      expect(outcome.status).toBe('failed');
+      expect(outcome.message).toBe('command not found: strata-no-such-program');
+      await executor.close();
+    },
+  );
 });
 
 describe('LocalExecutor environment', () => {
@@ -228,14 +232,13 @@ describe('LocalExecutor stopping', () => {
   });
 
   it('escalates to SIGKILL when the tree ignores SIGTERM', async () => {
-    const { executor, finished } = watch({ killGraceMs: 300 });
+    const { executor, run } = watch({ killGraceMs: 300 });
     // An ignored signal stays ignored in children: the whole tree shrugs SIGTERM off.
     const req = await request(
       { shell: "trap '' TERM; sleep 100 & echo $! > pids; echo $$ >> pids; wait" },
       { timeoutMs: 200 },
     );
-    await executor.start(req);
-    const outcome = await finished(req.attemptId);
+    const outcome = await run(req);
     expect(outcome).toMatchObject({
       status: 'timed-out',
       signal: 'SIGKILL',

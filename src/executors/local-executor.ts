@@ -27,7 +27,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptOutcome, NodeCapacity, NodeInfo } from '../model/index.js';
 import { detectCapacity } from '../host/detect-capacity.js';
-import { emptyOutcome, errorText, notifyListeners } from './executor.js';
+import { emptyOutcome, errorText, executorCapabilities, notifyListeners } from './executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 import {
   attemptEnv,
@@ -101,13 +101,7 @@ const AFTER_KILL_WAIT_MS = 2000;
 
 export class LocalExecutor implements Executor {
   readonly name = 'local';
-  readonly capabilities: ExecutorCapabilities = {
-    runsCommands: true,
-    gpus: true,
-    containers: false,
-    maxTasks: Infinity,
-    reattach: true,
-  };
+  readonly capabilities: ExecutorCapabilities = executorCapabilities();
 
   private readonly nodeId: string;
   private readonly killGraceMs: number;

@@ -5,7 +5,7 @@
  */
 import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorText, type LaunchRequest } from './executor.js';
+import { errorText, parseHandleJson, type LaunchRequest } from './executor.js';
 import { GNU_TIME_FORMAT } from './process-tools.js';
 
 /** The JSON carried by `started.handle`: enough to find the process again and tell it from pid reuse. */
@@ -18,23 +18,15 @@ export interface LocalHandle {
 }
 
 export function parseHandle(handle: string | null): LocalHandle | null {
-  if (handle === null) return null;
-  try {
-    const value = JSON.parse(handle) as Partial<LocalHandle> | null;
-    if (
-      value &&
-      Number.isInteger(value.pid) &&
-      (value.pid ?? 0) > 0 &&
-      (value.startTicks === null || typeof value.startTicks === 'number') &&
-      typeof value.startedAt === 'number' &&
-      typeof value.logDir === 'string'
-    ) {
-      return value as LocalHandle;
-    }
-  } catch {
-    // not ours: treated like a missing handle
-  }
-  return null;
+  return parseHandleJson<LocalHandle>(handle, (value) =>
+    Number.isInteger(value.pid) &&
+    (value.pid ?? 0) > 0 &&
+    (value.startTicks === null || typeof value.startTicks === 'number') &&
+    typeof value.startedAt === 'number' &&
+    typeof value.logDir === 'string'
+      ? (value as LocalHandle)
+      : null,
+  );
 }
 
 /** What to exec, without GNU time; a string is why it cannot be run. */

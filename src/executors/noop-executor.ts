@@ -13,6 +13,7 @@
  * });
  */
 import type { AttemptOutcome, NodeCapacity, NodeInfo } from '../model/index.js';
+import { executorCapabilities } from './executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from './executor.js';
 
 /** How a fake attempt ends. */
@@ -51,13 +52,10 @@ const HUGE_CAPACITY: NodeCapacity = { cpus: 1e9, memoryBytes: 2 ** 52, gpuIds: [
 
 export class NoopExecutor implements Executor {
   readonly name = 'noop';
-  readonly capabilities: ExecutorCapabilities = {
+  readonly capabilities: ExecutorCapabilities = executorCapabilities({
     runsCommands: false,
-    gpus: true,
-    containers: false,
-    maxTasks: Infinity,
     reattach: false,
-  };
+  });
 
   private readonly capacity: NodeCapacity;
   private readonly behaviour: (req: LaunchRequest) => NoopBehaviour;

@@ -1,7 +1,16 @@
 /** What one attempt of a task did, as executors report it and the store keeps it. */
 
-export type AttemptStatus =
-  'queued' | 'running' | 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'lost';
+/** Every status an attempt may have, in the order it may pass through them. */
+export const ATTEMPT_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'lost',
+] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 export interface AttemptOutcome {
   /**

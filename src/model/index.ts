@@ -29,3 +29,4 @@ export * from './strata-error.js';
 export * from './random.js';
 export * from './graph.js';
 export * from './min-heap.js';
+export * from './typed-arrays.js';

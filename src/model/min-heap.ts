@@ -9,6 +9,8 @@
  * h.push(1, 3);
  * h.pop(); // 3 (the value with the smallest key)
  */
+import { growF64, growI32 } from './typed-arrays.js';
+
 export class MinHeap {
   private keys: Float64Array;
   private seqs: Float64Array;
@@ -100,14 +102,8 @@ export class MinHeap {
 
   private grow(): void {
     const cap = this.keys.length * 2;
-    const keys = new Float64Array(cap);
-    const seqs = new Float64Array(cap);
-    const vals = new Int32Array(cap);
-    keys.set(this.keys);
-    seqs.set(this.seqs);
-    vals.set(this.vals);
-    this.keys = keys;
-    this.seqs = seqs;
-    this.vals = vals;
+    this.keys = growF64(this.keys, cap);
+    this.seqs = growF64(this.seqs, cap);
+    this.vals = growI32(this.vals, cap);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Workload } from '../model/index.js';
+import { wtask } from '../scheduler/testing/fixtures.js';
 import { CpuUtilisationEstimator } from './cpu-utilisation.js';
 
 describe('CpuUtilisationEstimator', () => {
@@ -20,18 +21,8 @@ describe('CpuUtilisationEstimator', () => {
   });
 
   it('observes the tasks of a run that record their utilisation', () => {
-    const task = (type: string, cpuUtilisation?: number) => ({
-      name: type,
-      type,
-      work: 1,
-      cores: 1,
-      memoryBytes: 0,
-      gpus: 0,
-      inputs: [],
-      outputs: [],
-      parents: [],
-      ...(cpuUtilisation !== undefined ? { cpuUtilisation } : {}),
-    });
+    const task = (type: string, cpuUtilisation?: number) =>
+      wtask(type, { type, work: 1, ...(cpuUtilisation !== undefined ? { cpuUtilisation } : {}) });
     const run: Workload = { name: 'r', files: [], tasks: [task('a', 0.1), task('a'), task('b', 0.5)] };
     const u = new CpuUtilisationEstimator();
     expect(u.observeWorkload(run)).toBe(2);

@@ -5,21 +5,8 @@ import { NoopExecutor } from '../executors/noop-executor.js';
 import type { NoopBehaviour } from '../executors/noop-executor.js';
 import type { LaunchRequest } from '../executors/executor.js';
 import type { EventRecord, TaskRecord } from '../store/store.js';
-import { finished, pollWorkflow, startTestServer } from './testing/server-harness.js';
+import { CHAIN, finished, pollWorkflow, startTestServer, submit } from './testing/server-harness.js';
 import type { TestServer } from './testing/server-harness.js';
-
-const CHAIN = `name: chain
-tasks:
-  - name: a
-    command: ["true"]
-  - name: work
-    foreach: { range: [0, 4] }
-    shell: echo {{item}}
-    after: [a]
-  - name: z
-    command: ["true"]
-    after: [work]
-`;
 
 const FLAKY = `name: flaky-wf
 tasks:
@@ -60,14 +47,9 @@ async function start(): Promise<TestServer> {
   return server;
 }
 
-async function submit(s: TestServer, text: string): Promise<WorkflowView> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/workflows',
-    payload: { text, baseDir: s.dir },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json<WorkflowView>();
+/** POSTs `payload` to `url` as it is, declared as `contentType`. */
+function postRaw(s: TestServer, url: string, contentType: string, payload: string) {
+  return s.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
 }
 
 /** The embedded API's answer as it travels over JSON: what the HTTP answer must equal. */
@@ -183,12 +165,7 @@ describe('workflows over HTTP', () => {
     await pollWorkflow(s.app, wf.id, (v) => v.counts.running === 1);
 
     // An empty body labelled JSON, as many clients send with a POST, is no body.
-    const cancelled = await s.app.inject({
-      method: 'POST',
-      url: `/api/v1/workflows/${wf.id}/cancel`,
-      headers: { 'content-type': 'application/json' },
-      payload: '',
-    });
+    const cancelled = await postRaw(s, `/api/v1/workflows/${wf.id}/cancel`, 'application/json', '');
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const stopped = await pollWorkflow(s.app, wf.id, finished);
     expect(stopped.state).toBe('cancelled');
@@ -298,36 +275,21 @@ describe('errors', () => {
 
   it('answers a submission without a body with 400 BAD_REQUEST', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/json' },
-      payload: '',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/json', '');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'body must be object' } });
   });
 
   it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/yaml' },
-      payload: 'name: x',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/yaml', 'name: x');
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {
     const s = await start();
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/workflows',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"text": ',
-    });
+    const res = await postRaw(s, '/api/v1/workflows', 'application/json', '{"text": ');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });

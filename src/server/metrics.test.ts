@@ -3,21 +3,8 @@ import { NoopExecutor } from '../executors/noop-executor.js';
 import type { TaskChange } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import { createMetrics } from './metrics.js';
-import { finished, pollWorkflow, startTestServer } from './testing/server-harness.js';
+import { CHAIN, finished, pollWorkflow, startTestServer, submit } from './testing/server-harness.js';
 import type { TestServer } from './testing/server-harness.js';
-
-const CHAIN = `name: chain
-tasks:
-  - name: a
-    command: ["true"]
-  - name: work
-    foreach: { range: [0, 4] }
-    shell: echo {{item}}
-    after: [a]
-  - name: z
-    command: ["true"]
-    after: [work]
-`;
 
 let server: TestServer | undefined;
 
@@ -39,20 +26,10 @@ async function scrape(s: TestServer): Promise<string> {
   return res.body;
 }
 
-async function submit(s: TestServer, text: string): Promise<string> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/workflows',
-    payload: { text, baseDir: s.dir },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json<{ id: string }>().id;
-}
-
 describe('/metrics', () => {
   it('reports tasks, workflows, transitions, attempt timings and slots after a run', async () => {
     server = await startTestServer(new NoopExecutor());
-    const id = await submit(server, CHAIN);
+    const { id } = await submit(server, CHAIN);
     await pollWorkflow(server.app, id, finished);
     const text = await scrape(server);
 
@@ -86,7 +63,7 @@ describe('/metrics', () => {
       new NoopExecutor({ behaviour: (req) => (req.taskName === 'slow' ? { delayMs: 60_000 } : {}) }),
     );
     const s = server;
-    const id = await submit(
+    const { id } = await submit(
       s,
       'name: slow-wf\ntasks:\n  - name: slow\n    command: ["true"]\n    resources: { cpus: 2 }\n',
     );

@@ -118,27 +118,21 @@ export function createMetrics(options: MetricsOptions): StrataMetrics {
     }
   };
 
-  new Gauge({
-    name: 'strata_executor_slots_used',
-    help: 'CPUs held by attempts in flight, by executor.',
-    labelNames: ['executor'] as const,
-    registers: [registry],
-    collect() {
-      const s = readSlots();
-      if (s) this.set({ executor }, s.usedCpus);
-    },
-  });
-
-  new Gauge({
-    name: 'strata_executor_slots',
-    help: 'CPUs the executor offers, by executor.',
-    labelNames: ['executor'] as const,
-    registers: [registry],
-    collect() {
-      const s = readSlots();
-      if (s) this.set({ executor }, s.totalCpus);
-    },
-  });
+  /** A gauge of one figure of the executor's slots, labelled with the executor, read at each scrape. */
+  const slotGauge = (name: string, help: string, figure: (s: SlotUsage) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['executor'] as const,
+      registers: [registry],
+      collect() {
+        const s = readSlots();
+        if (s) this.set({ executor }, figure(s));
+      },
+    });
+  };
+  slotGauge('strata_executor_slots_used', 'CPUs held by attempts in flight, by executor.', (s) => s.usedCpus);
+  slotGauge('strata_executor_slots', 'CPUs the executor offers, by executor.', (s) => s.totalCpus);
 
   new Gauge({
     name: 'strata_attempts_in_flight',

@@ -9,9 +9,9 @@
  * `turn` event) belongs here too when it comes.
  */
 import { isAbsolute } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
-import type { StrataApi } from '../engine/strata-api.js';
+import type { StrataApi, WorkflowView } from '../engine/strata-api.js';
 import { ApiError } from './error-handler.js';
 import {
   conflictResponses,
@@ -172,48 +172,59 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   );
 }
 
+/**
+ * A POST that acts on a workflow (cancel, resume, retry) and answers with its view; 409 when the
+ * workflow's state does not allow it.
+ */
+function actionRoute<P extends WorkflowParams>(
+  app: FastifyInstance,
+  path: string,
+  params: TSchema,
+  operationId: string,
+  summary: string,
+  act: (params: P) => Promise<WorkflowView>,
+): void {
+  app.post<{ Params: P }>(
+    path,
+    {
+      schema: {
+        operationId,
+        summary,
+        tags: TAGS,
+        params,
+        response: { 200: WORKFLOW, ...conflictResponses },
+      },
+    },
+    // Fastify's request typing does not reduce for a generic P; `params` validated it as P.
+    async (request) => act(request.params as P),
+  );
+}
+
 /** Cancel, resume and retry, and the event list that clients poll. */
 function controlAndEventRoutes(app: FastifyInstance, api: StrataApi): void {
-  app.post<{ Params: WorkflowParams }>(
+  actionRoute(
+    app,
     '/workflows/:ref/cancel',
-    {
-      schema: {
-        operationId: 'cancelWorkflow',
-        summary: 'Cancel a workflow: tasks not started are cancelled, running attempts killed',
-        tags: TAGS,
-        params: WorkflowParams,
-        response: { 200: WORKFLOW, ...conflictResponses },
-      },
-    },
-    async (request) => api.cancel(request.params.ref),
+    WorkflowParams,
+    'cancelWorkflow',
+    'Cancel a workflow: tasks not started are cancelled, running attempts killed',
+    (params: WorkflowParams) => api.cancel(params.ref),
   );
-
-  app.post<{ Params: WorkflowParams }>(
+  actionRoute(
+    app,
     '/workflows/:ref/resume',
-    {
-      schema: {
-        operationId: 'resumeWorkflow',
-        summary: 'Run every failed, cancelled or upstream-failed task of a workflow again',
-        tags: TAGS,
-        params: WorkflowParams,
-        response: { 200: WORKFLOW, ...conflictResponses },
-      },
-    },
-    async (request) => api.resume(request.params.ref),
+    WorkflowParams,
+    'resumeWorkflow',
+    'Run every failed, cancelled or upstream-failed task of a workflow again',
+    (params: WorkflowParams) => api.resume(params.ref),
   );
-
-  app.post<{ Params: TaskParams }>(
+  actionRoute(
+    app,
     '/workflows/:ref/tasks/:task/retry',
-    {
-      schema: {
-        operationId: 'retryTask',
-        summary: 'Run a failed, cancelled or upstream-failed task again, with those downstream of it',
-        tags: TAGS,
-        params: TaskParams,
-        response: { 200: WORKFLOW, ...conflictResponses },
-      },
-    },
-    async (request) => api.retry(request.params.ref, request.params.task),
+    TaskParams,
+    'retryTask',
+    'Run a failed, cancelled or upstream-failed task again, with those downstream of it',
+    (params: TaskParams) => api.retry(params.ref, params.task),
   );
 
   app.get<{ Params: WorkflowParams; Querystring: EventListQuery }>(

@@ -13,8 +13,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { TASK_STATES, WORKFLOW_STATES } from '../model/index.js';
-import type { AttemptStatus } from '../model/index.js';
+import { ATTEMPT_STATUSES, TASK_STATES, WORKFLOW_STATES } from '../model/index.js';
 
 /** A string limited to `values`, as one `enum` (clearer errors and OpenAPI than a union of literals). */
 function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
@@ -25,16 +24,6 @@ function StringEnum<const T extends readonly string[]>(values: T, options: { des
 function Nullable<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 }
-
-const ATTEMPT_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'timed-out',
-  'cancelled',
-  'lost',
-] as const satisfies readonly AttemptStatus[];
 
 const EpochMs = (description: string) => Type.Integer({ description: `${description} (epoch milliseconds)` });
 

@@ -8,7 +8,7 @@
  * q.schedule(5, 1, 42, 0);
  * if (q.pop()) console.log(q.time, q.type, q.a, q.b); // 5 1 42 0
  */
-import { MinHeap } from '../model/index.js';
+import { growI32, growU8, MinHeap } from '../model/index.js';
 
 export class EventQueue {
   private readonly heap: MinHeap;
@@ -69,17 +69,9 @@ export class EventQueue {
 
   private grow(): void {
     const cap = this.types.length * 2;
-    const types = new Uint8Array(cap);
-    const as = new Int32Array(cap);
-    const bs = new Int32Array(cap);
-    const free = new Int32Array(cap);
-    types.set(this.types);
-    as.set(this.as);
-    bs.set(this.bs);
-    free.set(this.free);
-    this.types = types;
-    this.as = as;
-    this.bs = bs;
-    this.free = free;
+    this.types = growU8(this.types, cap);
+    this.as = growI32(this.as, cap);
+    this.bs = growI32(this.bs, cap);
+    this.free = growI32(this.free, cap);
   }
 }

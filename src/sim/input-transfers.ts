@@ -9,7 +9,8 @@
  */
 import { bookTransferEnergy } from './energy-accounting.js';
 import { SimError } from './sim-error.js';
-import { EV_LINK, growF64, growI32, type SimState } from './sim-state.js';
+import { growF64, growI32 } from '../model/index.js';
+import { EV_LINK, type SimState } from './sim-state.js';
 
 /** 0 absent, 1 present, k + 2 = arriving by transfer k. */
 function replicaGet(s: SimState, f: number, site: number): number {

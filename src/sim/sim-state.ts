@@ -226,15 +226,3 @@ export function markDirty(s: SimState, node: number): void {
   s.dirtyFlag[node] = 1;
   s.dirty[s.nDirty++] = node;
 }
-
-export function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-
-export function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
-}

@@ -7,6 +7,7 @@ import { SimError } from './sim-error.js';
 import { simulateOnline, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';
 import { syntheticWorkload } from './synthetic-workload.js';
+import { continuum20k } from './testing/continuum-run.js';
 
 const nodeType = nodeTypeBuilder();
 const task = taskBuilder({ type: 'x', work: 1 });
@@ -76,12 +77,7 @@ describe('simulateOnline: the engine’s FirstFitPolicy drives the twin', () => 
   });
 
   it('finishes every task of a 20,000-task random workflow on a 3-site platform exactly once', () => {
-    const { workload, initialData } = syntheticWorkload({
-      tasks: 20_000,
-      seed: 3,
-      dataSites: ['hpc', 'cloud'],
-    });
-    const platform = continuumPlatform(200, initialData);
+    const { workload, platform } = continuum20k();
     const r = simulateOnline(workload, platform, new FirstFitPolicy(), opts());
     expect(r.tasksFinished).toBe(20_000);
     expect(Array.from(r.trace!.attempts).every((a) => a === 1)).toBe(true);

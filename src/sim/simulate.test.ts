@@ -5,6 +5,7 @@ import { SimError } from './sim-error.js';
 import { simulate, type SimOptions } from './simulate.js';
 import { continuumPlatform } from './synthetic-platform.js';
 import { syntheticWorkload } from './synthetic-workload.js';
+import { continuum20k } from './testing/continuum-run.js';
 import { nodeTypeBuilder, platformOf, taskBuilder, wl } from '../scheduler/testing/fixtures.js';
 
 const J_PER_KWH = 3.6e6;
@@ -46,16 +47,20 @@ describe('simulate: tasks, nodes and transfers', () => {
     expect(r.perSite.B!.energyKWh * J_PER_KWH).toBeCloseTo(0.2, 9);
   });
 
-  it('shares a link fairly: transfers starting at 0 s and 0.5 s arrive at 1.5 s and 2 s', () => {
-    const w = wl(
+  /** r1 and r2 (r2 after `r2Work` reference-core seconds) each write a 100 MB file, c1 and c2 read one each. */
+  const twoTransfers = (r2Work: number) =>
+    wl(
       [
         task('r1', { work: 0, outputs: [0] }),
-        task('r2', { work: 0.5, outputs: [1] }),
+        task('r2', { work: r2Work, outputs: [1] }),
         task('c1', { work: 0, inputs: [0] }),
         task('c2', { work: 0, inputs: [1] }),
       ],
       [100e6, 100e6],
     );
+
+  it('shares a link fairly: transfers starting at 0 s and 0.5 s arrive at 1.5 s and 2 s', () => {
+    const w = twoTransfers(0.5);
     const r = simulate(w, twoSites(0), nodes(0, 0, 1, 1), opts());
     expect(r.trace!.finish[2]).toBeCloseTo(1.5, 9);
     expect(r.trace!.finish[3]).toBeCloseTo(2, 9);
@@ -63,15 +68,7 @@ describe('simulate: tasks, nodes and transfers', () => {
   });
 
   it('two transfers starting together on a 100 MB/s link both arrive at 2 s', () => {
-    const w = wl(
-      [
-        task('r1', { work: 0, outputs: [0] }),
-        task('r2', { work: 0, outputs: [1] }),
-        task('c1', { work: 0, inputs: [0] }),
-        task('c2', { work: 0, inputs: [1] }),
-      ],
-      [100e6, 100e6],
-    );
+    const w = twoTransfers(0);
     const r = simulate(w, twoSites(0), nodes(0, 0, 1, 1), opts());
     expect(Array.from(r.trace!.finish)).toEqual([0, 0, 2, 2]);
   });
@@ -332,12 +329,7 @@ describe('simulate: large random runs', () => {
   }
 
   it('runs 20,000 tasks on a 3-site continuum: every task once, after all its parents', () => {
-    const { workload, initialData } = syntheticWorkload({
-      tasks: 20_000,
-      seed: 3,
-      dataSites: ['hpc', 'cloud'],
-    });
-    const platform = continuumPlatform(200, initialData);
+    const { workload, platform } = continuum20k();
     const cores = new Int32Array(200);
     let k = 0;
     for (const t of platform.nodeTypes) for (let i = 0; i < t.count; i++) cores[k++] = t.cores;

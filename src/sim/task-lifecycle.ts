@@ -8,6 +8,7 @@
  * the typed arrays of the state.
  */
 import { busyStretch } from '../energy/index.js';
+import { growI32 } from '../model/index.js';
 import { bookAttemptEnergy } from './energy-accounting.js';
 import { drawStraggler } from './failure-injection.js';
 import { landTransfer, requestInputs } from './input-transfers.js';
@@ -18,7 +19,6 @@ import {
   EV_FINISH,
   EV_RELEASE,
   EV_STAGED,
-  growI32,
   markDirty,
   PENDING,
   type SimState,

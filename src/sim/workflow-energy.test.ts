@@ -4,6 +4,7 @@ import { levelStretch, taskPowerW } from '../energy/index.js';
 import { ganttSvg } from './gantt-svg.js';
 import { formatReport } from './report.js';
 import { simulate } from './simulate.js';
+import { wtask } from '../scheduler/testing/fixtures.js';
 
 const J_PER_KWH = 3.6e6;
 
@@ -29,23 +30,7 @@ const platform: Platform = {
   data: {},
 };
 
-const oneTask: Workload = {
-  name: 'w',
-  files: [],
-  tasks: [
-    {
-      name: 'a',
-      type: 'a',
-      work: 10,
-      cores: 1,
-      memoryBytes: 0,
-      gpus: 0,
-      inputs: [],
-      outputs: [],
-      parents: [],
-    },
-  ],
-};
+const oneTask: Workload = { name: 'w', files: [], tasks: [wtask('a', { type: 'a', work: 10 })] };
 
 describe('workflow-attributable energy', () => {
   it('counts the held cores’ share of idle and dynamic power while held, not idle nodes', () => {
@@ -127,13 +112,17 @@ describe('DVFS levels', () => {
     ],
   };
 
-  it('runs a task at a lower frequency for longer, its cores drawing that level’s power', () => {
-    const r = simulate(
+  /** `oneTask` on node 0 of `dvfsPlatform` at DVFS `level`. */
+  const atLevel = (level: number, trace = false) =>
+    simulate(
       oneTask,
       dvfsPlatform,
-      { nodeOf: Int32Array.of(0), level: Uint8Array.of(1) },
-      { seed: 1 },
+      { nodeOf: Int32Array.of(0), level: Uint8Array.of(level) },
+      { seed: 1, trace },
     );
+
+  it('runs a task at a lower frequency for longer, its cores drawing that level’s power', () => {
+    const r = atLevel(1);
     expect(r.makespanS).toBe(20);
     // Workflow: one core of two, (130 W / 2) × 20 s = 1300 J (at 2 GHz: 100 W × 10 s = 1000 J).
     expect(r.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1300, 9);
@@ -141,24 +130,14 @@ describe('DVFS levels', () => {
     expect(r.energyKWh * J_PER_KWH).toBeCloseTo(4000 + 300, 9);
     expect(r.slowedTasks).toBe(1);
     expect(formatReport(r)).toMatch(/DVFS\s+1 tasks below nominal CPU frequency/);
-    const traced = simulate(
-      oneTask,
-      dvfsPlatform,
-      { nodeOf: Int32Array.of(0), level: Uint8Array.of(1) },
-      { seed: 1, trace: true },
-    );
+    const traced = atLevel(1, true);
     expect(Array.from(traced.trace!.level)).toEqual([1]);
     // The Gantt chart draws it paler, with its frequency.
     expect(ganttSvg(traced.trace!, oneTask, dvfsPlatform)).toMatch(
       /fill-opacity="0.55"[^>]*><title>a \(a\): 0\.0–20\.0 s, at 1\.00 GHz/,
     );
     // Level 0 is the nominal frequency, as without `level`.
-    const nominal = simulate(
-      oneTask,
-      dvfsPlatform,
-      { nodeOf: Int32Array.of(0), level: Uint8Array.of(0) },
-      { seed: 1 },
-    );
+    const nominal = atLevel(0);
     expect(nominal.makespanS).toBe(10);
     expect(nominal.workflowEnergyKWh * J_PER_KWH).toBeCloseTo(1000, 9);
     expect(nominal.slowedTasks).toBe(0);

@@ -1,8 +1,29 @@
 /**
- * The record an attempt starts as: queued, with nothing yet known about where or how it runs. One
- * factory, so that a new `AttemptRecord` field is added in one place rather than in every writer.
+ * The records a task and an attempt start as: a task with no attempt yet, an attempt queued with
+ * nothing yet known about where or how it runs. One factory each, so that a new `TaskRecord` or
+ * `AttemptRecord` field is added in one place rather than in every writer.
  */
-import type { AttemptRecord } from './store.js';
+import type { AttemptRecord, NewTask, TaskRecord } from './store.js';
+
+/**
+ * The record `createWorkflow` writes for a new task of workflow `workflowId` at `createdAt`: no
+ * attempt yet, ready at once, its full retry budget and the spec's memory request.
+ */
+export function newTaskRecord(workflowId: string, task: NewTask, createdAt: number): TaskRecord {
+  return {
+    workflowId,
+    idx: task.idx,
+    name: task.name,
+    state: task.state,
+    attempt: 0,
+    readyAt: 0,
+    retryBase: 0,
+    deps: task.deps,
+    spec: task.spec,
+    updatedAt: createdAt,
+    memoryBytes: null,
+  };
+}
 
 /** The fields every new attempt names; any other field may be given to override its default. */
 export type NewAttemptFields = Pick<

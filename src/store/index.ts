@@ -25,7 +25,7 @@ export type {
   WorkflowRecord,
 } from './store.js';
 export { StoreConflictError, StoreUrlError } from './errors.js';
-export { newAttemptRecord } from './attempt-record.js';
+export { newAttemptRecord, newTaskRecord } from './attempt-record.js';
 export type { NewAttemptFields } from './attempt-record.js';
 export { openStore, defaultStoreUrl, parseStoreUrl } from './open-store.js';
 export type { OpenStoreOptions, StoreTarget } from './open-store.js';

@@ -13,7 +13,7 @@ import { MIGRATIONS } from './migrations.js';
 import { openStore } from './open-store.js';
 import { PostgresStore } from './postgres-store.js';
 import type { Store } from './store.js';
-import { makeWorkflow, storeConformanceSuite } from './testing/store-conformance.js';
+import { makeWorkflow, storeConformanceSuite, storedWorkflow } from './testing/store-conformance.js';
 
 const url = process.env.STRATA_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `strata_test_${randomBytes(4).toString('hex')}`;
@@ -165,8 +165,7 @@ describe('PostgresStore specifics', () => {
 
   it('applies several changes to the same task in one change set in order', async () => {
     const store = await openFresh();
-    const { workflow, tasks } = makeWorkflow('wf-1', 2);
-    await store.createWorkflow(workflow, tasks);
+    await storedWorkflow(store, 'wf-1', 2);
     await store.commit({
       attempts: [
         {
@@ -225,8 +224,7 @@ describe('PostgresStore specifics', () => {
     const schema = `${nextSchema()}_MiXed`;
     const withOptions = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c statement_timeout=4321')}`;
     const store = (await openStore({ url: withOptions, schema })) as PostgresStore;
-    const { workflow, tasks } = makeWorkflow('wf-1', 1);
-    await store.createWorkflow(workflow, tasks);
+    await storedWorkflow(store, 'wf-1', 1);
     const pool = (store as unknown as { pool: pg.Pool }).pool;
     const settings = await pool.query<{ search_path: string; statement_timeout: string }>(
       "SELECT current_setting('search_path') AS search_path, current_setting('statement_timeout') AS statement_timeout",

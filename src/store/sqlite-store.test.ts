@@ -7,7 +7,7 @@ import { StoreConflictError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
-import { makeWorkflow, storeConformanceSuite } from './testing/store-conformance.js';
+import { storeConformanceSuite, storedWorkflow } from './testing/store-conformance.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-sqlite-store-'));
 let n = 0;
@@ -26,8 +26,7 @@ describe('SqliteStore specifics', () => {
   it('works on :memory:', async () => {
     const store = new SqliteStore(':memory:');
     await store.migrate();
-    const { workflow, tasks } = makeWorkflow('wf-1', 2);
-    await store.createWorkflow(workflow, tasks);
+    await storedWorkflow(store, 'wf-1', 2);
     await store.commit({
       tasks: [{ workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 }],
     });
@@ -83,8 +82,7 @@ describe('SqliteStore specifics', () => {
   it('keeps everything across close and reopen', async () => {
     const file = path.join(dir, 'reopen.db');
     const store = await openFile(file);
-    const { workflow, tasks } = makeWorkflow('wf-1', 3);
-    await store.createWorkflow(workflow, tasks);
+    const { workflow } = await storedWorkflow(store, 'wf-1', 3);
     await store.commit({
       tasks: [{ workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 5, attempt: 1 }],
     });
@@ -98,8 +96,7 @@ describe('SqliteStore specifics', () => {
 
   it('applies several changes to the same task in one change set in order, events with the right attempts', async () => {
     const store = await openFile();
-    const { workflow, tasks } = makeWorkflow('wf-1', 1);
-    await store.createWorkflow(workflow, tasks);
+    await storedWorkflow(store, 'wf-1', 1);
     await store.commit({
       tasks: [
         { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 },
@@ -130,8 +127,7 @@ describe('SqliteStore specifics', () => {
       const file = path.join(dir, `shared-${n++}.db`);
       const a = await openFile(file);
       const b = await openFile(file);
-      const { workflow, tasks } = makeWorkflow('wf-1', 2);
-      await a.createWorkflow(workflow, tasks);
+      await storedWorkflow(a, 'wf-1', 2);
       return [a, b];
     }
 

@@ -3,6 +3,7 @@
  * when that handle was never recorded, or sbatch's answer was lost — by the comment every job
  * carries (`batchComment`: the submission's token and the attempt ids).
  */
+import { parseHandleJson } from '../executor.js';
 import { encodeAttemptId, parseBatchComment } from './batch-script.js';
 import type { SlurmJobRecord } from './slurm-records.js';
 
@@ -13,21 +14,13 @@ export interface SlurmHandle {
 }
 
 export function parseHandle(handle: string | null): SlurmHandle | null {
-  if (handle === null) return null;
-  try {
-    const value = JSON.parse(handle) as Partial<SlurmHandle> | null;
-    if (
-      value &&
-      typeof value.slurmJob === 'string' &&
-      /^\d+(_\d+)?$/.test(value.slurmJob) &&
-      typeof value.logDir === 'string'
-    ) {
-      return { slurmJob: value.slurmJob, logDir: value.logDir };
-    }
-  } catch {
-    // not ours: treated like a missing handle
-  }
-  return null;
+  return parseHandleJson<SlurmHandle>(handle, (value) =>
+    typeof value.slurmJob === 'string' &&
+    /^\d+(_\d+)?$/.test(value.slurmJob) &&
+    typeof value.logDir === 'string'
+      ? { slurmJob: value.slurmJob, logDir: value.logDir }
+      : null,
+  );
 }
 
 /** The job (or array element) whose comment names this attempt. */

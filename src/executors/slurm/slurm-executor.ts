@@ -29,7 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
-import { emptyOutcome, errorText, notifyListeners } from '../executor.js';
+import { emptyOutcome, errorText, executorCapabilities, notifyListeners } from '../executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
 import {
   batchComment,
@@ -122,13 +122,7 @@ interface Batch {
 
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm';
-  readonly capabilities: ExecutorCapabilities = {
-    runsCommands: true,
-    gpus: true,
-    containers: false,
-    maxTasks: Infinity,
-    reattach: true,
-  };
+  readonly capabilities: ExecutorCapabilities = executorCapabilities();
 
   private readonly runner: CommandRunner;
   private readonly options: SlurmExecutorOptions;

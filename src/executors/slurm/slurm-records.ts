@@ -207,6 +207,21 @@ export interface StopIntent {
   message: string;
 }
 
+/** Slurm end states that say what happened whatever the exit code: Strata's status, and why. */
+const TELLING_END_STATES: ReadonlyMap<
+  string,
+  { status: AttemptOutcome['status']; why: string; outOfMemory?: true }
+> = new Map([
+  ['CANCELLED', { status: 'cancelled', why: 'cancelled outside Strata' }],
+  ['TIMEOUT', { status: 'timed-out', why: "reached Slurm's time limit" }],
+  ['DEADLINE', { status: 'timed-out', why: 'passed its deadline' }],
+  ['NODE_FAIL', { status: 'lost', why: 'its node failed' }],
+  ['PREEMPTED', { status: 'lost', why: 'preempted' }],
+  ['BOOT_FAIL', { status: 'lost', why: 'its node failed to boot' }],
+  ['REVOKED', { status: 'lost', why: 'revoked (it runs on another cluster)' }],
+  ['OUT_OF_MEMORY', { status: 'failed', why: 'ran out of memory', outOfMemory: true }],
+]);
+
 /**
  * The Strata outcome of a job that ended. `stop` is set when Strata itself cancelled it (a cancel or
  * a timeout), so that a job Strata killed reads as what Strata meant, not as Slurm's CANCELLED.
@@ -228,27 +243,13 @@ export function outcomeOf(record: SlurmJobRecord, stop: StopIntent | null, now: 
     `${what} (Slurm ${state}${record.reason && record.reason !== 'None' ? `, ${record.reason}` : ''})`;
   if (state === 'COMPLETED' && code === 0 && signal === null) return { status: 'succeeded', ...base };
   if (stop) return { status: stop.reason, ...base, message: stop.message };
-  switch (state) {
-    case 'CANCELLED':
-      return { status: 'cancelled', ...base, message: because('cancelled outside Strata') };
-    case 'TIMEOUT':
-      return { status: 'timed-out', ...base, message: because("reached Slurm's time limit") };
-    case 'DEADLINE':
-      return { status: 'timed-out', ...base, message: because('passed its deadline') };
-    case 'NODE_FAIL':
-      return { status: 'lost', ...base, message: because('its node failed') };
-    case 'PREEMPTED':
-      return { status: 'lost', ...base, message: because('preempted') };
-    case 'BOOT_FAIL':
-      return { status: 'lost', ...base, message: because('its node failed to boot') };
-    case 'REVOKED':
-      return { status: 'lost', ...base, message: because('revoked (it runs on another cluster)') };
-    case 'OUT_OF_MEMORY':
-      return { status: 'failed', ...base, message: because('ran out of memory'), outOfMemory: true };
-    default: {
-      const how =
-        signal !== null ? `killed by signal ${signalName(signal)}` : `exited with code ${String(code)}`;
-      return { status: 'failed', ...base, message: state === 'FAILED' ? how : because(how) };
-    }
+  const known = TELLING_END_STATES.get(state);
+  if (known) {
+    const message = because(known.why);
+    return known.outOfMemory
+      ? { status: known.status, ...base, message, outOfMemory: true }
+      : { status: known.status, ...base, message };
   }
+  const how = signal !== null ? `killed by signal ${signalName(signal)}` : `exited with code ${String(code)}`;
+  return { status: 'failed', ...base, message: state === 'FAILED' ? how : because(how) };
 }

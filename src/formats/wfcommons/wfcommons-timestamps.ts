@@ -46,27 +46,13 @@ export function parseWfTimestamp(text: string): number | null {
   }
   m = PEGASUS5.exec(t);
   if (m !== null) {
-    return utcSeconds(
-      2000 + Number(m[3]),
-      Number(m[1]),
-      Number(m[2]),
-      Number(m[4]),
-      Number(m[5]),
-      Number(m[6]),
-      m[7],
-    );
+    const [, mo, d, y, h, mi, sec] = m.map(Number);
+    return utcSeconds(2000 + y!, mo!, d!, h!, mi!, sec!, m[7]);
   }
   m = COMPACT.exec(t);
   if (m !== null) {
-    return utcSeconds(
-      Number(m[1]),
-      Number(m[2]),
-      Number(m[3]),
-      Number(m[4]),
-      Number(m[5]),
-      Number(m[6]),
-      m[7],
-    );
+    const [, y, mo, d, h, mi, sec] = m.map(Number);
+    return utcSeconds(y!, mo!, d!, h!, mi!, sec!, m[7]);
   }
   return null;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workload } from '../../model/workload.js';
 import { parseWorkflowSpec } from '../../spec/parse-workflow-spec.js';
+import { taskBuilder } from '../../scheduler/testing/fixtures.js';
 import { importWfCommons } from './wfcommons.js';
 import { strataName, workloadToStrataYaml } from './workload-to-strata.js';
 
@@ -85,28 +86,19 @@ describe('workloadToStrataYaml', () => {
   );
 
   it('makes names valid and unique, quoting those YAML would read as something else', () => {
-    const task = {
-      type: 't',
-      work: 1,
-      cores: 1,
-      memoryBytes: 0,
-      gpus: 0,
-      inputs: [],
-      outputs: [],
-      parents: [],
-    };
+    const task = taskBuilder({ work: 1 });
     const w: Workload = {
       name: 'my workflow/1',
       files: [],
       tasks: [
-        { ...task, name: 'a b' },
-        { ...task, name: 'a_b' },
-        { ...task, name: 'a b', parents: [0, 1] },
-        { ...task, name: 'true' },
-        { ...task, name: '-x' },
-        { ...task, name: '1e3' },
-        { ...task, name: 'x'.repeat(200) },
-        { ...task, name: 'x'.repeat(200) },
+        task('a b'),
+        task('a_b'),
+        task('a b', { parents: [0, 1] }),
+        task('true'),
+        task('-x'),
+        task('1e3'),
+        task('x'.repeat(200)),
+        task('x'.repeat(200)),
       ],
     };
     const yaml = workloadToStrataYaml(w, { scale: 1 });

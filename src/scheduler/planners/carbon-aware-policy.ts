@@ -40,13 +40,13 @@ import { energyCarbonG, intensityChanges, meanIntensity } from '../../energy/ind
 import { deadlineBudget, fitsAtP90, modelTaskEnergyJ, planFrugally } from './energy-heft-policy.js';
 import {
   earliestFinish,
-  rankOrder,
+  rankedModel,
   withDvfsLevels,
   type PlatformOptions,
   type PlatformPlan,
   type TypeOption,
 } from './heft-policy.js';
-import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+import type { PlatformCostModel } from './platform-costs.js';
 import { planTransfers } from './transfer-energy.js';
 
 export interface CarbonAwareOptions extends PlatformOptions {
@@ -110,8 +110,7 @@ export function carbonAwarePolicy(
   if (!(maxDelayS >= 0)) throw new RangeError(`carbonAwarePolicy: maxDelayS must be ≥ 0, got ${maxDelayS}`);
   if (!Number.isFinite(startAtS))
     throw new RangeError(`carbonAwarePolicy: startAtS must be finite, got ${startAtS}`);
-  const model = options.model ?? platformCostModel(workload, platform);
-  const { rank, order } = rankOrder(model);
+  const { model, rank, order } = rankedModel(workload, platform, options);
   const budget = deadlineBudget(model, order, rank, slack);
   const carbon = typeCarbon(model);
   const anyFlexible = maxDelayS > 0 && workload.tasks.some((t) => t.flexible === true);

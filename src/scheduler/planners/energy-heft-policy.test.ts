@@ -4,7 +4,9 @@ import { checkPlan } from './list-scheduling.js';
 import { energyAwareHeft, planEnergyJ, taskEnergyJ } from './energy-heft-policy.js';
 import { heftOnPlatform } from './heft-policy.js';
 import { platformCostModel } from './platform-costs.js';
-import { dvfsForkJoin, layeredWorkload, wtask } from '../testing/fixtures.js';
+import { dvfsForkJoin, layeredWorkload, nodeTypeBuilder, wtask } from '../testing/fixtures.js';
+
+const nodeType = nodeTypeBuilder();
 
 /** One site, a fast power-hungry x86 partition and a slower, frugal ARM partition. */
 function mixedCluster(x86: number, arm: number): Platform {
@@ -12,30 +14,22 @@ function mixedCluster(x86: number, arm: number): Platform {
     name: 'mixed',
     sites: [{ id: 'hpc', kind: 'hpc', carbon: { kind: 'constant', gPerKWh: 200 } }],
     nodeTypes: [
-      {
-        id: 'x86',
-        site: 'hpc',
+      nodeType('x86', 'hpc', {
         count: x86,
         cores: 64,
         speed: 1.2,
         memoryBytes: 2 ** 38,
-        gpus: 0,
-        gpuSpeed: 0,
         idleW: 150,
         maxW: 450,
-      },
-      {
-        id: 'arm',
-        site: 'hpc',
+      }),
+      nodeType('arm', 'hpc', {
         count: arm,
         cores: 64,
         speed: 1.0,
         memoryBytes: 2 ** 38,
-        gpus: 0,
-        gpuSpeed: 0,
         idleW: 60,
         maxW: 200,
-      },
+      }),
     ],
     links: [],
     intraSite: { bandwidthBps: 1.25e10, latencyS: 0.0001 },

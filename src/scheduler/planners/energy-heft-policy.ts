@@ -48,13 +48,13 @@ import {
   earliestFinish,
   planOnPlatform,
   withDvfsLevels,
-  rankOrder,
+  rankedModel,
   type PlatformOptions,
   type PlatformPlan,
   type TypeChooser,
   type TypeOption,
 } from './heft-policy.js';
-import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+import type { PlatformCostModel } from './platform-costs.js';
 import { planSites } from './locality-policy.js';
 import { planTransfers, TransferLedger } from './transfer-energy.js';
 
@@ -123,8 +123,7 @@ export function energyAwareHeft(
 ): PlatformPlan {
   const slack = options.slack ?? 0.05;
   if (!(slack >= 0)) throw new RangeError(`energyAwareHeft: slack must be ≥ 0, got ${slack}`);
-  const model = options.model ?? platformCostModel(workload, platform);
-  const { rank, order } = rankOrder(model);
+  const { model, rank, order } = rankedModel(workload, platform, options);
   const budget = deadlineBudget(model, order, rank, slack);
   const dvfs = options.dvfs ?? true;
 

@@ -3,7 +3,9 @@ import type { Platform, Workload } from '../../model/index.js';
 import { checkPlan, type CostModel } from './list-scheduling.js';
 import { heft, heftOnPlatform } from './heft-policy.js';
 import { upwardRanks } from './upward-rank.js';
-import { layeredWorkload, twoSitePlatform, wtask } from '../testing/fixtures.js';
+import { layeredWorkload, nodeTypeBuilder, twoSitePlatform, wtask } from '../testing/fixtures.js';
+
+const nodeType = nodeTypeBuilder();
 
 /**
  * The 10-task, 3-processor example of Topcuoglu, Hariri & Wu, "Performance-effective and
@@ -208,21 +210,15 @@ function continuum(nodes: number): Platform {
       { id: 'edge', kind: 'edge', carbon: c },
     ],
     nodeTypes: [
-      {
-        id: 'cpu',
-        site: 'hpc',
+      nodeType('cpu', 'hpc', {
         count: nodes * 0.4,
         cores: 64,
         speed: 1.2,
         memoryBytes: 2 ** 38,
-        gpus: 0,
-        gpuSpeed: 0,
         idleW: 150,
         maxW: 450,
-      },
-      {
-        id: 'gpu',
-        site: 'hpc',
+      }),
+      nodeType('gpu', 'hpc', {
         count: nodes * 0.05,
         cores: 32,
         speed: 1.5,
@@ -231,31 +227,16 @@ function continuum(nodes: number): Platform {
         gpuSpeed: 1,
         idleW: 300,
         maxW: 1500,
-      },
-      {
-        id: 'vm',
-        site: 'cloud',
-        count: nodes * 0.4,
-        cores: 16,
-        speed: 1,
-        memoryBytes: 2 ** 36,
-        gpus: 0,
-        gpuSpeed: 0,
-        idleW: 40,
-        maxW: 160,
-      },
-      {
-        id: 'pi',
-        site: 'edge',
+      }),
+      nodeType('vm', 'cloud', { count: nodes * 0.4, cores: 16, memoryBytes: 2 ** 36, idleW: 40, maxW: 160 }),
+      nodeType('pi', 'edge', {
         count: nodes * 0.15,
         cores: 4,
         speed: 0.3,
         memoryBytes: 2 ** 33,
-        gpus: 0,
-        gpuSpeed: 0,
         idleW: 3,
         maxW: 7,
-      },
+      }),
     ],
     links: [
       { from: 'hpc', to: 'cloud', bandwidthBps: 1.25e9, latencyS: 0.02, energyJPerByte: 0 },

@@ -205,12 +205,24 @@ export function rankOrder(model: PlatformCostModel): { rank: Float64Array; order
   return { rank, order: orderByRank(rank, topo) };
 }
 
+/**
+ * The cost model a planner works on (the one `options` brings, else one built for `workload` on
+ * `platform`), with its upward ranks and the tasks in decreasing rank.
+ */
+export function rankedModel(
+  workload: Workload,
+  platform: Platform,
+  options: PlatformOptions,
+): { model: PlatformCostModel; rank: Float64Array; order: Int32Array } {
+  const model = options.model ?? platformCostModel(workload, platform);
+  return { model, ...rankOrder(model) };
+}
+
 export function heftOnPlatform(
   workload: Workload,
   platform: Platform,
   options: PlatformOptions = {},
 ): PlatformPlan {
-  const model = options.model ?? platformCostModel(workload, platform);
-  const { rank, order } = rankOrder(model);
+  const { model, rank, order } = rankedModel(workload, platform, options);
   return planOnPlatform(model, order, 'heft', (_t, opts) => ({ option: earliestFinish(opts) }), rank);
 }

@@ -14,12 +14,12 @@
 import type { Platform, Workload } from '../../model/index.js';
 import {
   planOnPlatform,
-  rankOrder,
+  rankedModel,
   type PlatformOptions,
   type PlatformPlan,
   type TypeOption,
 } from './heft-policy.js';
-import { platformCostModel, type PlatformCostModel } from './platform-costs.js';
+import type { PlatformCostModel } from './platform-costs.js';
 
 /**
  * Bytes of the inputs of `t` held at each site (indexed like `model.siteIds`) given the site of each
@@ -72,8 +72,7 @@ export function localityPolicy(
   platform: Platform,
   options: PlatformOptions = {},
 ): PlatformPlan {
-  const model = options.model ?? platformCostModel(workload, platform);
-  const { rank, order } = rankOrder(model);
+  const { model, rank, order } = rankedModel(workload, platform, options);
   const siteOfTask = new Int32Array(model.tasks).fill(-1);
   return planOnPlatform(
     model,

@@ -24,12 +24,11 @@ import { modelTaskEnergyJ, planEnergyJ } from './energy-heft-policy.js';
 import {
   earliestFinish,
   planOnPlatform,
-  rankOrder,
+  rankedModel,
   type PlatformOptions,
   type PlatformPlan,
 } from './heft-policy.js';
 import { inputBytesBySite, planBytesMoved, planSites } from './locality-policy.js';
-import { platformCostModel } from './platform-costs.js';
 import { TransferLedger } from './transfer-energy.js';
 
 export interface ObjectiveWeights {
@@ -71,8 +70,7 @@ export function multiObjectivePolicy(
   if (w.makespan + w.energy + w.carbon + w.bytes <= 0)
     throw new RangeError('multiObjectivePolicy: at least one weight must be > 0');
   const startAtS = options.startAtS ?? 0;
-  const model = options.model ?? platformCostModel(workload, platform);
-  const { rank, order } = rankOrder(model);
+  const { model, rank, order } = rankedModel(workload, platform, options);
   const carbon = typeCarbon(model);
   const heft = planOnPlatform(model, order, 'heft', (_t, opts) => ({ option: earliestFinish(opts) }), rank);
   const heftSite = planSites(heft);

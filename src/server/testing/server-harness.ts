@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import type { ControlPlane } from '../../engine/control-plane.js';
 import { createStrata } from '../../engine/create-strata.js';
 import type { Engine } from '../../engine/engine.js';
@@ -89,3 +90,28 @@ export async function pollWorkflow(
 
 /** Whether a view is in a final state. */
 export const finished = (view: WorkflowView): boolean => view.state !== 'running';
+
+/** A chain a → work (4 shell items) → z: the workflow the server tests run end to end. */
+export const CHAIN = `name: chain
+tasks:
+  - name: a
+    command: ["true"]
+  - name: work
+    foreach: { range: [0, 4] }
+    shell: echo {{item}}
+    after: [a]
+  - name: z
+    command: ["true"]
+    after: [work]
+`;
+
+/** Submits a workflow's YAML `text` through `POST /api/v1/workflows` and expects it accepted (201). */
+export async function submit(s: TestServer, text: string): Promise<WorkflowView> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/workflows',
+    payload: { text, baseDir: s.dir },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<WorkflowView>();
+}

@@ -10,11 +10,11 @@
  * storeConformanceSuite('SqliteStore', async () => openStore({ url: `sqlite:${tmpFile()}` }));
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY } from '../../model/index.js';
-import type { TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
-import { newAttemptRecord } from '../attempt-record.js';
+import { ATTEMPT_STATUSES, DEFAULT_RETRY } from '../../model/index.js';
+import type { AttemptStatus, TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
+import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
-import type { AttemptRecord, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
+import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 
 /** A realistic epoch-ms time, well past 2^31, so that 32-bit or string-typed columns would show. */
 const T0 = 1_735_000_000_123;
@@ -61,6 +61,18 @@ export function makeWorkflow(
   };
 }
 
+/** `makeWorkflow(id, n, createdAt)`, created in `store`. */
+export async function storedWorkflow(
+  store: Store,
+  id: string,
+  n: number,
+  createdAt = T0,
+): Promise<{ workflow: NewWorkflow; tasks: NewTask[] }> {
+  const made = makeWorkflow(id, n, createdAt);
+  await store.createWorkflow(made.workflow, made.tasks);
+  return made;
+}
+
 function attempt(workflowId: string, taskIdx: number, number: number, extra: Partial<AttemptRecord> = {}) {
   return newAttemptRecord({ workflowId, taskIdx, number, executor: 'local', queuedAt: T0 + 10, ...extra });
 }
@@ -74,6 +86,20 @@ function change(
   extra: Partial<TaskChange> = {},
 ): TaskChange {
   return { workflowId, idx, from, to, at, ...extra };
+}
+
+/** An update of attempt `number` of task `taskIdx`, to `status` and the fields `extra` gives. */
+function attemptUpdate(
+  workflowId: string,
+  taskIdx: number,
+  number: number,
+  status: AttemptStatus,
+  extra: Omit<
+    Extract<AttemptWrite, { kind: 'update' }>,
+    'kind' | 'workflowId' | 'taskIdx' | 'number' | 'status'
+  > = {},
+): AttemptWrite {
+  return { kind: 'update', workflowId, taskIdx, number, status, ...extra };
 }
 
 async function expectConflict(
@@ -108,6 +134,9 @@ export function storeConformanceSuite(
       else await store.close();
     });
 
+    /** `makeWorkflow(id, n, createdAt)`, created in the store under test. */
+    const stored = (id: string, n: number, createdAt = T0) => storedWorkflow(store, id, n, createdAt);
+
     /** Moves task `idx` of `wf` ready → queued (attempt 1) → running, with its attempt rows. */
     async function startTask(wf: string, idx: number, at: number, number = 1): Promise<void> {
       await store.commit({
@@ -115,17 +144,14 @@ export function storeConformanceSuite(
         tasks: [change(wf, idx, 'ready', 'queued', at, { attempt: number })],
       });
       await store.commit({
-        attempts: [
-          { kind: 'update', workflowId: wf, taskIdx: idx, number, status: 'running', startedAt: at + 1 },
-        ],
+        attempts: [attemptUpdate(wf, idx, number, 'running', { startedAt: at + 1 })],
         tasks: [change(wf, idx, 'queued', 'running', at + 1)],
       });
     }
 
     describe('migrations', () => {
       it('migrate() again is a no-op that keeps the data', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 3);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 3);
         await store.migrate();
         await store.migrate();
         expect((await store.getWorkflow('wf-1'))?.taskCount).toBe(3);
@@ -157,31 +183,15 @@ export function storeConformanceSuite(
       });
 
       it('writes every task with attempt 0, readyAt 0, retryBase 0, no memory override and updatedAt = createdAt', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 3);
-        await store.createWorkflow(workflow, tasks);
+        const { tasks } = await stored('wf-1', 3);
         const listed = await store.listTasks('wf-1');
-        expect(listed).toStrictEqual(
-          tasks.map((t) => ({
-            workflowId: 'wf-1',
-            idx: t.idx,
-            name: t.name,
-            state: t.state,
-            attempt: 0,
-            readyAt: 0,
-            retryBase: 0,
-            deps: t.deps,
-            spec: t.spec,
-            updatedAt: T0,
-            memoryBytes: null,
-          })),
-        );
+        expect(listed).toStrictEqual(tasks.map((t) => newTaskRecord('wf-1', t, T0)));
         expect(await store.getTask('wf-1', 2)).toStrictEqual(listed[2]);
         expect(await store.getTaskByName('wf-1', 't1')).toStrictEqual(listed[1]);
       });
 
       it('appends exactly one submitted event, with null task, attempt and from', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 4);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 4);
         const events = await store.listEvents();
         expect(events).toHaveLength(1);
         expect(events[0]).toStrictEqual({
@@ -284,8 +294,7 @@ export function storeConformanceSuite(
 
     describe('reads', () => {
       it('returns undefined or empty results for what does not exist', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         expect(await store.getWorkflow('nope')).toBeUndefined();
         expect(await store.getTask('wf-1', 1)).toBeUndefined();
         expect(await store.getTask('nope', 0)).toBeUndefined();
@@ -302,8 +311,7 @@ export function storeConformanceSuite(
           ['c', T0 + 3],
           ['d', T0 + 2],
         ] as const) {
-          const { workflow, tasks } = makeWorkflow(id, 1, at);
-          await store.createWorkflow(workflow, tasks);
+          await stored(id, 1, at);
         }
         await store.commit({ workflows: [{ id: 'c', from: 'running', to: 'failed', at: T0 + 9 }] });
         expect((await store.listWorkflows()).map((w) => w.id)).toEqual(['c', 'b', 'd', 'a']);
@@ -356,8 +364,7 @@ export function storeConformanceSuite(
 
       it('countTasksByState counts across all workflows or within one, omitting empty states', async () => {
         for (const id of ['wf-1', 'wf-2']) {
-          const { workflow, tasks } = makeWorkflow(id, 3);
-          await store.createWorkflow(workflow, tasks);
+          await stored(id, 3);
         }
         await store.commit({ tasks: [change('wf-2', 0, 'ready', 'cancelled', T0 + 5)] });
         expect(await store.countTasksByState()).toEqual({ ready: 1, pending: 4, cancelled: 1 });
@@ -368,8 +375,7 @@ export function storeConformanceSuite(
 
     describe('commit: tasks', () => {
       it('a task change sets state and updatedAt, and attempt, readyAt and retryBase only when given', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 2);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 2);
         await store.commit({ tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 10, { attempt: 1 })] });
         expect(await store.getTask('wf-1', 0)).toMatchObject({
           state: 'queued',
@@ -404,8 +410,7 @@ export function storeConformanceSuite(
       });
 
       it('a task change sets memoryBytes when given (beyond 2^32), and later changes keep it', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 2);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 2);
         expect((await store.getTask('wf-1', 0))?.memoryBytes).toBeNull();
         await store.commit({ tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 10, { attempt: 1 })] });
         await store.commit({ tasks: [change('wf-1', 0, 'queued', 'running', T0 + 20)] });
@@ -421,8 +426,7 @@ export function storeConformanceSuite(
       });
 
       it("each task change appends one event with the change's attempt, or else the task's current one", async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 2);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 2);
         await store.commit({
           tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 1, { attempt: 3, reason: 'dispatched' })],
         });
@@ -509,8 +513,7 @@ export function storeConformanceSuite(
       });
 
       it('a change to a task that does not exist is a conflict', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await expectConflict(
           store.commit({
             tasks: [
@@ -525,8 +528,7 @@ export function storeConformanceSuite(
       });
 
       it('a conflict leaves the store usable: the corrected change set then commits', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 2);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 2);
         await expectConflict(
           store.commit({ tasks: [change('wf-1', 1, 'ready', 'queued', T0 + 1)] }),
           /pending/,
@@ -538,8 +540,7 @@ export function storeConformanceSuite(
 
     describe('commit: attempts', () => {
       it('an inserted attempt round-trips every field; listAttempts orders by task then number, and filters by task', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 3);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 3);
         const full = attempt('wf-1', 2, 1, {
           status: 'failed',
           executor: 'slurm',
@@ -575,23 +576,17 @@ export function storeConformanceSuite(
       });
 
       it('an attempt update writes only the fields it carries', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({
           attempts: [{ kind: 'insert', attempt: attempt('wf-1', 0, 1, { node: 'n1', message: 'hi' }) }],
         });
         await store.commit({
           attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 1,
-              status: 'running',
+            attemptUpdate('wf-1', 0, 1, 'running', {
               handle: '{"pid":12}',
               startedAt: T0 + 20,
               stdoutPath: '/o',
-            },
+            }),
           ],
         });
         expect((await store.listAttempts('wf-1'))[0]).toStrictEqual(
@@ -605,17 +600,7 @@ export function storeConformanceSuite(
           }),
         );
         await store.commit({
-          attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 1,
-              status: 'running',
-              node: null,
-              stderrPath: '/e',
-            },
-          ],
+          attempts: [attemptUpdate('wf-1', 0, 1, 'running', { node: null, stderrPath: '/e' })],
         });
         expect((await store.listAttempts('wf-1'))[0]).toMatchObject({
           node: null,
@@ -626,8 +611,7 @@ export function storeConformanceSuite(
       });
 
       it('an outcome sets endedAt, exitCode, signal, cpuTimeMs, peakRssBytes, message, and startedAt only if missing', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({
           attempts: [
             { kind: 'insert', attempt: attempt('wf-1', 0, 1, { status: 'running', startedAt: T0 + 5 }) },
@@ -646,15 +630,8 @@ export function storeConformanceSuite(
         };
         await store.commit({
           attempts: [
-            { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'failed', outcome },
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 2,
-              status: 'lost',
-              outcome: { ...outcome, status: 'lost' },
-            },
+            attemptUpdate('wf-1', 0, 1, 'failed', { outcome }),
+            attemptUpdate('wf-1', 0, 2, 'lost', { outcome: { ...outcome, status: 'lost' } }),
           ],
         });
         const [first, second] = await store.listAttempts('wf-1');
@@ -674,12 +651,7 @@ export function storeConformanceSuite(
         });
         await store.commit({
           attempts: [
-            {
-              kind: 'update',
-              workflowId: 'wf-1',
-              taskIdx: 0,
-              number: 3,
-              status: 'succeeded',
+            attemptUpdate('wf-1', 0, 3, 'succeeded', {
               outcome: {
                 status: 'succeeded',
                 exitCode: 0,
@@ -689,7 +661,7 @@ export function storeConformanceSuite(
                 cpuTimeMs: null,
                 peakRssBytes: null,
               },
-            },
+            }),
           ],
         });
         expect((await store.listAttempts('wf-1', 0))[2]).toMatchObject({
@@ -702,13 +674,12 @@ export function storeConformanceSuite(
       });
 
       it('updating an attempt that does not exist is a conflict and writes nothing', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await expectConflict(
           store.commit({
             attempts: [
               { kind: 'insert', attempt: attempt('wf-1', 0, 1) },
-              { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 2, status: 'running' },
+              attemptUpdate('wf-1', 0, 2, 'running'),
             ],
             tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 1, { attempt: 1 })],
           }),
@@ -719,8 +690,7 @@ export function storeConformanceSuite(
       });
 
       it('inserting an attempt that exists is a conflict', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({ attempts: [{ kind: 'insert', attempt: attempt('wf-1', 0, 1) }] });
         await expectConflict(
           store.commit({
@@ -731,12 +701,11 @@ export function storeConformanceSuite(
       });
 
       it('inserts come before updates: an attempt can be inserted and updated in one change set', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({
           attempts: [
             { kind: 'insert', attempt: attempt('wf-1', 0, 1) },
-            { kind: 'update', workflowId: 'wf-1', taskIdx: 0, number: 1, status: 'running', node: 'n2' },
+            attemptUpdate('wf-1', 0, 1, 'running', { node: 'n2' }),
           ],
           tasks: [change('wf-1', 0, 'ready', 'queued', T0 + 1, { attempt: 1 })],
         });
@@ -745,20 +714,10 @@ export function storeConformanceSuite(
 
       it('listOpenAttempts returns queued and running attempts, across workflows or for one', async () => {
         for (const id of ['wf-1', 'wf-2']) {
-          const { workflow, tasks } = makeWorkflow(id, 2);
-          await store.createWorkflow(workflow, tasks);
+          await stored(id, 2);
         }
-        const statuses = [
-          'queued',
-          'running',
-          'succeeded',
-          'failed',
-          'timed-out',
-          'cancelled',
-          'lost',
-        ] as const;
         await store.commit({
-          attempts: statuses.flatMap((status, n) => [
+          attempts: ATTEMPT_STATUSES.flatMap((status, n) => [
             { kind: 'insert' as const, attempt: attempt('wf-2', 1, n + 1, { status }) },
             { kind: 'insert' as const, attempt: attempt('wf-1', 0, n + 1, { status }) },
           ]),
@@ -772,7 +731,7 @@ export function storeConformanceSuite(
         ]);
         expect((await store.listOpenAttempts('wf-2')).map((a) => a.number)).toEqual([1, 2]);
         await store.commit({
-          attempts: [{ kind: 'update', workflowId: 'wf-2', taskIdx: 1, number: 2, status: 'lost' }],
+          attempts: [attemptUpdate('wf-2', 1, 2, 'lost')],
         });
         expect((await store.listOpenAttempts('wf-2')).map((a) => a.number)).toEqual([1]);
       });
@@ -780,8 +739,7 @@ export function storeConformanceSuite(
 
     describe('commit: workflows', () => {
       it('a workflow change sets state and updatedAt, sets finishedAt on a terminal state, and clears it on running', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({ workflows: [{ id: 'wf-1', from: 'running', to: 'failed', at: T0 + 50 }] });
         expect(await store.getWorkflow('wf-1')).toMatchObject({
           state: 'failed',
@@ -804,8 +762,7 @@ export function storeConformanceSuite(
       });
 
       it('a workflow change appends one event with null task and attempt, after the task events of its set', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({
           workflows: [{ id: 'wf-1', from: 'running', to: 'cancelled', at: T0 + 9, reason: 'user' }],
           tasks: [change('wf-1', 0, 'ready', 'cancelled', T0 + 9, { reason: 'user' })],
@@ -834,8 +791,7 @@ export function storeConformanceSuite(
       });
 
       it('a stale workflow from is a conflict that also rolls back the attempts and tasks of its set', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await expectConflict(
           store.commit({
             attempts: [{ kind: 'insert', attempt: attempt('wf-1', 0, 1) }],
@@ -856,8 +812,7 @@ export function storeConformanceSuite(
       });
 
       it('an empty change set writes nothing', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         await store.commit({});
         await store.commit({ tasks: [], attempts: [], workflows: [] });
         expect(await store.listEvents()).toHaveLength(1);
@@ -867,8 +822,7 @@ export function storeConformanceSuite(
     describe('events', () => {
       it('listEvents pages by afterSeq and limit and filters by workflow; seq strictly increases', async () => {
         for (const id of ['wf-1', 'wf-2']) {
-          const { workflow, tasks } = makeWorkflow(id, 2);
-          await store.createWorkflow(workflow, tasks);
+          await stored(id, 2);
         }
         await startTask('wf-1', 0, T0 + 10);
         await startTask('wf-2', 0, T0 + 20);
@@ -897,8 +851,7 @@ export function storeConformanceSuite(
     describe('leases', () => {
       beforeEach(async () => {
         for (const id of ['wf-1', 'wf-2', 'wf-3']) {
-          const { workflow, tasks } = makeWorkflow(id, 1);
-          await store.createWorkflow(workflow, tasks);
+          await stored(id, 1);
         }
       });
 
@@ -965,8 +918,7 @@ export function storeConformanceSuite(
 
     describe('concurrency', () => {
       it('two commits racing on the same task from the same state: exactly one wins, the other conflicts', async () => {
-        const { workflow, tasks } = makeWorkflow('wf-1', 1);
-        await store.createWorkflow(workflow, tasks);
+        await stored('wf-1', 1);
         const results = await Promise.allSettled([
           store.commit({
             attempts: [{ kind: 'insert', attempt: attempt('wf-1', 0, 1, { executor: 'one' }) }],
