@@ -14,14 +14,7 @@
  * console.log((await api.getWorkflow(wf.id)).counts);
  */
 import { EngineError, isEngineErrorCode } from '../engine/errors.js';
-import type {
-  LogRequest,
-  StrataApi,
-  SubmitInput,
-  TaskDetail,
-  WatchOptions,
-  WorkflowView,
-} from '../engine/strata-api.js';
+import type * as Api from '../engine/strata-api.js';
 import { watchEvents } from '../engine/watch-events.js';
 import { StrataError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
@@ -60,7 +53,7 @@ export interface HttpClientOptions {
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
 
-export class HttpClient implements StrataApi {
+export class HttpClient implements Api.StrataApi {
   /** The server's origin and path prefix, without a trailing slash (`http://host:8080`). */
   readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -93,17 +86,17 @@ export class HttpClient implements StrataApi {
     this.pollMs = options.pollMs ?? 500;
   }
 
-  submit(input: SubmitInput): Promise<WorkflowView> {
+  submit(input: Api.SubmitInput): Promise<Api.WorkflowView> {
     return this.json('POST', '/workflows', {}, input);
   }
 
   listWorkflows(
     filter: { states?: WorkflowRecord['state'][]; limit?: number } = {},
-  ): Promise<WorkflowView[]> {
+  ): Promise<Api.WorkflowView[]> {
     return this.json('GET', '/workflows', { state: filter.states, limit: filter.limit });
   }
 
-  getWorkflow(ref: string): Promise<WorkflowView> {
+  getWorkflow(ref: string): Promise<Api.WorkflowView> {
     return this.json('GET', workflowPath(ref));
   }
 
@@ -118,11 +111,11 @@ export class HttpClient implements StrataApi {
     });
   }
 
-  getTask(ref: string, task: string): Promise<TaskDetail> {
+  getTask(ref: string, task: string): Promise<Api.TaskDetail> {
     return this.json('GET', taskPath(ref, task));
   }
 
-  async readLog(ref: string, task: string, request: LogRequest): Promise<string> {
+  async readLog(ref: string, task: string, request: Api.LogRequest): Promise<string> {
     const response = await this.send('GET', `${taskPath(ref, task)}/logs`, {
       stream: request.stream,
       attempt: request.attempt,
@@ -131,15 +124,15 @@ export class HttpClient implements StrataApi {
     return response.text();
   }
 
-  cancel(ref: string): Promise<WorkflowView> {
+  cancel(ref: string): Promise<Api.WorkflowView> {
     return this.json('POST', `${workflowPath(ref)}/cancel`);
   }
 
-  retry(ref: string, task: string): Promise<WorkflowView> {
+  retry(ref: string, task: string): Promise<Api.WorkflowView> {
     return this.json('POST', `${taskPath(ref, task)}/retry`);
   }
 
-  resume(ref: string): Promise<WorkflowView> {
+  resume(ref: string): Promise<Api.WorkflowView> {
     return this.json('POST', `${workflowPath(ref)}/resume`);
   }
 
@@ -151,7 +144,7 @@ export class HttpClient implements StrataApi {
    * Polls the events endpoint every `pollMs` (and the workflow, to know when it is over) until the
    * workflow is in a final state. A server-pushed stream replaces the polling when the server has one.
    */
-  async *watch(ref: string, options: WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
+  async *watch(ref: string, options: Api.WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
     const { id } = await this.getWorkflow(ref);
     yield* watchEvents(
       {

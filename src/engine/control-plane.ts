@@ -9,26 +9,19 @@ import type { Engine, TurnEvent } from './engine.js';
 import { EngineError } from './errors.js';
 import { readTail } from './read-tail.js';
 import { loadSpecText } from './load-spec.js';
-import type {
-  LogRequest,
-  StrataApi,
-  SubmitInput,
-  TaskDetail,
-  WatchOptions,
-  WorkflowView,
-} from './strata-api.js';
+import type * as Api from './strata-api.js';
 import { watchEvents } from './watch-events.js';
 
 /** Longest wait of `watch` between two looks at the store when no turn of this engine wakes it. */
 const EMBEDDED_POLL_MS = 1000;
 
-export class ControlPlane implements StrataApi {
+export class ControlPlane implements Api.StrataApi {
   constructor(
     readonly engine: Engine,
     readonly store: Store,
   ) {}
 
-  async submit(input: SubmitInput): Promise<WorkflowView> {
+  async submit(input: Api.SubmitInput): Promise<Api.WorkflowView> {
     const loaded = loadSpecText(input.text, { file: input.file, baseDir: input.baseDir });
     const record = await this.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: input.file });
     return this.view(record);
@@ -37,12 +30,12 @@ export class ControlPlane implements StrataApi {
   async listWorkflows(filter?: {
     states?: WorkflowRecord['state'][];
     limit?: number;
-  }): Promise<WorkflowView[]> {
+  }): Promise<Api.WorkflowView[]> {
     const records = await this.store.listWorkflows(filter);
     return Promise.all(records.map((r) => this.view(r)));
   }
 
-  async getWorkflow(ref: string): Promise<WorkflowView> {
+  async getWorkflow(ref: string): Promise<Api.WorkflowView> {
     return this.view(await this.resolve(ref));
   }
 
@@ -51,14 +44,14 @@ export class ControlPlane implements StrataApi {
     return this.store.listTasks(wf.id, filter);
   }
 
-  async getTask(ref: string, name: string): Promise<TaskDetail> {
+  async getTask(ref: string, name: string): Promise<Api.TaskDetail> {
     const wf = await this.resolve(ref);
     const task = await this.store.getTaskByName(wf.id, name);
     if (!task) throw taskNotFound(wf.id, name);
     return { task, attempts: await this.store.listAttempts(wf.id, task.idx) };
   }
 
-  async readLog(ref: string, name: string, request: LogRequest): Promise<string> {
+  async readLog(ref: string, name: string, request: Api.LogRequest): Promise<string> {
     const { task, attempts } = await this.getTask(ref, name);
     const number = request.attempt ?? task.attempt;
     const attempt = attempts.find((a) => a.number === number);
@@ -74,19 +67,19 @@ export class ControlPlane implements StrataApi {
     return readTail(path, request.tailBytes ?? 1024 * 1024);
   }
 
-  async cancel(ref: string): Promise<WorkflowView> {
+  async cancel(ref: string): Promise<Api.WorkflowView> {
     const wf = await this.resolve(ref);
     await this.engine.cancel(wf.id);
     return this.getWorkflow(wf.id);
   }
 
-  async retry(ref: string, task: string): Promise<WorkflowView> {
+  async retry(ref: string, task: string): Promise<Api.WorkflowView> {
     const wf = await this.resolve(ref);
     await this.engine.retry(wf.id, task);
     return this.getWorkflow(wf.id);
   }
 
-  async resume(ref: string): Promise<WorkflowView> {
+  async resume(ref: string): Promise<Api.WorkflowView> {
     const wf = await this.resolve(ref);
     await this.engine.resume(wf.id);
     return this.getWorkflow(wf.id);
@@ -101,7 +94,7 @@ export class ControlPlane implements StrataApi {
    * Reads the store's events, woken by the engine's committed turns that touch the workflow; a poll
    * every second covers a workflow another process drives. Ends with the engine's error if it stops.
    */
-  async *watch(ref: string, options: WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
+  async *watch(ref: string, options: Api.WatchOptions = {}): AsyncGenerator<EventRecord, void, undefined> {
     const { id } = await this.resolve(ref);
     yield* watchEvents(
       {
@@ -139,7 +132,7 @@ export class ControlPlane implements StrataApi {
     );
   }
 
-  private async view(record: WorkflowRecord): Promise<WorkflowView> {
+  private async view(record: WorkflowRecord): Promise<Api.WorkflowView> {
     const { spec: _spec, ...rest } = record;
     const live = this.engine.progress(record.id);
     const counts = live ?? { ...emptyTaskCounts(), ...(await this.store.countTasksByState(record.id)) };

@@ -12,6 +12,7 @@ import { PLATFORM_FIELDS } from './platform-schema.js';
 import { FREQUENCY_PATTERN } from './platform-units.js';
 import { Ajv } from 'ajv';
 import { readRepoDir, readRepoFile } from '../spec/testing/repo-files.js';
+import type { ExpectedError } from '../spec/testing/expected-error.js';
 
 /** schemas/platform.schema.json, compiled as workflowSchemaValidator compiles the workflow schema. */
 const platformSchemaValidator = (() => {
@@ -24,14 +25,7 @@ const platformSchemaValidator = (() => {
   return () => validate;
 })();
 
-interface Expected {
-  code: string;
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-  hint: string;
-}
+type Expected = ExpectedError & { hint: string };
 
 interface Case {
   title: string;

@@ -15,6 +15,7 @@ import { BANDWIDTH_PATTERN, ENERGY_PATTERN, LATENCY_PATTERN, POWER_PATTERN } fro
 import { QUANTITY_PATTERN } from '../spec/quantities.js';
 import { NAME_PATTERN } from '../spec/schema-field-reader.js';
 import { readRepoDir, readRepoFile } from '../spec/testing/repo-files.js';
+import { openMappings } from '../spec/testing/open-mappings.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
@@ -66,17 +67,7 @@ describe('the platform JSON Schema and the parser', () => {
   });
 
   it('closes every mapping (additionalProperties: false), so editors flag unknown fields', () => {
-    const open: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`));
-      else if (node !== null && typeof node === 'object') {
-        const n = node as SchemaNode & Record<string, unknown>;
-        if (n.properties && n.additionalProperties !== false) open.push(path);
-        for (const [k, v] of Object.entries(n)) walk(v, `${path}/${k}`);
-      }
-    };
-    walk(schema, '#');
-    expect(open).toEqual([]);
+    expect(openMappings(schema)).toEqual([]);
   });
 
   it('use the same patterns as the parser', () => {

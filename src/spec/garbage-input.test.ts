@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkflowSpec, SPEC_ERROR_CODES, type ParseResult } from './index.js';
 import { readRepoFile } from './testing/repo-files.js';
+import { Mulberry32 } from '../model/index.js';
 
 function expectWellFormed(result: ParseResult, text: string): void {
   if (result.ok) return;
@@ -35,16 +36,10 @@ function parse(text: string): ParseResult {
   return result as ParseResult;
 }
 
-/** A small deterministic generator (mulberry32): the same mutations on every run. */
+/** The model's mulberry32 generator, so that the cases are the same on every run. */
 function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Mulberry32(seed);
+  return () => generator.next();
 }
 
 const ODD_DOCUMENTS = [

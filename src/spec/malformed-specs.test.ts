@@ -7,15 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseWorkflowSpec } from './parse-workflow-spec.js';
 import { workflowSchemaValidator } from './testing/repo-files.js';
+import type { ExpectedError } from './testing/expected-error.js';
 
-interface Expected {
-  code: string;
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-  hint?: string;
-}
+type Expected = ExpectedError;
 
 interface Case {
   title: string;

@@ -10,6 +10,7 @@ import { formatSpecError, parseWorkflowSpec } from './index.js';
 import { QUANTITY_PATTERN } from './quantities.js';
 import { ENV_NAME_PATTERN, NAME_PATTERN, SPEC_FIELDS } from './workflow-schema.js';
 import { readRepoDir, readRepoFile, workflowSchemaValidator } from './testing/repo-files.js';
+import { openMappings } from './testing/open-mappings.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
@@ -52,17 +53,7 @@ describe('the JSON Schema and the parser', () => {
   });
 
   it('closes every mapping (additionalProperties: false), so editors flag unknown fields', () => {
-    const open: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`));
-      else if (node !== null && typeof node === 'object') {
-        const n = node as SchemaNode & Record<string, unknown>;
-        if (n.properties && n.additionalProperties !== false) open.push(path);
-        for (const [k, v] of Object.entries(n)) walk(v, `${path}/${k}`);
-      }
-    };
-    walk(schema, '#');
-    expect(open).toEqual([]);
+    expect(openMappings(schema)).toEqual([]);
   });
 
   it('use the same patterns for names, durations and quantities', () => {

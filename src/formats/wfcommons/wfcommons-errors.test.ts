@@ -6,15 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatSpecError } from '../../spec/spec-errors.js';
 import { importWfCommons } from './wfcommons.js';
+import type { ExpectedError } from '../../spec/testing/expected-error.js';
 
-interface Expected {
-  code: string;
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-  hint?: string;
-}
+type Expected = ExpectedError;
 
 /** Joins lines, so that line numbers in the expectations can be counted. */
 const j = (...lines: string[]): string => `${lines.join('\n')}\n`;

@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FirstFitPolicy } from './first-fit-policy.js';
 import { IndexedFirstFitPolicy } from './indexed-first-fit-policy.js';
 import type { NodeView, ReadyTask } from '../scheduler.js';
+import { Mulberry32 } from '../../model/index.js';
 
-/** A small seeded generator (mulberry32), so that the cases are the same on every run. */
+/** The model's mulberry32 generator, so that the cases are the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Mulberry32(seed);
+  return () => generator.next();
 }
 
 describe('IndexedFirstFitPolicy', () => {
