@@ -82,6 +82,17 @@ async function states(workflowId: string): Promise<Record<string, string>> {
   return Object.fromEntries(tasks.map((t) => [t.name, t.state]));
 }
 
+/** Waits for the workflow to end and checks its state and every task's. */
+async function expectEnd(
+  engine: Engine,
+  workflowId: string,
+  state: string,
+  taskStates: Record<string, string>,
+): Promise<void> {
+  expect(await engine.waitFor(workflowId)).toBe(state);
+  expect(await states(workflowId)).toEqual(taskStates);
+}
+
 describe('Engine', () => {
   it('runs a diamond DAG in dependency order and records one event per transition', async () => {
     const started: string[] = [];
@@ -157,8 +168,7 @@ describe('Engine', () => {
         'continue',
       ),
     );
-    expect(await engine.waitFor(wf.id)).toBe('failed');
-    expect(await states(wf.id)).toEqual({
+    await expectEnd(engine, wf.id, 'failed', {
       bad: 'failed',
       ok: 'succeeded',
       child: 'upstream-failed',
@@ -181,8 +191,7 @@ describe('Engine', () => {
     await expect(engine.retry(wf.id, 'nope')).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
     failBad = false;
     await engine.retry(wf.id, 'bad');
-    expect(await engine.waitFor(wf.id)).toBe('succeeded');
-    expect(await states(wf.id)).toEqual({ bad: 'succeeded', child: 'succeeded', other: 'succeeded' });
+    await expectEnd(engine, wf.id, 'succeeded', { bad: 'succeeded', child: 'succeeded', other: 'succeeded' });
     const otherAttempts = await store.listAttempts(wf.id, 2);
     expect(otherAttempts).toHaveLength(1); // what had succeeded did not run again
     expect((await store.getTaskByName(wf.id, 'bad'))?.retryBase).toBe(1);
@@ -193,8 +202,7 @@ describe('Engine', () => {
     const wf = await submit(engine, workflow([task('long'), task('next', ['long'])]));
     await new Promise((r) => setTimeout(r, 50));
     await engine.cancel(wf.id);
-    expect(await engine.waitFor(wf.id)).toBe('cancelled');
-    expect(await states(wf.id)).toEqual({ long: 'cancelled', next: 'cancelled' });
+    await expectEnd(engine, wf.id, 'cancelled', { long: 'cancelled', next: 'cancelled' });
     expect((await store.listAttempts(wf.id, 0))[0]?.status).toBe('cancelled');
     await expect(engine.cancel(wf.id)).rejects.toBeInstanceOf(EngineError);
   });
@@ -545,8 +553,7 @@ describe('Engine with the local executor', () => {
         'continue',
       ),
     );
-    expect(await engine.waitFor(wf.id)).toBe('failed');
-    expect(await states(wf.id)).toEqual({
+    await expectEnd(engine, wf.id, 'failed', {
       writes: 'succeeded',
       forgets: 'failed',
       regex: 'succeeded',

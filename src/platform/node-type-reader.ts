@@ -5,7 +5,7 @@
  * nominal frequency and drawing less as they go down, and the platform's total node count.
  */
 import type { DvfsLevel, NodeType } from '../model/platform.js';
-import { comparePos, type Field } from '../spec/schema-field-reader.js';
+import type { Field } from '../spec/schema-field-reader.js';
 import type { SourcePos } from '../spec/spec-errors.js';
 import { PlatformFieldReader } from './platform-field-reader.js';
 import { FREQUENCY_HINT, GFLOPS_HINT, GPU_SPEED_HINT, POWER_HINT, SPEED_HINT } from './platform-hints.js';
@@ -116,17 +116,16 @@ export class NodeTypeReader extends PlatformFieldReader {
   private readSpeed(f: Map<string, Field>, item: Field): number | undefined {
     const speedField = f.get('speed');
     const gflopsField = f.get('gflops');
-    if (speedField && gflopsField) {
-      const later = comparePos(speedField.keyPos, gflopsField.keyPos) > 0 ? speedField : gflopsField;
-      this.errors.add(
+    if (
+      this.bothGiven(
+        speedField,
+        gflopsField,
         'PLATFORM_SPEED_AND_GFLOPS',
-        later.keyPos,
-        later.path,
         'the node type has both "speed" and "gflops"',
         `keep one: speed is relative to the reference core, gflops per core is divided by ${REFERENCE_CORE_GFLOPS}`,
-      );
+      )
+    )
       return undefined;
-    }
     if (speedField) return this.readPositive(speedField, SPEED_HINT);
     if (gflopsField) {
       const g = this.readPositive(gflopsField, GFLOPS_HINT);

@@ -3,7 +3,7 @@
  * and the did-you-mean of an unknown field, from words people bring from other tools (SimGrid,
  * Kubernetes, cloud consoles) and from fields that belong to another mapping.
  */
-import { didYouMean, type FieldDialect } from '../spec/schema-field-reader.js';
+import type { FieldDialect } from '../spec/schema-field-reader.js';
 import type { PlatformErrorCode } from './platform-errors.js';
 
 // The hints of fields, shared by the schema's notes (wrong types) and the readers (bad values).
@@ -131,23 +131,13 @@ const SECTION_OF: Readonly<Record<string, string>> = {
   energy: 'a link',
 };
 
-/**
- * A hint for an unknown field: a word from another tool, a typo, a misplaced field, or the list.
- * `suggestion` is the field of this mapping the key was probably meant to be.
- */
-function unknownFieldHint(
-  context: string,
-  key: string,
-  allowed: readonly string[],
-): { hint: string; suggestion?: string } {
+/** Where an unknown field belongs instead, when it is a field of another mapping. */
+function misplacedFieldHint(_context: string, key: string): { hint: string } | undefined {
   const lower = key.toLowerCase();
-  if (key === '<<')
-    return { hint: 'YAML merge keys are not supported; use anchors and aliases (&x, *x) for whole values' };
-  const typo = didYouMean(key, allowed, SYNONYMS[context] ?? {});
-  if (typo !== undefined) return typo;
   const section = SECTION_OF[lower];
-  if (section !== undefined) return { hint: `"${lower}" is a field of ${section}, not of this mapping` };
-  return { hint: `allowed fields here: ${allowed.join(', ')}` };
+  return section === undefined
+    ? undefined
+    : { hint: `"${lower}" is a field of ${section}, not of this mapping` };
 }
 
 export const PLATFORM_DIALECT: FieldDialect<PlatformErrorCode> = {
@@ -161,7 +151,9 @@ export const PLATFORM_DIALECT: FieldDialect<PlatformErrorCode> = {
     unsupportedVersion: 'PLATFORM_UNSUPPORTED_VERSION',
     badDuration: 'PLATFORM_BAD_DURATION',
   },
-  unknownFieldHint,
+  synonyms: SYNONYMS,
+  mergeKeyHint: 'YAML merge keys are not supported; use anchors and aliases (&x, *x) for whole values',
+  misplacedFieldHint,
   keyHint: 'field names are plain words like "id"',
   // The platform reader gives no hint of its own for an empty value of the wrong type.
   emptyValueHint: '',

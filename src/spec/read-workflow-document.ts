@@ -21,7 +21,7 @@ import { readDocumentRoot, type DocumentFormat, type DocumentRoot } from './docu
 import { parseDurationMs } from './durations.js';
 import { parseMemoryBytes, suggestQuantity } from './quantities.js';
 import { ForeachReader } from './read-foreach.js';
-import { comparePos, SchemaFieldReader, type Field } from './schema-field-reader.js';
+import { SchemaFieldReader, type Field } from './schema-field-reader.js';
 import type { SourcePos, SpecErrorCode, SpecErrorCollector } from './spec-errors.js';
 import { compileTemplate, placeholderMistake, type PlaceholderScope } from './templates.js';
 import { SPEC_DIALECT } from './workflow-hints.js';
@@ -175,17 +175,16 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     const command = f.get('command');
     const shell = f.get('shell');
     const owner = required ? 'the task' : 'the validator';
-    if (command && shell) {
-      const later = comparePos(command.keyPos, shell.keyPos) > 0 ? command : shell;
-      this.errors.add(
+    if (
+      this.bothGiven(
+        command,
+        shell,
         'SPEC_COMMAND_AND_SHELL',
-        later.keyPos,
-        later.path,
         `${owner} has both "command" and "shell"`,
         'keep one: "command" is an argv list run as is, "shell" a string run with /bin/sh -c',
-      );
+      )
+    )
       return undefined;
-    }
     if (command) return this.readArgv(command, scope);
     if (shell) {
       const script = this.readTemplate(shell, scope);

@@ -33,12 +33,15 @@ export interface FieldDialect<Code extends string> {
     readonly unsupportedVersion: Code;
     readonly badDuration: Code;
   };
-  /** A hint for an unknown field of a mapping (`context` from its schema's notes), and the field it was probably meant to be. */
-  unknownFieldHint(
-    context: string,
-    key: string,
-    allowed: readonly string[],
-  ): { hint: string; suggestion?: string };
+  /** Words people bring from other tools, per mapping (`context` from its schema's notes), and what this format calls them. */
+  readonly synonyms: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The hint for a YAML merge key (`<<`), which the readers do not take. */
+  readonly mergeKeyHint: string;
+  /**
+   * The hint for an unknown field of mapping `context` that belongs in another mapping (and the
+   * field it was probably meant to be); undefined when it belongs nowhere else.
+   */
+  misplacedFieldHint(context: string, key: string): { hint: string; suggestion?: string } | undefined;
   /** The hint for a mapping key that is not a plain string. */
   readonly keyHint: string;
   /** The hint for a wrong-type empty value when the field's notes give none. */
@@ -95,6 +98,23 @@ export class SchemaFieldReader<Code extends string> {
       out.set(entry.key, { key: entry.key, node: entry.value, pos, keyPos, path: childPath });
     }
     return out;
+  }
+
+  /**
+   * Two fields of which at most one may be given: when both are, reports `code` at the later one
+   * and returns true.
+   */
+  protected bothGiven(
+    a: Field | undefined,
+    b: Field | undefined,
+    code: Code,
+    message: string,
+    hint: string,
+  ): boolean {
+    if (a === undefined || b === undefined) return false;
+    const later = comparePos(a.keyPos, b.keyPos) > 0 ? a : b;
+    this.errors.add(code, later.keyPos, later.path, message, hint);
+    return true;
   }
 
   protected itemField(list: Field, node: YNode | null, i: number): Field {
@@ -236,7 +256,7 @@ export class SchemaFieldReader<Code extends string> {
     const object = owner === undefined ? undefined : map.objectForm(owner);
     const allowed = Object.keys((object?.properties as Record<string, unknown> | undefined) ?? {});
     const context = object === undefined ? '' : (map.notes(object).context ?? '');
-    const { hint, suggestion } = this.doc.dialect.unknownFieldHint(context, key, allowed);
+    const { hint, suggestion } = unknownFieldHint(this.doc.dialect, context, key, allowed);
     const message = `unknown field ${JSON.stringify(key)}`;
     this.errors.add(this.doc.dialect.codes.unknownField, keyPos, fieldPath(path, key), message, hint);
     if (suggestion !== undefined) this.doc.suggested.add(fieldPath(path, suggestion));
@@ -244,10 +264,29 @@ export class SchemaFieldReader<Code extends string> {
 }
 
 /**
+ * The hint for an unknown field: a YAML merge key, a field that belongs in another mapping, a word
+ * from another tool, a typo, or else the list of the fields allowed here.
+ */
+function unknownFieldHint<Code extends string>(
+  dialect: FieldDialect<Code>,
+  context: string,
+  key: string,
+  allowed: readonly string[],
+): { hint: string; suggestion?: string } {
+  if (key === '<<') return { hint: dialect.mergeKeyHint };
+  return (
+    dialect.misplacedFieldHint(context, key) ??
+    didYouMean(key, allowed, dialect.synonyms[context] ?? {}) ?? {
+      hint: `allowed fields here: ${allowed.join(', ')}`,
+    }
+  );
+}
+
+/**
  * The did-you-mean for an unknown field: a synonym from another tool, else the closest allowed
  * field; undefined when there is neither.
  */
-export function didYouMean(
+function didYouMean(
   key: string,
   allowed: readonly string[],
   synonyms: Readonly<Record<string, string>>,

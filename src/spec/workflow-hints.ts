@@ -3,7 +3,7 @@
  * unknown field, from fields put in the wrong place, words people bring from other tools, and typos.
  */
 import type { SpecErrorCode } from './spec-errors.js';
-import { didYouMean, type FieldDialect } from './schema-field-reader.js';
+import type { FieldDialect } from './schema-field-reader.js';
 import { SPEC_FIELDS } from './workflow-schema.js';
 
 /** Words people bring from other tools, per mapping (the schema notes' `context`), and what Strata calls them. */
@@ -62,15 +62,8 @@ const RESOURCE_FIELDS = new Set<string>(SPEC_FIELDS.resources);
 const TASK_FIELDS: readonly string[] = SPEC_FIELDS.task;
 const DEFAULTS_FIELDS: readonly string[] = SPEC_FIELDS.defaults;
 
-/**
- * A hint for an unknown field: a misplaced field, a word from another tool, a typo, or the list.
- * `suggestion` is the field of this mapping the key was probably meant to be.
- */
-function unknownFieldHint(
-  context: string,
-  key: string,
-  allowed: readonly string[],
-): { hint: string; suggestion?: string } {
+/** Where an unknown field of a task, defaults, the top level or retries belongs instead. */
+function misplacedFieldHint(context: string, key: string): { hint: string; suggestion?: string } | undefined {
   const lower = key.toLowerCase();
   if ((context === 'task' || context === 'defaults') && RESOURCE_FIELDS.has(lower)) {
     return { hint: `put it under resources, e.g. resources: { ${lower}: ... }` };
@@ -93,13 +86,7 @@ function unknownFieldHint(
       suggestion: 'limit',
     };
   }
-  if (key === '<<')
-    return { hint: 'YAML merge keys are not supported; put shared settings under "defaults:"' };
-  return (
-    didYouMean(key, allowed, SYNONYMS[context] ?? {}) ?? {
-      hint: `allowed fields here: ${allowed.join(', ')}`,
-    }
-  );
+  return undefined;
 }
 
 export const SPEC_DIALECT: FieldDialect<SpecErrorCode> = {
@@ -113,7 +100,9 @@ export const SPEC_DIALECT: FieldDialect<SpecErrorCode> = {
     unsupportedVersion: 'SPEC_UNSUPPORTED_VERSION',
     badDuration: 'SPEC_BAD_DURATION',
   },
-  unknownFieldHint,
+  synonyms: SYNONYMS,
+  mergeKeyHint: 'YAML merge keys are not supported; put shared settings under "defaults:"',
+  misplacedFieldHint,
   keyHint: 'field names are plain words like "name"',
   emptyValueHint: 'give the field a value, or remove it',
   quoteName: (name) => JSON.stringify(name),

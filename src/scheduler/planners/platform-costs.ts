@@ -73,16 +73,8 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     bytes <= 0 ? 0 : bytes * invBw[a * nSites + b]! + latency[a * nSites + b]!;
 
   const { meanLat, meanInvBw } = meanLink(types, siteOfType, nSites, latency, invBw);
-  const {
-    producer,
-    children,
-    initialSite,
-    parentOffset,
-    parentBytes,
-    stageOffset,
-    stageSites,
-    stageAmounts,
-  } = taskEdges(workload, platform, siteIndex, nSites);
+  const edges = taskEdges(workload, platform, siteIndex, nSites);
+  const { parentBytes, parentOffset, stageOffset, stageSites, stageAmounts } = edges;
 
   const coresOf = (t: number): number => Math.max(1, workload.tasks[t]!.cores);
   const exec = (t: number, p: number): number => {
@@ -109,7 +101,7 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     tasks: nTasks,
     processors: nTypes,
     parents: (t) => workload.tasks[t]!.parents,
-    children: (t) => children[t]!,
+    children: (t) => edges.children[t]!,
     exec,
     execAtLevel,
     execP90AtLevel(t, p, level) {
@@ -141,8 +133,8 @@ export function platformCostModel(workload: Workload, platform: Platform): Platf
     parentOffset,
     transferTime,
     transferJPerByte: (a, b) => jPerByte[a * nSites + b]!,
-    producer,
-    initialSite,
+    producer: edges.producer,
+    initialSite: edges.initialSite,
     stageIn(t, p) {
       let ready = 0;
       for (let i = stageOffset[t]!; i < stageOffset[t + 1]!; i++)
