@@ -7,12 +7,15 @@ import type { AttemptUpdate } from './attempt-update.js';
 import type { TaskChange, WorkflowChange } from './store.js';
 
 export function workflowExists(id: string): StoreConflictError {
-  return new StoreConflictError(`Workflow ${id} already exists.`);
+  return new StoreConflictError(`Workflow ${id} already exists.`, id);
 }
 
 /** `key` is an attempt's primary key: workflow id, task index, attempt number. */
 export function attemptExists(key: readonly [string, number, number]): StoreConflictError {
-  return new StoreConflictError(`Attempt ${key[2]} of task ${key[1]} in workflow ${key[0]} already exists.`);
+  return new StoreConflictError(
+    `Attempt ${key[2]} of task ${key[1]} in workflow ${key[0]} already exists.`,
+    key[0],
+  );
 }
 
 /** An attempt inserted twice, when the back-end cannot name it; `detail` is what the database said. */
@@ -25,6 +28,7 @@ export function attemptMissing(u: AttemptUpdate): StoreConflictError {
   return new StoreConflictError(
     `Attempt ${u.number} of task ${u.taskIdx} in workflow ${u.workflowId} does not exist: ` +
       `cannot set its status to ${u.status}.`,
+    u.workflowId,
   );
 }
 
@@ -37,11 +41,13 @@ export function taskConflict(
   if (!row) {
     return new StoreConflictError(
       `Task ${change.idx} of workflow ${change.workflowId} does not exist: cannot apply ${move}.`,
+      change.workflowId,
     );
   }
   return new StoreConflictError(
     `Task ${change.idx} (${row.name}) of workflow ${change.workflowId} is ${row.state}, not ${change.from}: ` +
       `cannot apply ${move} (another writer changed it first).`,
+    change.workflowId,
   );
 }
 
@@ -49,10 +55,11 @@ export function taskConflict(
 export function workflowConflict(change: WorkflowChange, state: string | undefined): StoreConflictError {
   const move = `${change.from} → ${change.to}`;
   if (state === undefined) {
-    return new StoreConflictError(`Workflow ${change.id} does not exist: cannot apply ${move}.`);
+    return new StoreConflictError(`Workflow ${change.id} does not exist: cannot apply ${move}.`, change.id);
   }
   return new StoreConflictError(
     `Workflow ${change.id} is ${state}, not ${change.from}: cannot apply ${move} (another writer changed it first).`,
+    change.id,
   );
 }
 

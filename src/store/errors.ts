@@ -2,13 +2,37 @@
 import { StrataError } from '../model/index.js';
 
 /** Every code a store error may carry; each is documented in docs/errors.md. */
-export const STORE_ERROR_CODES = ['STORE_CONFLICT', 'STORE_BAD_URL'] as const;
+export const STORE_ERROR_CODES = ['STORE_CONFLICT', 'STORE_LEASE_LOST', 'STORE_BAD_URL'] as const;
 
-/** A change named a `from` state the row was no longer in: another writer got there first. */
+/**
+ * A change named a `from` state the row was no longer in: another writer got there first.
+ * `workflowId` names the workflow whose row did not match, when the store knows it.
+ */
 export class StoreConflictError extends StrataError<'STORE_CONFLICT'> {
-  constructor(message: string) {
+  readonly workflowId: string | undefined;
+  constructor(message: string, workflowId?: string) {
     super('STORE_CONFLICT', message);
     this.name = 'StoreConflictError';
+    this.workflowId = workflowId;
+  }
+}
+
+/**
+ * Lease fencing: a change set written on behalf of an engine (`ChangeSet.owner`) touched workflows
+ * whose lease that engine no longer holds (another engine took it over, or it was released). Nothing
+ * was written; `workflowIds` lists the workflows lost.
+ */
+export class StoreLeaseLostError extends StrataError<'STORE_LEASE_LOST'> {
+  readonly workflowIds: readonly string[];
+  constructor(owner: string, workflowIds: readonly string[]) {
+    super(
+      'STORE_LEASE_LOST',
+      `${owner} no longer holds the lease on ${workflowIds.length === 1 ? 'workflow' : 'workflows'} ` +
+        `${workflowIds.join(', ')}: the change set was not written.`,
+      { hint: 'another engine took the workflow over; this engine must stop driving it' },
+    );
+    this.name = 'StoreLeaseLostError';
+    this.workflowIds = workflowIds;
   }
 }
 

@@ -85,7 +85,10 @@ ORDER BY e.ord`,
   acquireLease:
     'UPDATE workflows SET lease_owner = $2, lease_expires_at = $3 WHERE id = $1 AND (lease_owner IS NULL ' +
     'OR lease_expires_at <= $4 OR lease_owner = $2 OR lease_owner = $5)',
-  renewLeases: 'UPDATE workflows SET lease_expires_at = $2 WHERE lease_owner = $1',
+  renewLeases: 'UPDATE workflows SET lease_expires_at = $2 WHERE lease_owner = $1 RETURNING id',
+  // Locks the rows a fenced commit writes (in id order): a take-over waits for the commit, or the
+  // commit sees the new owner.
+  leaseOwners: 'SELECT id, lease_owner FROM workflows WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
   releaseLease:
     'UPDATE workflows SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2',
 } as const;

@@ -22,7 +22,7 @@ import { pendingMigrations } from './migrations.js';
 import { toStoreError } from './postgres-errors.js';
 import { BEGIN, LOCK_MIGRATE, SQL } from './postgres-sql.js';
 import { quoteIdent, redactUrl, withSearchPath } from './postgres-url.js';
-import { applyChanges, insertWorkflow } from './postgres-writes.js';
+import { applyChanges, checkLeases, insertWorkflow } from './postgres-writes.js';
 import * as Rows from './rows.js';
 import type * as S from './store.js';
 
@@ -196,7 +196,10 @@ export class PostgresStore implements S.Store {
 
   async commit(changes: S.ChangeSet): Promise<void> {
     if (!changes.tasks?.length && !changes.attempts?.length && !changes.workflows?.length) return;
-    await this.transaction((c) => applyChanges(c, this.schema, changes));
+    await this.transaction(async (c) => {
+      if (changes.owner !== undefined) await checkLeases(c, changes);
+      await applyChanges(c, this.schema, changes);
+    });
   }
 
   async listEvents(filter: S.EventFilter = {}): Promise<S.EventRecord[]> {
@@ -225,8 +228,9 @@ export class PostgresStore implements S.Store {
     return result.rowCount === 1;
   }
 
-  async renewLeases(owner: string, now: number, ttlMs: number): Promise<void> {
-    await this.pool.query(SQL.renewLeases, [owner, now + ttlMs]);
+  async renewLeases(owner: string, now: number, ttlMs: number): Promise<string[]> {
+    const result = await this.pool.query<{ id: string }>(SQL.renewLeases, [owner, now + ttlMs]);
+    return result.rows.map((r) => r.id);
   }
 
   async releaseLease(workflowId: string, owner: string): Promise<void> {

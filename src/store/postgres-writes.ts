@@ -12,6 +12,8 @@ import type { PoolClient } from 'pg';
 import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import { attemptUpdateFlags, type AttemptUpdate } from './attempt-update.js';
 import * as Conflict from './conflicts.js';
+import { StoreLeaseLostError } from './errors.js';
+import { workflowsTouched } from './lease-fence.js';
 import { isUniqueViolation, pgDetail } from './postgres-errors.js';
 import { SQL } from './postgres-sql.js';
 import { ATTEMPT_WIDTH, attemptValues, workflowValues } from './rows.js';
@@ -59,6 +61,18 @@ export async function insertWorkflow(
     await c.query(SQL.insertTaskSpecs, [workflow.id, idx, name, deps, spec]);
   }
   await insertEvents(c, schema, [[workflow.id, null, null, null, 'running', at, 'submitted']]);
+}
+
+/**
+ * Lease fencing: locks the rows of the workflows the set touches and throws `StoreLeaseLostError`
+ * unless `changes.owner` leases every one. The lock holds until the commit: a take-over waits.
+ */
+export async function checkLeases(c: PoolClient, changes: ChangeSet): Promise<void> {
+  const ids = workflowsTouched(changes);
+  const result = await c.query<{ id: string; lease_owner: string | null }>(SQL.leaseOwners, [ids]);
+  const held = new Set(result.rows.filter((r) => r.lease_owner === changes.owner).map((r) => r.id));
+  const lost = ids.filter((id) => !held.has(id));
+  if (lost.length > 0) throw new StoreLeaseLostError(changes.owner!, lost);
 }
 
 /** Applies a change set: attempts, then tasks, then workflows, then the events of all of them. */

@@ -29,7 +29,8 @@ export const SQL = {
   acquireLease:
     'UPDATE workflows SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND (lease_owner IS NULL ' +
     'OR lease_expires_at <= ? OR lease_owner = ? OR lease_owner = ?)',
-  renewLeases: 'UPDATE workflows SET lease_expires_at = ? WHERE lease_owner = ?',
+  renewLeases: 'UPDATE workflows SET lease_expires_at = ? WHERE lease_owner = ? RETURNING id',
+  leaseOwner: 'SELECT lease_owner FROM workflows WHERE id = ?',
   releaseLease:
     'UPDATE workflows SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
 } as const;

@@ -35,14 +35,49 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
-  it('opens with WAL, synchronous = NORMAL, busy_timeout 5000 and foreign keys on', async () => {
+  it('opens with WAL, synchronous = NORMAL, a short busy_timeout (retried, see sqlite-busy.ts) and foreign keys on', async () => {
     const store = await openFile();
     // The connection is private on purpose; the test reads its pragmas through it all the same.
     const db = (store as unknown as { db: Database.Database }).db;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    await store.close();
+  });
+
+  it('a write waits, without blocking the event loop, for a write lock another connection holds longer than busy_timeout', async () => {
+    const file = path.join(dir, `locked-${n++}.db`);
+    const store = await openFile(file);
+    await storedWorkflow(store, 'wf-1', 1);
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 50);
+    setTimeout(() => other.exec('COMMIT'), 1500);
+    await store.commit({
+      tasks: [{ workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 }],
+    });
+    clearInterval(ticker);
+    expect((await store.getTask('wf-1', 0))?.state).toBe('queued');
+    // The event loop kept turning while the commit waited (a blocking wait would have let none through).
+    expect(ticks).toBeGreaterThan(3);
+    other.close();
+    await store.close();
+  });
+
+  it('a write lock held past the retry budget fails the write with SQLITE_BUSY, writing nothing', async () => {
+    const file = path.join(dir, `locked-${n++}.db`);
+    await (await openFile(file)).close();
+    const store = new SqliteStore(file, { busy: { busyTimeoutMs: 50, budgetMs: 300 } });
+    await storedWorkflow(store, 'wf-1', 1);
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const change = { workflowId: 'wf-1', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 } as const;
+    await expect(store.commit({ tasks: [change] })).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    other.exec('ROLLBACK');
+    other.close();
+    expect((await store.getTask('wf-1', 0))?.state).toBe('ready');
     await store.close();
   });
 

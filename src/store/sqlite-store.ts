@@ -18,7 +18,8 @@ import type { TaskState } from '../model/index.js';
 import { pendingMigrations } from './migrations.js';
 import * as Rows from './rows.js';
 import { placeholders, SQL, SqliteStatements } from './sqlite-statements.js';
-import { applyChanges, insertWorkflow } from './sqlite-writes.js';
+import { DEFAULT_BUSY_RETRY, retryBusy, type BusyRetry } from './sqlite-busy.js';
+import { applyChanges, checkLeases, insertWorkflow } from './sqlite-writes.js';
 import type * as S from './store.js';
 
 export class SqliteStore implements S.Store {
@@ -30,18 +31,27 @@ export class SqliteStore implements S.Store {
   private readonly commitTx: (changes: S.ChangeSet) => void;
   private readonly createTx: (workflow: S.NewWorkflow, tasks: S.NewTask[]) => S.WorkflowRecord;
 
-  /** Opens (creating if missing) the database file; the directory must exist. Call `migrate()` next. */
-  constructor(path: string) {
+  private readonly busy: BusyRetry;
+
+  /**
+   * Opens (creating if missing) the database file; the directory must exist. Call `migrate()` next.
+   * `busy` bounds how long a write waits for another process's write lock (see sqlite-busy.ts).
+   */
+  constructor(path: string, options: { busy?: Partial<BusyRetry> } = {}) {
     this.path = path;
-    this.db = new Database(path, { timeout: 5000 });
+    this.busy = { ...DEFAULT_BUSY_RETRY, ...options.busy };
+    this.db = new Database(path, { timeout: this.busy.busyTimeoutMs });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.round(this.busy.busyTimeoutMs)}`);
     this.db.pragma('foreign_keys = ON');
     // 32 MiB of page cache (the default is 2 MiB): a running workflow of 10,000s of tasks stays in memory.
     this.db.pragma('cache_size = -32768');
     this.statements = new SqliteStatements(this.db);
-    const commitTx = this.db.transaction((changes: S.ChangeSet) => applyChanges(this.statements, changes));
+    const commitTx = this.db.transaction((changes: S.ChangeSet) => {
+      if (changes.owner !== undefined) checkLeases(this.statements, changes);
+      applyChanges(this.statements, changes);
+    });
     const createTx = this.db.transaction((workflow: S.NewWorkflow, tasks: S.NewTask[]) =>
       insertWorkflow(this.statements, workflow, tasks),
     );
@@ -67,7 +77,7 @@ export class SqliteStore implements S.Store {
         record.run(migration.version, migration.name);
       }
     });
-    run.immediate();
+    await retryBusy(() => run.immediate(), this.busy);
   }
 
   /** The migrations recorded in `schema_migrations`, oldest first. */
@@ -84,7 +94,7 @@ export class SqliteStore implements S.Store {
   }
 
   async createWorkflow(workflow: S.NewWorkflow, tasks: S.NewTask[]): Promise<S.WorkflowRecord> {
-    return this.createTx(workflow, tasks);
+    return retryBusy(() => this.createTx(workflow, tasks), this.busy);
   }
 
   async getWorkflow(id: string): Promise<S.WorkflowRecord | undefined> {
@@ -161,7 +171,7 @@ export class SqliteStore implements S.Store {
 
   async commit(changes: S.ChangeSet): Promise<void> {
     if (!changes.tasks?.length && !changes.attempts?.length && !changes.workflows?.length) return;
-    this.commitTx(changes);
+    await retryBusy(() => this.commitTx(changes), this.busy);
   }
 
   async listEvents(filter: S.EventFilter = {}): Promise<S.EventRecord[]> {
@@ -182,17 +192,19 @@ export class SqliteStore implements S.Store {
     ttlMs: number,
     stealFrom?: string,
   ): Promise<boolean> {
-    const result = this.statements
-      .get(SQL.acquireLease)
-      .run(owner, now + ttlMs, workflowId, now, owner, stealFrom ?? null);
-    return result.changes === 1;
+    const acquire = this.statements.get(SQL.acquireLease);
+    const args = [owner, now + ttlMs, workflowId, now, owner, stealFrom ?? null];
+    return (await retryBusy(() => acquire.run(...args), this.busy)).changes === 1;
   }
 
-  async renewLeases(owner: string, now: number, ttlMs: number): Promise<void> {
-    this.statements.get(SQL.renewLeases).run(now + ttlMs, owner);
+  async renewLeases(owner: string, now: number, ttlMs: number): Promise<string[]> {
+    const renew = this.statements.get(SQL.renewLeases);
+    const rows = await retryBusy(() => renew.all(now + ttlMs, owner) as Array<{ id: string }>, this.busy);
+    return rows.map((r) => r.id);
   }
 
   async releaseLease(workflowId: string, owner: string): Promise<void> {
-    this.statements.get(SQL.releaseLease).run(workflowId, owner);
+    const release = this.statements.get(SQL.releaseLease);
+    await retryBusy(() => release.run(workflowId, owner), this.busy);
   }
 }

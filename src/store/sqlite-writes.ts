@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import { attemptUpdateFlags, type AttemptUpdate } from './attempt-update.js';
 import * as Conflict from './conflicts.js';
-import type { StoreConflictError } from './errors.js';
+import { StoreLeaseLostError, type StoreConflictError } from './errors.js';
+import { workflowsTouched } from './lease-fence.js';
 import { ATTEMPT_WIDTH, attemptValues, createdWorkflow, workflowValues } from './rows.js';
 import { EVENT_WIDTH, INSERT_CHUNK, SQL, type SqliteStatements } from './sqlite-statements.js';
 import type { ChangeSet, NewTask, NewWorkflow, TaskChange, WorkflowRecord } from './store.js';
@@ -33,6 +34,16 @@ export function insertWorkflow(s: SqliteStatements, workflow: NewWorkflow, tasks
   if (taskRows.length > 0) flushTasks(s, taskRows, specRows);
   s.get(SQL.insertEvent).run(workflow.id, null, null, null, 'running', at, 'submitted');
   return createdWorkflow(workflow, tasks.length);
+}
+
+/** Lease fencing: throws `StoreLeaseLostError` unless `changes.owner` leases every workflow touched. */
+export function checkLeases(s: SqliteStatements, changes: ChangeSet): void {
+  const leaseOwner = s.get(SQL.leaseOwner);
+  const lost = workflowsTouched(changes).filter((id) => {
+    const row = leaseOwner.get(id) as { lease_owner: string | null } | undefined;
+    return row?.lease_owner !== changes.owner;
+  });
+  if (lost.length > 0) throw new StoreLeaseLostError(changes.owner!, lost);
 }
 
 /** Applies a change set: attempts, then tasks, then workflows, each change with its event. */

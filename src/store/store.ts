@@ -177,6 +177,13 @@ export type AttemptWrite =
  * implementation may apply each list as one multi-row statement).
  */
 export interface ChangeSet {
+  /**
+   * Lease fencing: the engine writing this set. When given, every workflow the set touches must be
+   * leased by this owner (its lease may have run out, as long as nobody took it since), or nothing
+   * is written and `StoreLeaseLostError` names the workflows lost. The check and the writes are one
+   * transaction, so a lease taken over concurrently is seen by one side or the other, never both.
+   */
+  owner?: string;
   tasks?: TaskChange[];
   attempts?: AttemptWrite[];
   workflows?: WorkflowChange[];
@@ -225,7 +232,10 @@ export interface Store {
   /** Attempts in status `queued` or `running`, across all workflows (recovery). */
   listOpenAttempts(workflowId?: string): Promise<AttemptRecord[]>;
 
-  /** Applies a change set in one transaction; throws `StoreConflictError` (and writes nothing) on a stale `from`. */
+  /**
+   * Applies a change set in one transaction; throws `StoreConflictError` (and writes nothing) on a
+   * stale `from`, `StoreLeaseLostError` when `changes.owner` no longer holds a workflow it touches.
+   */
   commit(changes: ChangeSet): Promise<void>;
 
   /** Ordered by seq. */
@@ -243,7 +253,10 @@ export interface Store {
     ttlMs: number,
     stealFrom?: string,
   ): Promise<boolean>;
-  /** Extends every lease `owner` holds to `now + ttlMs`. */
-  renewLeases(owner: string, now: number, ttlMs: number): Promise<void>;
+  /**
+   * Extends every lease `owner` holds to `now + ttlMs`; returns the ids of those workflows (the
+   * leases it still holds), in no particular order. One missing from the list was taken over.
+   */
+  renewLeases(owner: string, now: number, ttlMs: number): Promise<string[]>;
   releaseLease(workflowId: string, owner: string): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { AttemptStatus, TaskSpec, TaskState, WorkflowSpec } from '../../mod
 import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
 import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
+import { leaseFencingCases } from './lease-fencing-conformance.js';
 
 /** A realistic epoch-ms time, well past 2^31, so that 32-bit or string-typed columns would show. */
 const T0 = 1_735_000_000_123;
@@ -915,6 +916,8 @@ export function storeConformanceSuite(
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
+
+    leaseFencingCases(() => store);
 
     describe('concurrency', () => {
       it('two commits racing on the same task from the same state: exactly one wins, the other conflicts', async () => {
