@@ -17,6 +17,9 @@ import { resourcesOf } from './workflow-runtime.js';
 import type { StopMode, TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
 import { newAttemptRecord } from '../store/attempt-record.js';
 
+/** How often the executor is asked to find an adopted attempt before it is taken as lost. */
+const REATTACH_TRIES = 3;
+
 export interface AttemptEndedInfo {
   workflowId: string;
   task: string;
@@ -49,7 +52,6 @@ export class AttemptLauncher {
   private readonly inFlight = new Map<string, InFlight>();
   /** Executor reports waiting for the next turn. */
   private readonly inbox: ExecutorEvent[] = [];
-  private readonly createdDirs = new Set<string>();
 
   constructor(
     private readonly executor: Executor,
@@ -128,7 +130,7 @@ export class AttemptLauncher {
         queuedAt: now,
       }),
     });
-    turn.after.push(() => {
+    turn.afterCommit(wf.record.id, () => {
       this.prepareDirs(task, request);
       this.executor
         .start(request)
@@ -161,11 +163,33 @@ export class AttemptLauncher {
     return { flight, handle: attempt.handle };
   }
 
-  /** Hands adopted attempts back to the executor; one it cannot find is reported lost. */
+  /**
+   * Stops driving the attempts of a workflow this engine no longer holds, without killing them:
+   * the engine that took the workflow over re-attaches them. Their reports are ignored from now on.
+   */
+  forget(wf: WorkflowRuntime): void {
+    for (const [id, flight] of this.inFlight) {
+      if (flight.wf !== wf) continue;
+      this.inFlight.delete(id);
+      this.release(flight);
+    }
+  }
+
+  /**
+   * Hands adopted attempts back to the executor; one it cannot find is reported lost. An executor
+   * that fails to look (it threw) is asked again a few times: an attempt is declared lost only on
+   * the executor's word, never because looking failed once.
+   */
   async reattach(list: readonly Reattach[]): Promise<void> {
     for (const { flight, handle } of list) {
-      const result = await this.executor.reattach(flight.request, handle).catch(() => 'lost' as const);
-      if (result === 'lost') {
+      let result: 'attached' | 'lost' | Error = new Error('not asked');
+      for (let tries = 0; tries < REATTACH_TRIES && result instanceof Error; tries++) {
+        if (tries > 0) await new Promise((r) => setTimeout(r, 200 * tries));
+        if (this.inFlight.get(flight.request.attemptId) !== flight) break; // dropped meanwhile
+        result = await this.executor.reattach(flight.request, handle).catch((e) => coerceError(e));
+      }
+      if (this.inFlight.get(flight.request.attemptId) !== flight) continue;
+      if (result !== 'attached') {
         this.inbox.push({
           kind: 'finished',
           attemptId: flight.request.attemptId,
@@ -177,7 +201,10 @@ export class AttemptLauncher {
             endedAt: this.clock(),
             cpuTimeMs: null,
             peakRssBytes: null,
-            message: 'the attempt left no trace after the engine restarted',
+            message:
+              result instanceof Error
+                ? `the attempt could not be found again after the engine restarted: ${result.message}`
+                : 'the attempt left no trace after the engine restarted',
           },
         });
         this.wake();
@@ -236,7 +263,7 @@ export class AttemptLauncher {
     for (const flight of this.inFlight.values()) {
       if (flight.wf !== wf || flight.stop) continue;
       flight.stop = wf.stopping;
-      if (flight.launched) turn.after.push(() => this.kill(flight));
+      if (flight.launched) turn.afterCommit(wf.record.id, () => this.kill(flight));
     }
   }
 
@@ -307,19 +334,21 @@ export class AttemptLauncher {
     };
   }
 
-  /** The workdir and the folders of declared outputs exist before the command runs. */
+  /**
+   * The workdir and the folders of declared outputs exist before the command runs. Made every time
+   * (one `mkdir` that finds the folder there): remembering which were made would miss one deleted
+   * since, and fail every later attempt in it.
+   */
   private prepareDirs(task: TaskRuntime, request: LaunchRequest): void {
     const { workdir } = request;
-    const dirs = [
+    const dirs = new Set([
       dirname(request.logDir),
       workdir,
       ...task.spec.outputs.map((o) => dirname(isAbsolute(o) ? o : resolve(workdir, o))),
-    ];
+    ]);
     for (const dir of dirs) {
-      if (this.createdDirs.has(dir)) continue;
       try {
         mkdirSync(dir, { recursive: true });
-        this.createdDirs.add(dir);
       } catch {
         // The executor reports a workdir it cannot use; a missing output folder fails validation.
       }

@@ -34,8 +34,10 @@ import { CapacityLedger } from './capacity-ledger.js';
 import { coerceError } from '../model/index.js';
 import { EngineError } from './errors.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { workflowsRefused } from './refused-commit.js';
 import { currentOwnerId } from './owner.js';
 import { Turn } from './turn.js';
+import type { TurnRequest } from './turn.js';
 import { TurnReducer } from './turn-reducer.js';
 import { countsOf, descendantsOf, loadRuntime } from './workflow-runtime.js';
 import type { StopMode, TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
@@ -76,7 +78,13 @@ export interface TurnEvent {
  * `TurnReducer`'s, what is free where the `CapacityLedger`'s, the leases the `LeaseKeeper`'s, and
  * talking to the executor the `AttemptLauncher`'s.
  */
-export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> {
+/** A workflow this engine stopped driving without finishing it (its lease was lost, or a conflict). */
+export interface DroppedEvent {
+  workflowId: string;
+  reason: string;
+}
+
+export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dropped: [DroppedEvent] }> {
   readonly owner: string;
   private readonly store: Store;
   private readonly executor: Executor;
@@ -94,8 +102,9 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
   private delayTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
   /** Requests (cancel, retry, adopt ...) run inside the loop, so that turns never interleave. */
-  private requests: Array<{ apply: (turn: Turn) => void; resolve: () => void; reject: (e: Error) => void }> =
-    [];
+  private requests: Array<TurnRequest & { apply: (turn: Turn) => void }> = [];
+  /** Workflows whose lease renewal found taken over, to drop at the next turn (id → why). */
+  private readonly drops = new Map<string, string>();
   private readonly adopting = new Map<string, Promise<boolean>>();
   private fatal: Error | null = null;
 
@@ -108,8 +117,17 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     this.owner = options.owner ?? currentOwnerId();
     this.clock = options.clock ?? Date.now;
     this.observer = options.observer;
-    const fail = (e: Error) => this.fail(e);
-    this.leases = new LeaseKeeper(this.store, this.owner, options.leaseTtlMs ?? 30_000, this.clock, fail);
+    this.leases = new LeaseKeeper(
+      this.store,
+      this.owner,
+      options.leaseTtlMs ?? 30_000,
+      this.clock,
+      () => this.workflows.keys(),
+      (ids) => {
+        for (const id of ids) this.drops.set(id, 'its lease was taken over by another engine');
+        this.wake();
+      },
+    );
     this.launcher = new AttemptLauncher(
       this.executor,
       resolve(options.stateDir),
@@ -117,7 +135,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
       this.clock,
       this.observer,
       () => this.wake(),
-      fail,
+      (e: Error) => this.fail(e),
     );
     this.reducer = new TurnReducer(
       this.workflows,
@@ -165,6 +183,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     where: { baseDir: string; source: string },
     options: { drive?: boolean } = {},
   ): Promise<WorkflowRecord> {
+    this.assertUsable();
     const now = this.clock();
     const id = newWorkflowId(now);
     const index = new Map(spec.tasks.map((t, i) => [t.name, i]));
@@ -190,13 +209,20 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
       tasks,
     );
     if (options.drive === false) return record;
+    // Stored without a lease, it is any healthy engine's to adopt: never take it if this one failed.
+    this.assertUsable(` (workflow ${id} is stored: another engine, or this one restarted, runs it)`);
     // Fresh from our own hands: build the mirror from what we have instead of reading it back.
     if (!(await this.leases.acquire(record.id, now))) {
       throw new Error(`could not take the lease on the new workflow ${record.id}`);
     }
     const taskRecords = tasks.map((t) => newTaskRecord(id, t, now));
     const wf = loadRuntime(record, taskRecords, []);
-    await this.request(() => this.reducer.drive(wf));
+    try {
+      await this.request(() => this.reducer.drive(wf), id);
+    } catch (e) {
+      await this.leases.release(id);
+      throw e;
+    }
     return record;
   }
 
@@ -223,7 +249,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     let reattach: Reattach[] = [];
     await this.request((turn) => {
       reattach = this.reducer.adopt(turn, wf, attempts);
-    });
+    }, workflowId);
     await this.launcher.reattach(reattach);
     return true;
   }
@@ -348,11 +374,12 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     try {
       while (this.wakeRequested && !this.closed) {
         this.wakeRequested = false;
+        this.applyDrops();
         turn = new Turn();
         this.applyRequests(turn);
         this.reducer.reduce(turn);
         if (turn.empty) {
-          for (const action of turn.after) action();
+          for (const action of turn.after) action.run();
           for (const r of turn.requests) r.resolve();
           continue;
         }
@@ -373,11 +400,11 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     }
   }
 
-  /** Queues a change to be made inside the loop; resolves once it is committed. */
-  private request(apply: (turn: Turn) => void): Promise<void> {
+  /** Queues a change to be made inside the loop (for `workflowId`); resolves once it is committed. */
+  private request(apply: (turn: Turn) => void, workflowId?: string): Promise<void> {
     this.assertUsable();
     return new Promise((resolve, reject) => {
-      this.requests.push({ apply, resolve, reject });
+      this.requests.push({ apply, resolve, reject, workflowId });
       this.wake();
     });
   }
@@ -387,33 +414,91 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
     for (const r of requests) {
       try {
         r.apply(turn); // validates before it changes anything, so a refusal leaves the turn clean
-        turn.requests.push(r);
+        turn.requests.push({ resolve: r.resolve, reject: r.reject, workflowId: r.workflowId });
       } catch (e) {
         r.reject(coerceError(e));
       }
     }
   }
 
-  private async commitTurn(turn: Turn): Promise<void> {
-    await this.store.commit({ tasks: turn.tasks, attempts: turn.attempts, workflows: turn.workflows });
-    for (const action of turn.after) action();
+  /**
+   * Commits the turn, fenced by this engine's leases. A commit refused for some workflows (their
+   * lease was taken over, or their rows were not as the mirror said) drops just those, and the rest
+   * of the turn is committed again; any other failure is thrown (and stops the engine).
+   */
+  private async commitTurn(first: Turn): Promise<void> {
+    let turn = first;
+    while (!turn.empty) {
+      const changes = {
+        owner: this.owner,
+        tasks: turn.tasks,
+        attempts: turn.attempts,
+        workflows: turn.workflows,
+      };
+      try {
+        await this.store.commit(changes);
+        break;
+      } catch (e) {
+        const lost = workflowsRefused(e, changes);
+        if (!lost) throw e;
+        const error = coerceError(e);
+        for (const id of lost) this.drop(id, error.message);
+        const rest = turn.without(lost);
+        for (const r of rest.dropped) r.reject(error);
+        turn = rest.turn;
+      }
+    }
+    for (const action of turn.after) action.run();
     for (const r of turn.requests.splice(0)) r.resolve();
     this.observer?.committed?.({ tasks: turn.tasks, workflows: turn.workflows });
     this.emit('turn', { kind: 'turn', tasks: turn.tasks, workflows: turn.workflows });
   }
 
-  /** A store failure leaves memory and store possibly apart: stop, and let a restart recover. */
+  /** Drops the workflows whose lease renewal found taken over (`LeaseKeeper`'s `onLost`). */
+  private applyDrops(): void {
+    for (const [id, reason] of this.drops) this.drop(id, reason);
+    this.drops.clear();
+  }
+
+  /**
+   * Stops driving one workflow without finishing it: its attempts are left running (the engine that
+   * holds or takes its lease re-attaches them), its waiters hear `interrupted`, its lease (if still
+   * ours) is given back so that a healthy engine adopts it at once.
+   */
+  private drop(workflowId: string, reason: string): void {
+    void this.leases.release(workflowId);
+    const wf = this.workflows.get(workflowId);
+    if (!wf) return;
+    this.workflows.delete(workflowId);
+    this.launcher.forget(wf);
+    for (const w of wf.waiters.splice(0)) w('interrupted');
+    this.emit('dropped', { workflowId, reason });
+  }
+
+  /**
+   * A store failure leaves memory and store possibly apart: stop, and let a restart recover. The
+   * leases go back at once (renewing stops), so that a healthy engine adopts the workflows.
+   */
   private fail(error: Error): void {
     if (this.fatal) return;
     this.fatal = error;
     this.closed = true;
+    this.leases.stop();
+    for (const id of this.workflows.keys()) void this.leases.release(id);
     for (const wf of this.workflows.values()) for (const w of wf.waiters) w('interrupted');
     for (const r of this.requests.splice(0)) r.reject(error);
     this.emit('error', error);
   }
 
-  private assertUsable(): void {
-    if (this.fatal) throw this.fatal;
+  /** Throws `ENGINE_FAILED` once the engine has stopped after a fault (`more` is added to its message). */
+  private assertUsable(more = ''): void {
+    if (this.fatal) {
+      throw new EngineError(
+        'ENGINE_FAILED',
+        `this Strata engine stopped after a fault: ${this.fatal.message}${more}`,
+        'restart the process; its workflows are taken over by a healthy engine meanwhile',
+      );
+    }
     if (this.closed) throw new Error('engine is closed');
   }
 
@@ -449,12 +534,12 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
   }
 
   private stop(wf: WorkflowRuntime, mode: StopMode, reason: string): Promise<void> {
-    return this.request((turn) => this.reducer.stop(turn, wf, mode, reason));
+    return this.request((turn) => this.reducer.stop(turn, wf, mode, reason), wf.record.id);
   }
 
   /** Brings finished tasks back (retry/resume) with a fresh retry budget, in topological order. */
   private reopen(wf: WorkflowRuntime, candidates: readonly TaskRuntime[], reason: string): Promise<void> {
-    return this.request((turn) => this.reducer.reopen(turn, wf, candidates, reason));
+    return this.request((turn) => this.reducer.reopen(turn, wf, candidates, reason), wf.record.id);
   }
 }
 

@@ -13,6 +13,7 @@ export const ENGINE_ERROR_CODES = [
   'WORKFLOW_NOT_RESUMABLE',
   'WORKFLOW_LEASED',
   'WORKFLOW_FINISHED',
+  'ENGINE_FAILED',
   'SPEC_INVALID',
   'SPEC_FILE_UNREADABLE',
 ] as const;
@@ -33,6 +34,7 @@ const ANSWER: Record<EngineErrorCode, { httpStatus: number; kind: ErrorKind }> =
   WORKFLOW_NOT_RESUMABLE: { httpStatus: 409, kind: 'failure' },
   WORKFLOW_LEASED: { httpStatus: 409, kind: 'failure' },
   WORKFLOW_FINISHED: { httpStatus: 409, kind: 'failure' },
+  ENGINE_FAILED: { httpStatus: 503, kind: 'failure' },
   SPEC_INVALID: { httpStatus: 400, kind: 'usage' },
   SPEC_FILE_UNREADABLE: { httpStatus: 400, kind: 'usage' },
 };

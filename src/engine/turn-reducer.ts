@@ -266,7 +266,8 @@ export class TurnReducer {
     for (; i < this.readyQueue.length && candidates.length < this.maxDispatch; i++) {
       const entry = this.readyQueue[i]!;
       const { wf, task } = entry;
-      if (task.state !== 'ready' || wf.stopping || !this.workflows.has(wf.record.id)) continue; // stale
+      // Stale: moved on, or of a workflow dropped (or dropped and adopted again as a new runtime).
+      if (task.state !== 'ready' || wf.stopping || this.workflows.get(wf.record.id) !== wf) continue;
       if (turn.touched.has(task)) {
         keep.push(entry);
         continue;
@@ -311,7 +312,7 @@ export class TurnReducer {
       if (wf.open > 0) {
         if (wf.stopping === 'interrupt' && wf.active === 0) {
           this.workflows.delete(wf.record.id);
-          turn.after.push(() => {
+          turn.afterCommit(wf.record.id, () => {
             void this.leases.release(wf.record.id);
             for (const w of wf.waiters) w('interrupted');
           });
@@ -328,7 +329,7 @@ export class TurnReducer {
         wf.record = { ...wf.record, state, finishedAt: now };
       }
       this.workflows.delete(wf.record.id);
-      turn.after.push(() => {
+      turn.afterCommit(wf.record.id, () => {
         void this.leases.release(wf.record.id);
         for (const w of wf.waiters) w(state);
       });
