@@ -442,7 +442,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dr
         const lost = workflowsRefused(e, changes);
         if (!lost) throw e;
         const error = coerceError(e);
-        for (const id of lost) this.drop(id, error.message);
+        for (const id of lost) this.drop(id, error.message, turn.letGo.get(id));
         const rest = turn.without(lost);
         for (const r of rest.dropped) r.reject(error);
         turn = rest.turn;
@@ -465,9 +465,10 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dr
    * holds or takes its lease re-attaches them), its waiters hear `interrupted`, its lease (if still
    * ours) is given back so that a healthy engine adopts it at once.
    */
-  private drop(workflowId: string, reason: string): void {
+  private drop(workflowId: string, reason: string, letGo?: WorkflowRuntime): void {
     void this.leases.release(workflowId);
-    const wf = this.workflows.get(workflowId);
+    // A workflow the refused turn had finished is no longer in the map, but its waiters still wait.
+    const wf = this.workflows.get(workflowId) ?? letGo;
     if (!wf) return;
     this.workflows.delete(workflowId);
     this.launcher.forget(wf);

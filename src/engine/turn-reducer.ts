@@ -312,6 +312,7 @@ export class TurnReducer {
       if (wf.open > 0) {
         if (wf.stopping === 'interrupt' && wf.active === 0) {
           this.workflows.delete(wf.record.id);
+          turn.letGo.set(wf.record.id, wf);
           turn.afterCommit(wf.record.id, () => {
             void this.leases.release(wf.record.id);
             for (const w of wf.waiters) w('interrupted');
@@ -329,6 +330,7 @@ export class TurnReducer {
         wf.record = { ...wf.record, state, finishedAt: now };
       }
       this.workflows.delete(wf.record.id);
+      turn.letGo.set(wf.record.id, wf);
       turn.afterCommit(wf.record.id, () => {
         void this.leases.release(wf.record.id);
         for (const w of wf.waiters) w(state);

@@ -6,7 +6,7 @@
  * without them (`without`).
  */
 import type { AttemptWrite, TaskChange, WorkflowChange } from '../store/store.js';
-import type { TaskRuntime } from './workflow-runtime.js';
+import type { TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
 
 /** A request applied in a turn: answered once it is committed, or rejected if it is not. */
 export interface TurnRequest {
@@ -24,6 +24,8 @@ export class Turn {
   readonly touched = new Set<TaskRuntime>();
   readonly after: Array<{ workflowId: string; run: () => void }> = [];
   readonly requests: TurnRequest[] = [];
+  /** Workflows this turn stops driving (finished or interrupted), until it is committed. */
+  readonly letGo = new Map<string, WorkflowRuntime>();
   get empty(): boolean {
     return this.tasks.length === 0 && this.attempts.length === 0 && this.workflows.length === 0;
   }
@@ -45,6 +47,7 @@ export class Turn {
     );
     turn.workflows.push(...this.workflows.filter((w) => !lost.has(w.id)));
     turn.after.push(...this.after.filter((a) => !lost.has(a.workflowId)));
+    for (const [id, wf] of this.letGo) if (!lost.has(id)) turn.letGo.set(id, wf);
     const dropped: TurnRequest[] = [];
     for (const r of this.requests) {
       if (r.workflowId !== undefined && lost.has(r.workflowId)) dropped.push(r);
