@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseHandleJson } from '../executors/executor.js';
 import type { Executor, ExecutorEvent, LaunchRequest } from '../executors/executor.js';
 import type { AttemptOutcome } from '../model/index.js';
 import type { AttemptRecord } from '../store/store.js';
@@ -128,6 +129,9 @@ export class AttemptLauncher {
         executor: this.executor.name,
         node: nodeId,
         queuedAt: now,
+        // Where the attempt's trace will be, before the executor reports anything: an engine that
+        // adopts it after a crash looks there, whatever its own state directory (see `adopt`).
+        handle: JSON.stringify({ logDir: request.logDir }),
       }),
     });
     turn.afterCommit(wf.record.id, () => {
@@ -148,6 +152,9 @@ export class AttemptLauncher {
     // GPU ids are not part of the attempt record: a re-attached attempt holds CPUs and memory only.
     const nodeId = attempt.node ?? this.ledger.defaultNodeId();
     const request = this.launchRequest(wf, task, attempt.number, nodeId, []);
+    // The engine that launched it may have had another state directory (another host or `--home`).
+    const recorded = recordedLogDir(attempt.handle);
+    if (recorded) request.logDir = recorded;
     const flight: InFlight = {
       wf,
       task,
@@ -354,6 +361,14 @@ export class AttemptLauncher {
       }
     }
   }
+}
+
+/** The `logDir` an attempt's handle (or its launch note) names, if any. */
+function recordedLogDir(handle: string | null): string | null {
+  const note = parseHandleJson<{ logDir: string }>(handle, (v) =>
+    typeof v.logDir === 'string' && isAbsolute(v.logDir) ? { logDir: v.logDir } : null,
+  );
+  return note?.logDir ?? null;
 }
 
 /** A task name as a folder name (array members keep their index: `work[3]`). */

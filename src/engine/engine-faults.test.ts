@@ -93,7 +93,7 @@ async function startEngine(
 }
 
 /** Another process takes the SQLite write lock, holds it `ms`, then commits; resolves once it holds it. */
-async function holdWriteLock(ms: number): Promise<Promise<void>> {
+async function holdWriteLock(ms: number): Promise<{ released: Promise<void> }> {
   const script =
     "const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE');" +
     `console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
@@ -108,7 +108,7 @@ async function holdWriteLock(ms: number): Promise<Promise<void>> {
     });
     child.once('close', () => rej(new Error('the lock holder exited before taking the lock')));
   });
-  return done;
+  return { released: done };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -169,7 +169,7 @@ describe('Engine faults', () => {
     engine.on('error', (e) => errors.push(e));
     const wf = await engine.submit(ledgerWorkflow(12, 0.3), { baseDir: dir, source: 'test' });
     await until('a task ran', async () => ((await store.countTasksByState(wf.id)).succeeded ?? 0) > 0);
-    const released = await holdWriteLock(8000);
+    const { released } = await holdWriteLock(8000);
     // A submit waits for the lock too, and is driven once it is stored.
     const second = engine.submit(
       { name: 'second', failurePolicy: 'continue', tasks: [shellTask('x', 'true')] },
@@ -192,7 +192,7 @@ describe('Engine faults', () => {
     const wf = await failing.submit(ledgerWorkflow(10, 0.4), { baseDir: dir, source: 'test' });
     await until('a task ran', async () => ((await weakStore.countTasksByState(wf.id)).succeeded ?? 0) > 0);
 
-    const released = await holdWriteLock(1500);
+    const { released } = await holdWriteLock(1500);
     await until('the first engine failed', () => failedAt > 0);
     await expect(
       failing.submit(ledgerWorkflow(1, 0), { baseDir: dir, source: 'test' }),

@@ -12,7 +12,7 @@ describe('isOwnerDead', () => {
   });
 
   it('a pid that no longer exists on this host is dead', () => {
-    const exited = spawnSync('true').pid!;
+    const exited = spawnSync('true').pid;
     expect(processExists(exited)).toBe(false);
     expect(isOwnerDead(`${host}:${exited}:123`)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -490,6 +490,65 @@ setInterval(() => {}, 60_000); // an engine at work, until the test kills it
       await executor.close();
     },
   );
+
+  it('leaves its trace before it reports started: <logDir>/pid holds the handle, with the host', async () => {
+    const req = await request({ argv: ['sleep', '1'] });
+    const handle = await startInDoomedEngine(req);
+    const trace = JSON.parse(await readFile(join(req.logDir, 'pid'), 'utf8')) as Record<string, unknown>;
+    expect(trace).toEqual(JSON.parse(handle));
+    expect(trace.host).toBe(hostname());
+  });
+
+  it('follows a running attempt from its trace alone: no handle recorded, no environment to search', async () => {
+    // `env -i` wipes the environment: no process of the attempt carries its id any more.
+    const req = await request({ shell: "exec env -i /bin/sh -c 'sleep 2; echo done >> out.txt'" });
+    const handle = await startInDoomedEngine(req, { gnuTime: null });
+    const { pid, startTicks } = JSON.parse(handle) as { pid: number; startTicks: number };
+    await sleep(300);
+    expect(await isSameProcessRunning(pid, startTicks)).toBe(true);
+    const { executor, finished } = watch({ gnuTime: null });
+    expect(await executor.reattach(req, null)).toBe('attached');
+    const outcome = await finished(req.attemptId);
+    // Without GNU time its exit status died with its parent: the trace found it, its end is unknown.
+    expect(['succeeded', 'lost']).toContain(outcome.status);
+    expect(await readFile(join(req.workdir, 'out.txt'), 'utf8')).toBe('done\n');
+    expect(outcome.endedAt - (outcome.startedAt ?? 0)).toBeGreaterThanOrEqual(1000);
+    await executor.close();
+  });
+
+  it('answers lost at once for an attempt that never spawned (no log files)', async () => {
+    const req = await request({ argv: ['true'] });
+    const { executor } = watch();
+    expect(await executor.reattach(req, null)).toBe('lost');
+    await executor.close();
+  });
+
+  it('never follows the pid of a handle from another host; judges it by its GNU time record only', async () => {
+    const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    onTestFinished(() => void other.kill('SIGKILL'));
+    await sleep(100);
+    const stat = await readProcStat(other.pid!);
+    const req = await request({ argv: ['true'] });
+    await mkdir(req.logDir, { recursive: true });
+    const foreign = JSON.stringify({
+      pid: other.pid,
+      startTicks: stat!.startTicks,
+      startedAt: Date.now(),
+      logDir: req.logDir,
+      host: 'elsewhere.example.org',
+    });
+    const { executor, finished } = watch();
+    expect(await executor.reattach(req, foreign)).toBe('lost');
+    expect(await running(other.pid!)).toBe(true); // a local process that happens to have that pid
+    // With the state directory shared, the record the other host's GNU time wrote tells the end.
+    await writeFile(
+      join(req.logDir, 'rusage'),
+      'strata-rusage exit=0 user=0.01 sys=0.00 maxrss_kib=1000 wall=1.00\n',
+    );
+    expect(await executor.reattach(req, foreign)).toBe('attached');
+    expect(await finished(req.attemptId)).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    await executor.close();
+  });
 
   it('answers lost for an attempt that ended unwatched without GNU time', async () => {
     const req = await request({ argv: ['true'] });

@@ -35,19 +35,12 @@ import {
   commandLine,
   describeSpawnError,
   openLogFiles,
-  parseHandle,
   spawnLine,
   type LocalHandle,
 } from './local-launch.js';
 import { exitOutcome, gnuTimeExecFailure, readRusage, readRusageFile } from './local-outcome.js';
-import {
-  findProcessesByEnv,
-  isGroupRunning,
-  isSameProcessRunning,
-  processStartedAtMs,
-  readProcStatSync,
-  signalGroup,
-} from './process-tools.js';
+import { findAttempt, knownHandle, writeLaunchTrace } from './local-trace.js';
+import { isAttemptRunning, isGroupRunning, readProcStatSync, signalGroup } from './process-tools.js';
 
 export interface LocalExecutorOptions {
   /**
@@ -208,6 +201,8 @@ export class LocalExecutor implements Executor {
       return;
     }
     const startTicks = readProcStatSync(pid)?.startTicks ?? null;
+    const handle: LocalHandle = { pid, startTicks, startedAt, logDir: req.logDir, host: hostname() };
+    writeLaunchTrace(handle);
     const attempt = watchedAttempt(req, {
       pid,
       startTicks,
@@ -223,7 +218,6 @@ export class LocalExecutor implements Executor {
     });
     child.once('exit', (code, signal) => this.onLeaderExit(attempt, code, signal));
     this.armTimeout(attempt);
-    const handle: LocalHandle = { pid, startTicks, startedAt, logDir: req.logDir };
     this.emit({
       kind: 'started',
       attemptId: req.attemptId,
@@ -243,33 +237,9 @@ export class LocalExecutor implements Executor {
   async reattach(req: LaunchRequest, handle: string | null): Promise<'attached' | 'lost'> {
     this.assertOpen();
     if (this.watched.has(req.attemptId)) return 'attached';
-    const known = parseHandle(handle);
+    const known = knownHandle(handle, req.logDir);
     const logDir = known?.logDir ?? req.logDir;
-
-    let found: { pid: number; pgid: number; startTicks: number | null; startedAt: number | null } | null =
-      null;
-    if (known) {
-      if (known.startTicks !== null && (await isSameProcessRunning(known.pid, known.startTicks))) {
-        found = { pid: known.pid, pgid: known.pid, startTicks: known.startTicks, startedAt: known.startedAt };
-      }
-    } else {
-      // No handle (the engine died between spawn and recording it): every process of the attempt
-      // carries its id in its environment. The group leader is the attempt. Without it, a record
-      // means the attempt ended (what survives was left behind on purpose, `cmd &`); with no record,
-      // the oldest survivor is followed (its end is all there is left to know).
-      const procs = await findProcessesByEnv('STRATA_ATTEMPT_ID', req.attemptId);
-      procs.sort((a, b) => a.startTicks - b.startTicks);
-      const leader =
-        procs.find((p) => p.pid === p.pgrp) ?? ((await readRusageFile(logDir)) ? undefined : procs[0]);
-      if (leader) {
-        found = {
-          pid: leader.pid,
-          pgid: leader.pgrp,
-          startTicks: leader.startTicks,
-          startedAt: processStartedAtMs(leader.startTicks),
-        };
-      }
-    }
+    const found = await findAttempt(req, known, logDir);
     if (this.closed || this.watched.has(req.attemptId)) return this.closed ? 'lost' : 'attached';
 
     if (found) {
@@ -366,8 +336,8 @@ export class LocalExecutor implements Executor {
     this.loop(attempt, delayMs, async () => {
       const stop = attempt.stop;
       if (!stop) return;
-      if (!attempt.leaderGone && attempt.child === null && attempt.startTicks !== null) {
-        attempt.leaderGone = !(await isSameProcessRunning(attempt.pid, attempt.startTicks));
+      if (!attempt.leaderGone && attempt.child === null) {
+        attempt.leaderGone = !(await isAttemptRunning(attempt.pid, attempt.startTicks));
       }
       const gone = attempt.leaderGone && !(await isGroupRunning(attempt.pgid));
       const stuck = stop.escalatedAt !== null && Date.now() - stop.escalatedAt > AFTER_KILL_WAIT_MS;
@@ -382,8 +352,7 @@ export class LocalExecutor implements Executor {
   private pollReattached(attempt: Watched): void {
     this.loop(attempt, this.pollIntervalMs, async () => {
       if (attempt.stop) return; // the stop loop has taken over
-      const running =
-        attempt.startTicks !== null && (await isSameProcessRunning(attempt.pid, attempt.startTicks));
+      const running = await isAttemptRunning(attempt.pid, attempt.startTicks);
       if (attempt.stop) return;
       if (running) {
         this.pollReattached(attempt);

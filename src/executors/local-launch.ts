@@ -15,6 +15,8 @@ export interface LocalHandle {
   startTicks: number | null;
   startedAt: number;
   logDir: string;
+  /** The host it runs on (absent in handles written before hosts were recorded: taken as this one). */
+  host?: string;
 }
 
 export function parseHandle(handle: string | null): LocalHandle | null {
@@ -23,7 +25,8 @@ export function parseHandle(handle: string | null): LocalHandle | null {
     (value.pid ?? 0) > 0 &&
     (value.startTicks === null || typeof value.startTicks === 'number') &&
     typeof value.startedAt === 'number' &&
-    typeof value.logDir === 'string'
+    typeof value.logDir === 'string' &&
+    (value.host === undefined || typeof value.host === 'string')
       ? (value as LocalHandle)
       : null,
   );

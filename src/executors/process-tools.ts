@@ -77,6 +77,26 @@ export async function isSameProcessRunning(pid: number, startTicks: number): Pro
   return isRunning(stat) && stat.startTicks === startTicks;
 }
 
+/**
+ * Whether the attempt process `pid` still runs. With its start time, exactly (pid reuse shows);
+ * without (it could not be read at launch), from its stat if readable, else from `kill(pid, 0)`:
+ * where `/proc` hides it, a process that exists counts as running.
+ */
+export async function isAttemptRunning(pid: number, startTicks: number | null): Promise<boolean> {
+  if (startTicks !== null) return isSameProcessRunning(pid, startTicks);
+  const stat = await readProcStat(pid);
+  if (stat) return isRunning(stat);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads at most this many `/proc` files at once: a scan must not run out of file descriptors. */
+const PROC_READ_BATCH = 64;
+
 async function listPids(): Promise<number[]> {
   const names = await readdir('/proc');
   const pids: number[] = [];
@@ -120,20 +140,27 @@ export async function findProcessesByEnv(name: string, value: string): Promise<P
   // Entries are NUL-terminated; padding with NULs makes every whole entry read `\0name=value\0`.
   const needle = Buffer.from(`\0${name}=${value}\0`);
   const pids = await listPids();
-  const found = await Promise.all(
-    pids.map(async (pid) => {
-      let environ: Buffer;
-      try {
-        environ = await readFile(`/proc/${pid}/environ`);
-      } catch {
-        return null; // gone, or another user's process
-      }
-      if (!Buffer.concat([NUL, environ, NUL]).includes(needle)) return null;
-      const stat = await readProcStat(pid);
-      return isRunning(stat) ? stat : null;
-    }),
-  );
-  return found.filter((stat): stat is ProcStat => stat !== null);
+  const found: ProcStat[] = [];
+  for (let i = 0; i < pids.length; i += PROC_READ_BATCH) {
+    const batch = await Promise.all(
+      pids.slice(i, i + PROC_READ_BATCH).map(async (pid) => {
+        let environ: Buffer;
+        try {
+          environ = await readFile(`/proc/${pid}/environ`);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          // Out of descriptors is not "not this process": the caller must not conclude it is gone.
+          if (code === 'EMFILE' || code === 'ENFILE') throw error;
+          return null; // gone, or another user's process
+        }
+        if (!Buffer.concat([NUL, environ, NUL]).includes(needle)) return null;
+        const stat = await readProcStat(pid);
+        return isRunning(stat) ? stat : null;
+      }),
+    );
+    for (const stat of batch) if (stat) found.push(stat);
+  }
+  return found;
 }
 
 const NUL = Buffer.from([0]);
