@@ -41,6 +41,8 @@ export interface StartServerOptions {
   /** What the default local executor may use (anything left out is detected). */
   capacity?: Partial<NodeCapacity>;
   logger?: boolean;
+  /** How long a workflow lease lasts unrenewed (default 30 s): how soon another server takes over. */
+  leaseTtlMs?: number;
   /** Authentication slot for `/api/v1` (see routes.ts). */
   onApiRequest?: onRequestAsyncHookHandler;
 }
@@ -68,6 +70,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     stateDir: options.stateDir,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.leaseTtlMs !== undefined ? { engine: { leaseTtlMs: options.leaseTtlMs } } : {}),
     observe: ({ store, executor, engine }) => {
       metrics = createMetrics({ store, slots: () => engine().slots(), executor: executor.name });
       return metrics.observer;

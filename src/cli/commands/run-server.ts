@@ -9,6 +9,7 @@ import type { NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
 import { strataPlace } from '../embedded.js';
 
+/** How often running workflows no live engine holds are looked for: at most this, and 3 times a TTL. */
 const ADOPT_INTERVAL_MS = 5000;
 
 export interface RunServerOptions {
@@ -19,6 +20,8 @@ export interface RunServerOptions {
   capacity?: Partial<NodeCapacity>;
   /** Instead of the local executor (e.g. `--executor slurm`). */
   executor?: Executor;
+  /** Workflow lease time to live (ms). */
+  leaseTtlMs?: number;
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -30,8 +33,16 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     port: options.port,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     logger: true,
   });
+  server.engine.on('dropped', ({ workflowId, reason }) =>
+    process.stderr.write(`stopped driving workflow ${workflowId}: ${reason}\n`),
+  );
+  const adoptEveryMs = Math.min(
+    ADOPT_INTERVAL_MS,
+    Math.max(100, Math.floor((options.leaseTtlMs ?? 30_000) / 3)),
+  );
   process.stderr.write(
     `strata server listening on ${server.url} (store ${server.store.dialect}, state in ${home}); ` +
       `took over ${server.adopted.length} running workflow(s)\n`,
@@ -40,7 +51,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     server.engine
       .adoptAll()
       .catch((e: unknown) => process.stderr.write(`adopting workflows failed: ${String(e)}\n`));
-  }, ADOPT_INTERVAL_MS);
+  }, adoptEveryMs);
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(130);
