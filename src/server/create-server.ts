@@ -20,12 +20,12 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify from 'fastify';
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { StrataApi } from '../engine/strata-api.js';
 import type { Store } from '../store/store.js';
-import { installErrorHandling, reportToStderr } from './error-handler.js';
+import { installErrorHandling, reportToStderr, toErrorAnswer } from './error-handler.js';
 import { createMetrics } from './metrics.js';
 import { apiRoutes } from './routes.js';
 import { addSharedSchemas, HealthResponse } from './schemas.js';
@@ -61,6 +61,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    // Errors the router raises before any handler runs (a malformed URL, a path parameter over
+    // maxParamLength) get the same error body as every other refusal.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorAnswer(error);
+      void reply.status(status).type('application/json; charset=utf-8').send(body);
+    },
   });
   app.setValidatorCompiler(requestValidators());
   acceptEmptyJsonBodies(app);

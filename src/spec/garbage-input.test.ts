@@ -5,22 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkflowSpec, SPEC_ERROR_CODES, type ParseResult } from './index.js';
 import { readRepoFile } from './testing/repo-files.js';
+import { expectWellFormedErrors } from './testing/well-formed-errors.js';
 import { Mulberry32 } from '../model/index.js';
 
 function expectWellFormed(result: ParseResult, text: string): void {
   if (result.ok) return;
-  expect(result.errors.length).toBeGreaterThan(0);
-  const lines = text.split(/\r\n|\r|\n/).length;
-  for (const e of result.errors) {
-    expect(SPEC_ERROR_CODES).toContain(e.code);
-    expect(e.message).not.toBe('');
-    expect(e.hint, `${e.code} ${e.message} has a hint`).not.toBe('');
-    expect(e.message).not.toMatch(/\n\s+at /); // no stack trace
-    expect(e.line).toBeGreaterThanOrEqual(1);
-    expect(e.line).toBeLessThanOrEqual(lines + 1);
-    expect(e.column).toBeGreaterThanOrEqual(1);
-    expect(e.file).toBe('odd.yaml');
-  }
+  expectWellFormedErrors(result.errors, SPEC_ERROR_CODES, text, 'odd.yaml');
+  for (const e of result.errors) expect(e.hint, `${e.code} ${e.message} has a hint`).not.toBe('');
 }
 
 function parse(text: string): ParseResult {
