@@ -162,7 +162,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
    */
   async submit(
     spec: WorkflowSpec,
-    where: { baseDir: string; source: string },
+    where: { baseDir: string; source: string; submittedBy?: string },
     options: { drive?: boolean } = {},
   ): Promise<WorkflowRecord> {
     const now = this.clock();
@@ -186,6 +186,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error] }> 
         baseDir: resolve(where.baseDir),
         source: where.source,
         createdAt: now,
+        ...(where.submittedBy !== undefined ? { submittedBy: where.submittedBy } : {}),
       },
       tasks,
     );
