@@ -7,6 +7,7 @@
 import type { Executor } from '../../executors/executor.js';
 import type { NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
+import { hasAdminToken } from '../../server/tokens.js';
 import { strataPlace } from '../embedded.js';
 
 const ADOPT_INTERVAL_MS = 5000;
@@ -19,6 +20,11 @@ export interface RunServerOptions {
   capacity?: Partial<NodeCapacity>;
   /** Instead of the local executor (e.g. `--executor slurm`). */
   executor?: Executor;
+  tls?: { certFile: string; keyFile: string };
+  insecureHttp?: boolean;
+  publicNames?: string[];
+  corsOrigins?: string[];
+  protectMetrics?: boolean;
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -30,12 +36,25 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     port: options.port,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.insecureHttp ? { insecureHttp: true } : {}),
+    ...(options.publicNames?.length ? { publicNames: options.publicNames } : {}),
+    ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.protectMetrics ? { protectMetrics: true } : {}),
     logger: true,
   });
   process.stderr.write(
     `strata server listening on ${server.url} (store ${server.store.dialect}, state in ${home}); ` +
       `took over ${server.adopted.length} running workflow(s)\n`,
   );
+  if (!(await hasAdminToken(server.store, Date.now()))) {
+    const where = options.db ? `--db '${options.db}'` : `--home '${home}'`;
+    process.stderr.write(
+      'no admin token yet: every API request needs a token. Make the first one on this machine with\n' +
+        `  strata ${where} token create --role admin --name YOUR-NAME\n` +
+        'and give clients tokens of their own (`strata token create --role operator|viewer`).\n',
+    );
+  }
   const adopter = setInterval(() => {
     server.engine
       .adoptAll()
