@@ -66,8 +66,9 @@ export async function secretMatches(secret: string, stored: string): Promise<boo
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64url');
+  if (expected.length !== SCRYPT.keyLength) return false;
   const key = await scryptAsync(secret, Buffer.from(salt, 'base64url'), +n, +r, +p, expected.length);
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  return timingSafeEqual(key, expected);
 }
 
 /** The record without its hash. */
