@@ -586,7 +586,9 @@ describe('strata CLI against a server', () => {
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/error TASK_NOT_RETRYABLE/);
       const status = await runCli(['--server', url, 'status', 'quickstart', '--json'], dir, as);
-      expect(JSON.parse(status.stdout)).toMatchObject({ submittedBy: expect.stringMatching(/^operator-[0-9a-f]{12} \(/) });
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        submittedBy: expect.stringMatching(/^operator-[0-9a-f]{12} \(/),
+      });
       // The run, exported over HTTP: every task with its runtime; the node by name only (the
       // server's machine is not the client's).
       const exported = await runCli(['--server', url, 'export', 'wfcommons', 'quickstart'], dir, as);
@@ -608,7 +610,9 @@ describe('strata CLI against a server', () => {
       const ids = (JSON.parse(list.stdout) as Array<{ id: string; role: string }>).map((t) => t.role);
       expect(ids).toEqual(['admin', 'operator']);
       const operatorId = operator.split('_')[1]!;
-      const revoked = await runCli(['--server', url, 'token', 'revoke', operatorId], dir, { STRATA_TOKEN: admin });
+      const revoked = await runCli(['--server', url, 'token', 'revoke', operatorId], dir, {
+        STRATA_TOKEN: admin,
+      });
       expect(revoked.stdout).toContain(`${operatorId} revoked`);
       const refused = await runCli(['--server', url, 'status'], dir, as);
       expect(refused.stderr).toMatch(/error UNAUTHORIZED: the bearer token was revoked/);
@@ -624,13 +628,19 @@ describe('strata CLI against a server', () => {
     const server = startCli(['server', '--port', '0'], dir);
     try {
       await serverUrlOf(server);
-      for (let i = 0; i < 100 && !server.output().includes('token create'); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(server.output()).toMatch(/no admin token yet.*\n\s+strata --home '.*\.strata' token create --role admin/);
+      for (let i = 0; i < 100 && !server.output().includes('token create'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(server.output()).toMatch(
+        /no admin token yet.*\n\s+strata --home '.*\.strata' token create --role admin/,
+      );
     } finally {
       server.kill('SIGTERM');
       await server.result;
     }
-    const made = await runCli(['token', 'create', '--role', 'viewer', '--name', 'grafana', '--expires', '30d'], dir);
+    const made = await runCli(
+      ['token', 'create', '--role', 'viewer', '--name', 'grafana', '--expires', '30d'],
+      dir,
+    );
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout.trim()).toMatch(/^strata_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(made.stderr).toContain('shown this once');

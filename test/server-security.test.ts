@@ -19,11 +19,29 @@ function workspace(): string {
 function selfSigned(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -33,14 +51,22 @@ interface Answer {
 }
 
 /** One HTTPS request that trusts `ca` only. */
-function https(url: string, ca: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function https(
+  url: string,
+  ca: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   return new Promise<Answer>((resolve, reject) => {
     // The certificate is checked against localhost, whatever Host header the request sends.
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {}, ca, servername: 'localhost' }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers ?? {}, ca, servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -51,11 +77,16 @@ describe('strata server on the network', () => {
     const dir = workspace();
     const res = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], dir);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/error INSECURE_BIND: refusing to listen on 0\.0\.0\.0 over plain HTTP: API tokens would cross the network in clear/);
+    expect(res.stderr).toMatch(
+      /error INSECURE_BIND: refusing to listen on 0\.0\.0\.0 over plain HTTP: API tokens would cross the network in clear/,
+    );
     expect(res.stderr).toMatch(/hint: serve HTTPS with --tls-cert CERT\.pem --tls-key KEY\.pem/);
     const half = await runCli(['server', '--tls-cert', 'c.pem', '--port', '0'], dir);
     expect(half.stderr).toMatch(/error BAD_OPTION: --tls-cert and --tls-key go together/);
-    const unreadable = await runCli(['server', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--port', '0'], dir);
+    const unreadable = await runCli(
+      ['server', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--port', '0'],
+      dir,
+    );
     expect(unreadable.stderr).toMatch(/error TLS_FILE_UNREADABLE: cannot read the TLS certificate c\.pem/);
   });
 
@@ -86,7 +117,11 @@ describe('strata server on the network', () => {
 
       const probe = JSON.stringify({ text: 'name: p\ntasks:\n  - name: a\n    shell: id\n', baseDir: dir });
       const json = { 'content-type': 'application/json' };
-      const anonymous = await https(`${url}/api/v1/workflows`, ca, { method: 'POST', headers: json, body: probe });
+      const anonymous = await https(`${url}/api/v1/workflows`, ca, {
+        method: 'POST',
+        headers: json,
+        body: probe,
+      });
       expect(anonymous.status).toBe(401);
       const rebound = await https(`${url}/api/v1/workflows`, ca, {
         method: 'POST',

@@ -63,7 +63,7 @@ export function readClientConfig(path: string): ClientConfig | undefined {
       'write it as {"server": "https://host:8080", "token": "strata_..."}',
     );
   }
-  return config as ClientConfig;
+  return config;
 }
 
 /** The token to send to `serverUrl`: STRATA_TOKEN, else the config file's (if it is for that server). */

@@ -100,10 +100,15 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
     const refused = await rejection(reader.listTokens());
     expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     expect((await client.listTokens()).map((t) => t.name)).toEqual(['test', 'reader']);
-    expect(await client.revokeToken(issued.id)).toMatchObject({ id: issued.id, revokedAt: expect.any(Number) });
+    expect(await client.revokeToken(issued.id)).toMatchObject({
+      id: issued.id,
+      revokedAt: expect.any(Number),
+    });
     expect(await rejection(reader.listWorkflows())).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
     expect(await rejection(client.revokeToken('0123456789ab'))).toMatchObject({ code: 'TOKEN_NOT_FOUND' });
-    expect(await rejection(new HttpClient(running.url).listWorkflows())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await rejection(new HttpClient(running.url).listWorkflows())).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
   });
 
   it('listens on the port it was given (0: a free one) and reports it', () => {

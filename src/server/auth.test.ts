@@ -33,7 +33,9 @@ afterEach(async () => {
 
 /** `nap` runs a minute (until cancelled); every other task ends at once. */
 async function start(options: TestServerOptions = {}, executor?: Executor): Promise<TestServer> {
-  const slowNaps = new NoopExecutor({ behaviour: (req) => (req.taskName === 'nap' ? { delayMs: 60_000 } : {}) });
+  const slowNaps = new NoopExecutor({
+    behaviour: (req) => (req.taskName === 'nap' ? { delayMs: 60_000 } : {}),
+  });
   server = await startTestServer(executor ?? slowNaps, options);
   return server;
 }
@@ -109,12 +111,18 @@ describe('bearer tokens', () => {
       });
     const spec = { text: 'name: x\ntasks:\n  - name: a\n    command: ["true"]\n', baseDir: s.dir };
 
-    for (const url of ['/api/v1/workflows', `/api/v1/workflows/${wf.id}`, `/api/v1/workflows/${wf.id}/events`]) {
+    for (const url of [
+      '/api/v1/workflows',
+      `/api/v1/workflows/${wf.id}`,
+      `/api/v1/workflows/${wf.id}/events`,
+    ]) {
       expect((await as(viewer, 'GET', url)).statusCode, url).toBe(200);
     }
     const denied = await as(viewer, 'POST', '/api/v1/workflows', spec);
     expect(denied.statusCode).toBe(403);
-    expect(denied.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringMatching(/operator/) } });
+    expect(denied.json()).toMatchObject({
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/operator/) },
+    });
     expect((await as(viewer, 'POST', `/api/v1/workflows/${wf.id}/cancel`)).statusCode).toBe(403);
     expect((await as(viewer, 'GET', '/api/v1/tokens')).statusCode).toBe(403);
 
@@ -134,7 +142,8 @@ describe('bearer tokens', () => {
     const s = await start({ tokenRecheckMs: 200 });
     const a = await s.tokenFor('viewer', 'a');
     const b = await s.tokenFor('viewer', 'b');
-    const get = (token: string) => s.app.inject({ method: 'GET', url: '/api/v1/workflows', headers: bearer(token) });
+    const get = (token: string) =>
+      s.app.inject({ method: 'GET', url: '/api/v1/workflows', headers: bearer(token) });
     expect((await get(a)).statusCode).toBe(200);
     expect((await get(b)).statusCode).toBe(200);
 
@@ -174,7 +183,11 @@ describe('bearer tokens', () => {
 
   it('makes tokens through the API (admin), whose secret works and is never listed', async () => {
     const s = await start();
-    const made = await s.inject({ method: 'POST', url: '/api/v1/tokens', payload: { role: 'operator', name: 'bot' } });
+    const made = await s.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { role: 'operator', name: 'bot' },
+    });
     expect(made.statusCode).toBe(201);
     const issued = made.json<{ token: string; id: string }>();
     expect(issued.token).toMatch(new RegExp(`^strata_${issued.id}_[A-Za-z0-9_-]{43}$`));
@@ -184,7 +197,11 @@ describe('bearer tokens', () => {
     expect(listed).not.toContain('scrypt');
     const bad = await s.inject({ method: 'POST', url: '/api/v1/tokens', payload: { role: 'root' } });
     expect(bad.statusCode).toBe(400);
-    const used = await s.app.inject({ method: 'GET', url: '/api/v1/workflows', headers: bearer(issued.token) });
+    const used = await s.app.inject({
+      method: 'GET',
+      url: '/api/v1/workflows',
+      headers: bearer(issued.token),
+    });
     expect(used.statusCode).toBe(200);
   });
 
@@ -223,7 +240,9 @@ describe('who did what', () => {
       submittedBy: ci,
     });
 
-    const events = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<EventRecord[]>();
+    const events = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<
+      EventRecord[]
+    >();
     const audit = events.filter((e) => e.kind === 'audit');
     expect(audit.map((e) => [e.actor, e.to, e.reason])).toEqual([
       [ci, 'submitWorkflow', `workflow ${wf.id} → 201`],
@@ -244,7 +263,12 @@ describe('who did what', () => {
       ['', 'revokeToken', `token ${id} → 200`],
     ]);
     // Reads are not audited, and neither are requests refused before authentication.
-    await s.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: JSON_TYPE, payload: { role: 'admin' } });
+    await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: JSON_TYPE,
+      payload: { role: 'admin' },
+    });
     expect(await s.store.listAudit({ afterSeq: tokenEvents[1]!.seq })).toEqual([]);
   });
 });
@@ -280,8 +304,16 @@ describe('browsers', () => {
       payload: { text: 'name: p\ntasks:\n  - name: a\n    shell: id\n', baseDir: s.dir },
     });
     expect(post.statusCode).toBe(421);
-    for (const host of ['localhost', 'localhost:8080', '127.0.0.1:1', '[::1]:8080', 'STRATA.example.org:443']) {
-      expect((await s.inject({ method: 'GET', url: '/healthz', headers: { host } })).statusCode, host).toBe(200);
+    for (const host of [
+      'localhost',
+      'localhost:8080',
+      '127.0.0.1:1',
+      '[::1]:8080',
+      'STRATA.example.org:443',
+    ]) {
+      expect((await s.inject({ method: 'GET', url: '/healthz', headers: { host } })).statusCode, host).toBe(
+        200,
+      );
     }
     expect(await s.store.listWorkflows()).toEqual([]);
   });
@@ -299,7 +331,10 @@ describe('browsers', () => {
       expect(crossSite.statusCode, action).toBe(403);
       expect(crossSite.json()).toMatchObject({ error: { code: 'ORIGIN_NOT_ALLOWED' } });
       // Without Origin (a form, a curl): the content type alone refuses it, token or not.
-      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }]) {
+      for (const headers of [
+        { 'content-type': 'text/plain' },
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      ]) {
         const res = await s.inject({ method: 'POST', url, headers, payload: '' });
         expect(res.statusCode, `${action} ${headers['content-type']}`).toBe(415);
         expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
@@ -340,7 +375,11 @@ describe('browsers', () => {
     });
     expect(cancel.statusCode).toBe(200);
     expect(cancel.headers['access-control-allow-origin']).toBe('https://dash.example.org');
-    const other = await s.inject({ method: 'GET', url: '/api/v1/workflows', headers: { origin: 'https://evil.example' } });
+    const other = await s.inject({
+      method: 'GET',
+      url: '/api/v1/workflows',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -357,6 +396,8 @@ describe('browsers', () => {
         'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
     }
-    expect((await s.inject({ method: 'GET', url: '/api/v1/workflows' })).headers['cache-control']).toBe('no-store');
+    expect((await s.inject({ method: 'GET', url: '/api/v1/workflows' })).headers['cache-control']).toBe(
+      'no-store',
+    );
   });
 });

@@ -159,7 +159,8 @@ function auditEvent(request: FastifyRequest, status: number, principal: Principa
   const onTokens = action.toLowerCase().includes('token');
   const target = onTokens
     ? `token ${params.id ?? facts.id ?? '?'}`
-    : `workflow ${facts.id ?? params.ref ?? '(new)'}` + (params.task !== undefined ? ` task ${params.task}` : '');
+    : `workflow ${facts.id ?? params.ref ?? '(new)'}` +
+      (params.task !== undefined ? ` task ${params.task}` : '');
   return {
     workflowId: onTokens ? '' : (facts.id ?? ''),
     actor: principal.label,

@@ -345,7 +345,9 @@ describe('errors', () => {
     // carries the id and nothing of the error itself.
     const requestId = res.headers['x-request-id'];
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(written.join('')).toMatch(/^strata server: GET \/api\/v1\/workflows failed \(request [0-9a-f-]{36}\): .*\n\s+at /s);
+    expect(written.join('')).toMatch(
+      /^strata server: GET \/api\/v1\/workflows failed \(request [0-9a-f-]{36}\): .*\n\s+at /s,
+    );
     expect(written.join('')).toContain(`(request ${String(requestId)})`);
     expect(res.json()).toEqual({
       error: {

@@ -79,7 +79,9 @@ export const WorkflowView = Type.Object(
     finishedAt: Nullable(EpochMs('when it reached a final state')),
     leaseOwner: Nullable(Type.String({ description: 'the engine instance driving it' })),
     leaseExpiresAt: Nullable(EpochMs('until when that lease holds')),
-    submittedBy: Type.String({ description: 'who submitted it: `name (token id)`, or `local` (embedded CLI)' }),
+    submittedBy: Type.String({
+      description: 'who submitted it: `name (token id)`, or `local` (embedded CLI)',
+    }),
     counts: Type.Ref('TaskCounts'),
   },
   {
@@ -214,7 +216,8 @@ export const EventRecord = Type.Object(
     reason: Nullable(Type.String()),
     kind: Type.Optional(
       StringEnum(['audit'] as const, {
-        description: 'audit events only: then `to` is the action (an operationId), `reason` its target and status',
+        description:
+          'audit events only: then `to` is the action (an operationId), `reason` its target and status',
       }),
     ),
     actor: Type.Optional(Type.String({ description: 'audit events only: the token, `name (id)`' })),

@@ -57,7 +57,10 @@ const AuditQuery = Type.Object(
 );
 type AuditQuery = Static<typeof AuditQuery>;
 
-export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (app, { admin, verifier, store }) => {
+export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (
+  app,
+  { admin, verifier, store },
+) => {
   app.post<{ Body: CreateTokenBody }>(
     '/tokens',
     {
@@ -69,7 +72,10 @@ export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (app, {
         body: CreateTokenBody,
         response: {
           201: Type.Object(
-            { token: Type.String({ description: 'strata_<id>_<secret>: keep it secret' }), ...TokenViewSchema.properties },
+            {
+              token: Type.String({ description: 'strata_<id>_<secret>: keep it secret' }),
+              ...TokenViewSchema.properties,
+            },
             { additionalProperties: false },
           ),
           ...errorResponses,

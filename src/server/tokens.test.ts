@@ -83,7 +83,10 @@ describe('TokenVerifier', () => {
     expect(reads).toHaveBeenCalledTimes(1);
     const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect(await verifier.verify(forged)).toEqual({ ok: false, reason: 'unknown' });
-    expect(await verifier.verify('strata_ffffffffffff_' + 'A'.repeat(43))).toEqual({ ok: false, reason: 'unknown' });
+    expect(await verifier.verify('strata_ffffffffffff_' + 'A'.repeat(43))).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
     expect(await verifier.verify('Bearer nonsense')).toEqual({ ok: false, reason: 'malformed' });
   });
 });

@@ -126,8 +126,7 @@ export async function hasAdminToken(store: Store, now: number): Promise<boolean>
 }
 
 export type Verdict =
-  | { ok: true; principal: Principal }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+  { ok: true; principal: Principal } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
 
 interface CacheEntry {
   /** The stored hash the presented secret was checked against (undefined: it did not match). */
@@ -193,7 +192,8 @@ export class TokenVerifier {
   ): Promise<CacheEntry> {
     const record = await this.store.getToken(id);
     if (!record) return { hash: undefined, record: undefined, checkedAt: now };
-    if (before?.hash !== undefined && before.hash === record.hash) return { hash: record.hash, record, checkedAt: now };
+    if (before?.hash !== undefined && before.hash === record.hash)
+      return { hash: record.hash, record, checkedAt: now };
     const matches = await secretMatches(secret, record.hash);
     return { hash: matches ? record.hash : undefined, record, checkedAt: now };
   }

@@ -270,7 +270,10 @@ export class PostgresStore implements S.Store {
   }
 
   async listAudit(filter: { afterSeq?: number; limit?: number } = {}): Promise<S.EventRecord[]> {
-    const result = await this.pool.query<Rows.EventRow>(SQL.listAudit, [filter.afterSeq ?? 0, filter.limit ?? null]);
+    const result = await this.pool.query<Rows.EventRow>(SQL.listAudit, [
+      filter.afterSeq ?? 0,
+      filter.limit ?? null,
+    ]);
     return result.rows.map(Rows.toEvent);
   }
 

@@ -17,7 +17,8 @@ import {
 export const SQL = {
   // Binds `workflowValues`, then the creation time again for updated_at.
   insertWorkflow:
-    `INSERT INTO workflows (${WORKFLOW_INSERT_COLUMNS}) ` + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+    `INSERT INTO workflows (${WORKFLOW_INSERT_COLUMNS}) ` +
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
   insertEvent:
     'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?)',

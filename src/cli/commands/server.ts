@@ -56,7 +56,10 @@ export function declareServer(program: Command, cli: CommandContext): void {
           port: portNumber(opts.port),
           ...(opts.tlsCert && opts.tlsKey ? { tls: { certFile: opts.tlsCert, keyFile: opts.tlsKey } } : {}),
           ...(opts.insecureHttp ? { insecureHttp: true } : {}),
-          publicNames: opts.publicName.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean),
+          publicNames: opts.publicName
+            .flatMap((n) => n.split(','))
+            .map((n) => n.trim())
+            .filter(Boolean),
           corsOrigins: opts.corsOrigin,
           ...(opts.protectMetrics ? { protectMetrics: true } : {}),
           ...(g.db ? { db: g.db } : {}),

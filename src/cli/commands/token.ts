@@ -28,7 +28,10 @@ export function parseDuration(text: string): number {
 }
 
 /** Runs `body` with the server's token admin (--server) or one on the store. */
-async function withTokenAdmin(g: GlobalOptions, body: (admin: TokenAdmin) => Promise<number>): Promise<number> {
+async function withTokenAdmin(
+  g: GlobalOptions,
+  body: (admin: TokenAdmin) => Promise<number>,
+): Promise<number> {
   const url = serverUrl(g);
   if (url) return body(remoteClient(url));
   const { storeUrl } = strataPlace(g);
@@ -40,7 +43,8 @@ async function withTokenAdmin(g: GlobalOptions, body: (admin: TokenAdmin) => Pro
   }
 }
 
-const when = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
+const when = (ms: number | null) =>
+  ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 function state(t: TokenView, now: number): string {
   if (t.revokedAt !== null) return 'revoked';
@@ -51,9 +55,17 @@ function state(t: TokenView, now: number): string {
 function tokenTable(tokens: readonly TokenView[], now: number): string {
   if (tokens.length === 0) return 'no tokens yet — make one with `strata token create --role admin`';
   const rows = [['ID', 'NAME', 'ROLE', 'STATE', 'CREATED', 'EXPIRES']];
-  for (const t of tokens) rows.push([t.id, t.name, t.role, state(t, now), when(t.createdAt), when(t.expiresAt)]);
+  for (const t of tokens)
+    rows.push([t.id, t.name, t.role, state(t, now), when(t.createdAt), when(t.expiresAt)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function declareToken(program: Command, cli: CommandContext): void {

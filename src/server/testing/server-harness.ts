@@ -46,7 +46,10 @@ export interface TestServer {
 /** Server options besides the parts the harness builds (Host names, CORS, protected metrics ...). */
 export type TestServerOptions = Omit<ServerOptions, 'api' | 'engine' | 'store' | 'metrics'>;
 
-export async function startTestServer(executor: Executor, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  executor: Executor,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-server-'));
   let metrics: StrataMetrics | undefined;
   const strata = await createStrata({
