@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from './strata-cli.js';
+import { createToken, runCli, serverUrlOf, startCli } from './strata-cli.js';
 
 const root = join(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -569,36 +569,87 @@ describe('strata CLI against a server', () => {
   it('runs a workflow through `strata server` with --server, and reads its status and logs', async () => {
     const dir = workspace();
     cpSync(join(root, 'examples', 'quickstart.yaml'), join(dir, 'quickstart.yaml'));
+    const admin = await createToken(dir, 'admin');
     const server = startCli(['server', '--port', '0'], dir);
     try {
-      let url = '';
-      for (let i = 0; i < 200 && !url; i++) {
-        url = /listening on (http:\/\/\S+)/.exec(server.output())?.[1] ?? '';
-        if (!url) await new Promise((r) => setTimeout(r, 50));
-      }
+      const url = await serverUrlOf(server);
       expect(url, server.output()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const run = await runCli(['--server', url, 'run', 'quickstart.yaml', '--no-progress'], dir);
+      expect(server.output()).not.toContain('no admin token yet');
+      const operator = await createToken(dir, 'operator', ['--server', url], { STRATA_TOKEN: admin });
+      const as = { STRATA_TOKEN: operator };
+      const run = await runCli(['--server', url, 'run', 'quickstart.yaml', '--no-progress'], dir, as);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/succeeded: 8 succeeded/);
-      const logs = await runCli(['--server', url, 'logs', 'report'], dir);
+      const logs = await runCli(['--server', url, 'logs', 'report'], dir, as);
       expect(logs.stdout).toMatch(/words: +17/);
-      const missing = await runCli(['--server', url, 'retry', 'report'], dir);
+      const missing = await runCli(['--server', url, 'retry', 'report'], dir, as);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/error TASK_NOT_RETRYABLE/);
+      const status = await runCli(['--server', url, 'status', 'quickstart', '--json'], dir, as);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        submittedBy: expect.stringMatching(/^operator-[0-9a-f]{12} \(/),
+      });
       // The run, exported over HTTP: every task with its runtime; the node by name only (the
       // server's machine is not the client's).
-      const exported = await runCli(['--server', url, 'export', 'wfcommons', 'quickstart'], dir);
+      const exported = await runCli(['--server', url, 'export', 'wfcommons', 'quickstart'], dir, as);
       expect(exported.code, exported.stderr).toBe(0);
       const instance = JSON.parse(exported.stdout) as {
         workflow: { execution: { tasks: unknown[]; machines: Array<Record<string, unknown>> } };
       };
       expect(instance.workflow.execution.tasks).toHaveLength(8);
       expect(instance.workflow.execution.machines).toEqual([{ nodeName: 'local' }]);
+
+      // Without a token, or with a role too low, the server refuses.
+      const anonymous = await runCli(['--server', url, 'status'], dir);
+      expect(anonymous.code).toBe(1);
+      expect(anonymous.stderr).toMatch(/error UNAUTHORIZED: this request needs a bearer token/);
+      const notAdmin = await runCli(['--server', url, 'token', 'list'], dir, as);
+      expect(notAdmin.stderr).toMatch(/error FORBIDDEN/);
+      // Tokens managed over the API by an admin; a revoked one stops working.
+      const list = await runCli(['--server', url, 'token', 'list', '--json'], dir, { STRATA_TOKEN: admin });
+      const ids = (JSON.parse(list.stdout) as Array<{ id: string; role: string }>).map((t) => t.role);
+      expect(ids).toEqual(['admin', 'operator']);
+      const operatorId = operator.split('_')[1]!;
+      const revoked = await runCli(['--server', url, 'token', 'revoke', operatorId], dir, {
+        STRATA_TOKEN: admin,
+      });
+      expect(revoked.stdout).toContain(`${operatorId} revoked`);
+      const refused = await runCli(['--server', url, 'status'], dir, as);
+      expect(refused.stderr).toMatch(/error UNAUTHORIZED: the bearer token was revoked/);
     } finally {
       server.kill('SIGTERM');
       const end = await server.result;
       expect(end.code).toBe(0);
     }
+  });
+
+  it('tells how to make the first admin token when the store has none, and makes it on the store', async () => {
+    const dir = workspace();
+    const server = startCli(['server', '--port', '0'], dir);
+    try {
+      await serverUrlOf(server);
+      for (let i = 0; i < 100 && !server.output().includes('token create'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(server.output()).toMatch(
+        /no admin token yet.*\n\s+strata --home '.*\.strata' token create --role admin/,
+      );
+    } finally {
+      server.kill('SIGTERM');
+      await server.result;
+    }
+    const made = await runCli(
+      ['token', 'create', '--role', 'viewer', '--name', 'grafana', '--expires', '30d'],
+      dir,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout.trim()).toMatch(/^strata_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(made.stderr).toContain('shown this once');
+    const list = await runCli(['token', 'list'], dir);
+    expect(list.stdout).toMatch(/grafana +viewer +active/);
+    expect(list.stdout).not.toContain(made.stdout.trim());
+    const bad = await runCli(['token', 'create', '--role', 'root'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/error BAD_OPTION: --role must be one of viewer, operator, admin/);
   });
 
   it('says clearly when the server cannot be reached', async () => {

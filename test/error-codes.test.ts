@@ -11,6 +11,7 @@ import { CLIENT_ERROR_CODES } from '../src/client/http-client.js';
 import { ENGINE_ERROR_CODES } from '../src/engine/errors.js';
 import { PERFMODEL_ERROR_CODES } from '../src/perfmodel/index.js';
 import { SERVER_ERROR_CODES } from '../src/server/error-handler.js';
+import { SERVER_START_ERROR_CODES } from '../src/server/server-start-error.js';
 import { SIM_ERROR_CODES } from '../src/sim/index.js';
 import { STORE_ERROR_CODES } from '../src/store/errors.js';
 import { SPEC_ERROR_CODES } from '../src/spec/index.js';
@@ -27,6 +28,7 @@ const emitted = [
   ...ENGINE_ERROR_CODES,
   ...STORE_ERROR_CODES,
   ...SERVER_ERROR_CODES,
+  ...SERVER_START_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...CLIENT_ERROR_CODES,
   ...SIM_ERROR_CODES,

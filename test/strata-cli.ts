@@ -16,7 +16,15 @@ export type RunningCli = ChildProcess & { result: Promise<CliResult>; output(): 
 export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, STRATA_DB: '', STRATA_SERVER: '', ...env },
+    // No token or config file of the user running the tests: each test gives its own.
+    env: {
+      ...process.env,
+      STRATA_DB: '',
+      STRATA_SERVER: '',
+      STRATA_TOKEN: '',
+      XDG_CONFIG_HOME: join(cwd, '.no-config'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -27,6 +35,29 @@ export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return Object.assign(child, { result, output: () => stdout + stderr });
+}
+
+/** Waits until a `strata server` process says where it listens; returns that URL. */
+export async function serverUrlOf(server: RunningCli): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    const url = /listening on (https?:\/\/\S+)/.exec(server.output())?.[1];
+    if (url) return url;
+    if (server.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`strata server did not start listening:\n${server.output()}`);
+}
+
+/** Makes a token with `strata token create --json` on the store of `cwd` (or `args`); returns it. */
+export async function createToken(
+  cwd: string,
+  role: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  const res = await runCli([...args, 'token', 'create', '--role', role, '--json'], cwd, env);
+  if (res.code !== 0) throw new Error(`strata token create failed: ${res.stderr}`);
+  return (JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { token: string }).token;
 }
 
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StoreTokenAdmin } from '../src/server/tokens.js';
 import { openStore } from '../src/store/open-store.js';
 import { startCli, type RunningCli } from './strata-cli.js';
 
@@ -115,10 +116,13 @@ function spec(name: string): string {
   ].join('\n');
 }
 
+/** An operator token in the shared store, made before the servers start. */
+let token = '';
+
 async function submit(url: string, name: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/workflows`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ text: spec(name), file: `${name}.yaml`, baseDir: dir }),
   });
   const body = (await res.json()) as { id?: string };
@@ -129,6 +133,13 @@ async function submit(url: string, name: string): Promise<string> {
 describe('two servers on one PostgreSQL, one SIGKILLed twice', () => {
   it(`runs ${WORKFLOWS} × ${TASKS} tasks with every task run exactly once and every workflow succeeded`, async () => {
     await admin((c) => c.query(`CREATE DATABASE ${database}`));
+    const tokens = await openStore({ url: dbUrl });
+    try {
+      token = (await new StoreTokenAdmin(tokens).createToken({ role: 'operator', name: 'failover-test' }))
+        .token;
+    } finally {
+      await tokens.close();
+    }
     const steady = await startServer('steady');
     let doomed = await startServer('doomed');
     const ids: string[] = [];

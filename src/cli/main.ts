@@ -28,6 +28,7 @@ import { declareServer } from './commands/server.js';
 import { declareSimulate } from './commands/simulate.js';
 import { declareStatus } from './commands/status.js';
 import { declareSubmit } from './commands/submit.js';
+import { declareToken } from './commands/token.js';
 import { declareValidate } from './commands/validate.js';
 import type { CommandContext, GlobalOptions } from './global-options.js';
 import { STRATA_VERSION } from './version.js';
@@ -93,6 +94,7 @@ for (const declare of [
   declareAnomaly,
   declarePerfmodel,
   declareServer,
+  declareToken,
 ]) {
   declare(program, cli);
 }

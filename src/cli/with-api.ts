@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { clientToken } from '../client/credentials.js';
 import { HttpClient } from '../client/http-client.js';
 import { EngineError } from '../engine/errors.js';
 import type { StrataApi, SubmitInput } from '../engine/strata-api.js';
@@ -20,13 +21,20 @@ export async function withApi(
   g: GlobalOptions,
   body: (api: StrataApi, env?: Embedded) => Promise<number>,
 ): Promise<number> {
-  if (serverUrl(g)) return body(new HttpClient(serverUrl(g)!));
+  const url = serverUrl(g);
+  if (url) return body(remoteClient(url));
   const env = await embedded(g);
   try {
     return await body(env.api, env);
   } finally {
     await env.close();
   }
+}
+
+/** A client of the server at `url`, with the token of STRATA_TOKEN or the config file (credentials.ts). */
+export function remoteClient(url: string): HttpClient {
+  const token = clientToken(url);
+  return new HttpClient(url, token ? { token } : {});
 }
 
 function embedded(g: GlobalOptions): Promise<Embedded> {

@@ -12,6 +12,7 @@ import type { EventRecord } from '../store/store.js';
 import { LocalExecutor } from '../executors/local-executor.js';
 import { startServer } from '../server/start-server.js';
 import type { RunningServer } from '../server/start-server.js';
+import { StoreTokenAdmin } from '../server/tokens.js';
 import { HttpClient, StrataClientError } from './http-client.js';
 
 const LOGS = `name: logs-wf
@@ -71,6 +72,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
   let dir: string;
   let running: RunningServer;
   let client: HttpClient;
+  let token: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'strata-http-client-'));
@@ -81,12 +83,32 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
       port: 0,
       executor: new LocalExecutor({ capacity: { cpus: 2 }, killGraceMs: 500 }),
     });
-    client = new HttpClient(running.url);
+    token = (await new StoreTokenAdmin(running.store).createToken({ role: 'admin', name: 'test' })).token;
+    client = new HttpClient(running.url, { token });
   });
 
   afterAll(async () => {
     await running?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('manages tokens through the admin routes: made, used, listed without secrets, revoked', async () => {
+    const issued = await client.createToken({ role: 'viewer', name: 'reader' });
+    expect(issued).toMatchObject({ role: 'viewer', name: 'reader', revokedAt: null });
+    const reader = new HttpClient(running.url, { token: issued.token });
+    expect(await reader.listWorkflows()).toBeInstanceOf(Array);
+    const refused = await rejection(reader.listTokens());
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
+    expect((await client.listTokens()).map((t) => t.name)).toEqual(['test', 'reader']);
+    expect(await client.revokeToken(issued.id)).toMatchObject({
+      id: issued.id,
+      revokedAt: expect.any(Number),
+    });
+    expect(await rejection(reader.listWorkflows())).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    expect(await rejection(client.revokeToken('0123456789ab'))).toMatchObject({ code: 'TOKEN_NOT_FOUND' });
+    expect(await rejection(new HttpClient(running.url).listWorkflows())).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
   });
 
   it('listens on the port it was given (0: a free one) and reports it', () => {
@@ -162,7 +184,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
       file: 'api',
       baseDir: dir,
     });
-    const watcher = new HttpClient(running.url, { pollMs: 50 });
+    const watcher = new HttpClient(running.url, { pollMs: 50, token });
     const seen: EventRecord[] = [];
     for await (const event of watcher.watch('logs-watch')) seen.push(event);
     expect((await client.getWorkflow(wf.id)).state).toBe('failed');
@@ -177,7 +199,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
 
   it('stops watching when aborted or when the caller breaks, while the workflow runs on', async () => {
     const wf = await client.submit({ text: SLEEPY, file: 'api', baseDir: dir });
-    const watcher = new HttpClient(running.url, { pollMs: 50 });
+    const watcher = new HttpClient(running.url, { pollMs: 50, token });
     const stop = new AbortController();
     const seen: EventRecord[] = [];
     for await (const event of watcher.watch(wf.id, { signal: stop.signal })) {
@@ -277,23 +299,26 @@ describe('HttpClient failures without a Strata server', () => {
     }
   });
 
-  it('sends names with brackets URL-encoded, states as repeated parameters, and its headers', async () => {
-    const seen: Array<{ url: string | undefined; auth: string | undefined }> = [];
+  it('sends names with brackets URL-encoded, states as repeated parameters, its token, and JSON on every POST', async () => {
+    const seen: Array<{ url: string | undefined; auth: string | undefined; type: string | undefined }> = [];
     const { server, url } = await listen((req, res) => {
-      seen.push({ url: req.url, auth: req.headers.authorization });
+      seen.push({ url: req.url, auth: req.headers.authorization, type: req.headers['content-type'] });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('[]');
     });
     try {
-      const client = new HttpClient(`${url}/`, { headers: { authorization: 'Bearer t' } });
+      const client = new HttpClient(`${url}/`, { token: 't' });
       await client.listTasks('my wf', { states: ['failed', 'upstream-failed'], limit: 10, offset: 5 });
       await client.getTask('wf', 'work[3]');
+      await client.cancel('wf');
       expect(seen).toEqual([
         {
           url: '/api/v1/workflows/my%20wf/tasks?state=failed&state=upstream-failed&limit=10&offset=5',
           auth: 'Bearer t',
+          type: undefined,
         },
-        { url: '/api/v1/workflows/wf/tasks/work%5B3%5D', auth: 'Bearer t' },
+        { url: '/api/v1/workflows/wf/tasks/work%5B3%5D', auth: 'Bearer t', type: undefined },
+        { url: '/api/v1/workflows/wf/cancel', auth: 'Bearer t', type: 'application/json' },
       ]);
     } finally {
       await new Promise((res) => server.close(res));

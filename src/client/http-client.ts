@@ -15,13 +15,20 @@
  */
 import { EngineError, isEngineErrorCode } from '../engine/errors.js';
 import type * as Api from '../engine/strata-api.js';
+import type { IssuedToken, NewTokenRequest, TokenAdmin, TokenView } from '../engine/token-admin.js';
 import { watchEvents } from '../engine/watch-events.js';
 import { StrataError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import type { EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
 
 /** Codes a `StrataClientError` may carry besides the server's own (`SERVER_ERROR_CODES`). */
-export const CLIENT_ERROR_CODES = ['SERVER_UNREACHABLE', 'BAD_RESPONSE', 'BAD_SERVER_URL'] as const;
+export const CLIENT_ERROR_CODES = [
+  'SERVER_UNREACHABLE',
+  'BAD_RESPONSE',
+  'BAD_SERVER_URL',
+  'CONFIG_UNSAFE',
+  'CONFIG_INVALID',
+] as const;
 
 /**
  * A failure that is not the engine's: the server refused the request (BAD_REQUEST, UNAUTHORIZED,
@@ -45,7 +52,9 @@ export class StrataClientError extends StrataError {
 export interface HttpClientOptions {
   /** Give up on a request after this long. Default 60 s. */
   timeoutMs?: number;
-  /** Sent with every request (an `authorization` header, once the server asks for one). */
+  /** API token, sent as `Authorization: Bearer <token>` (see credentials.ts for where the CLI finds it). */
+  token?: string;
+  /** Sent with every request. */
   headers?: Record<string, string>;
   /** How often `watch` asks the server for new events. Default 500 ms. */
   pollMs?: number;
@@ -53,7 +62,9 @@ export interface HttpClientOptions {
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
 
-export class HttpClient implements Api.StrataApi {
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export class HttpClient implements Api.StrataApi, TokenAdmin {
   /** The server's origin and path prefix, without a trailing slash (`http://host:8080`). */
   readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -82,7 +93,11 @@ export class HttpClient implements Api.StrataApi {
     }
     this.baseUrl = url.href.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.headers = { accept: 'application/json', ...options.headers };
+    this.headers = {
+      accept: 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    };
     this.pollMs = options.pollMs ?? 500;
   }
 
@@ -140,6 +155,18 @@ export class HttpClient implements Api.StrataApi {
     return this.json('GET', `${workflowPath(ref)}/events`, { after: filter.afterSeq, limit: filter.limit });
   }
 
+  createToken(request: NewTokenRequest): Promise<IssuedToken> {
+    return this.json('POST', '/tokens', {}, request);
+  }
+
+  listTokens(): Promise<TokenView[]> {
+    return this.json('GET', '/tokens');
+  }
+
+  revokeToken(id: string): Promise<TokenView> {
+    return this.json('DELETE', `/tokens/${encodeURIComponent(id)}`);
+  }
+
   /**
    * Polls the events endpoint every `pollMs` (and the workflow, to know when it is over) until the
    * workflow is in a final state. A server-pushed stream replaces the polling when the server has one.
@@ -156,16 +183,17 @@ export class HttpClient implements Api.StrataApi {
     );
   }
 
-  private async json<T>(method: 'GET' | 'POST', path: string, query: Query = {}, body?: unknown): Promise<T> {
+  private async json<T>(method: Method, path: string, query: Query = {}, body?: unknown): Promise<T> {
     const response = await this.send(method, path, query, body);
     return (await response.json()) as T;
   }
 
   /** One request; resolves with a 2xx response, throws the error the answer (or its absence) means. */
-  private async send(method: 'GET' | 'POST', path: string, query: Query, body?: unknown): Promise<Response> {
+  private async send(method: Method, path: string, query: Query, body?: unknown): Promise<Response> {
     const url = `${this.baseUrl}/api/v1${path}${queryString(query)}`;
     const headers: Record<string, string> = { ...this.headers };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // The server refuses a POST without it, even with no body (docs/security.md).
+    if (method === 'POST' || body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await fetch(url, {

@@ -23,7 +23,11 @@ export class ControlPlane implements Api.StrataApi {
 
   async submit(input: Api.SubmitInput): Promise<Api.WorkflowView> {
     const loaded = loadSpecText(input.text, { file: input.file, baseDir: input.baseDir });
-    const record = await this.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: input.file });
+    const record = await this.engine.submit(loaded.spec, {
+      baseDir: loaded.baseDir,
+      source: input.file,
+      ...(input.submittedBy !== undefined ? { submittedBy: input.submittedBy } : {}),
+    });
     return this.view(record);
   }
 

@@ -180,7 +180,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dr
    */
   async submit(
     spec: WorkflowSpec,
-    where: { baseDir: string; source: string },
+    where: { baseDir: string; source: string; submittedBy?: string },
     options: { drive?: boolean } = {},
   ): Promise<WorkflowRecord> {
     this.assertUsable();
@@ -205,6 +205,7 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dr
         baseDir: resolve(where.baseDir),
         source: where.source,
         createdAt: now,
+        ...(where.submittedBy !== undefined ? { submittedBy: where.submittedBy } : {}),
       },
       tasks,
     );

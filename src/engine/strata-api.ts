@@ -21,6 +21,11 @@ export interface SubmitInput {
   file: string;
   /** Absolute directory relative paths in the spec are resolved against (on the engine's machine). */
   baseDir: string;
+  /**
+   * Who submits it (`WorkflowRecord.submittedBy`); default `local`. Set by the server from the
+   * request's token, never taken from a request body.
+   */
+  submittedBy?: string;
 }
 
 export interface LogRequest {

@@ -65,8 +65,7 @@ afterAll(async () => {
 
 /** Headers every request carries (credentials, when the server asks for them). */
 function authHeaders(): Record<string, string> {
-  const token = (server as TestServer & { token?: string }).token;
-  return token ? { authorization: `Bearer ${token}` } : {};
+  return { authorization: `Bearer ${server.token}` };
 }
 
 function operationsOf(doc: JsonSchema): Operation[] {

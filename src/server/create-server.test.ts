@@ -49,7 +49,7 @@ async function start(): Promise<TestServer> {
 
 /** POSTs `payload` to `url` as it is, declared as `contentType`. */
 function postRaw(s: TestServer, url: string, contentType: string, payload: string) {
-  return s.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
+  return s.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
 }
 
 /** The embedded API's answer as it travels over JSON: what the HTTP answer must equal. */
@@ -67,11 +67,11 @@ describe('workflows over HTTP', () => {
       baseDir: s.dir,
     });
 
-    const done = await pollWorkflow(s.app, submitted.id, finished);
+    const done = await pollWorkflow(s, submitted.id, finished);
     expect(done.state).toBe('succeeded');
     expect(done.counts).toMatchObject({ succeeded: 6, failed: 0, pending: 0 });
 
-    const get = (url: string) => s.app.inject({ method: 'GET', url }).then((r) => r.json<unknown>());
+    const get = (url: string) => s.inject({ method: 'GET', url }).then((r) => r.json<unknown>());
     const id = submitted.id;
     expect(await get(`/api/v1/workflows/${id}`)).toEqual(overJson(await s.api.getWorkflow(id)));
     expect(await get(`/api/v1/workflows/${id}/tasks`)).toEqual(overJson(await s.api.listTasks(id)));
@@ -85,12 +85,12 @@ describe('workflows over HTTP', () => {
   it('finds a workflow by name, and a task whose name has brackets when URL-encoded', async () => {
     const s = await start();
     const wf = await submit(s, CHAIN);
-    await pollWorkflow(s.app, 'chain', finished);
+    await pollWorkflow(s, 'chain', finished);
 
-    const byName = await s.app.inject({ method: 'GET', url: '/api/v1/workflows/chain' });
+    const byName = await s.inject({ method: 'GET', url: '/api/v1/workflows/chain' });
     expect(byName.json<WorkflowView>().id).toBe(wf.id);
 
-    const task = await s.app.inject({ method: 'GET', url: '/api/v1/workflows/chain/tasks/work%5B3%5D' });
+    const task = await s.inject({ method: 'GET', url: '/api/v1/workflows/chain/tasks/work%5B3%5D' });
     expect(task.statusCode).toBe(200);
     expect(task.json<{ task: TaskRecord }>().task).toMatchObject({
       name: 'work[3]',
@@ -104,23 +104,23 @@ describe('workflows over HTTP', () => {
     const s = await start();
     const ok = await submit(s, CHAIN);
     const bad = await submit(s, FLAKY);
-    await pollWorkflow(s.app, ok.id, finished);
-    await pollWorkflow(s.app, bad.id, finished);
+    await pollWorkflow(s, ok.id, finished);
+    await pollWorkflow(s, bad.id, finished);
 
-    const failedWfs = await s.app.inject({ method: 'GET', url: '/api/v1/workflows?state=failed' });
+    const failedWfs = await s.inject({ method: 'GET', url: '/api/v1/workflows?state=failed' });
     expect(failedWfs.json<WorkflowView[]>().map((w) => w.id)).toEqual([bad.id]);
-    const both = await s.app.inject({
+    const both = await s.inject({
       method: 'GET',
       url: '/api/v1/workflows?state=failed&state=succeeded&limit=1',
     });
     expect(both.json<WorkflowView[]>()).toHaveLength(1);
 
-    const tasks = await s.app.inject({
+    const tasks = await s.inject({
       method: 'GET',
       url: `/api/v1/workflows/${ok.id}/tasks?limit=2&offset=1`,
     });
     expect(tasks.json<TaskRecord[]>().map((t) => t.name)).toEqual(['work[0]', 'work[1]']);
-    const failed = await s.app.inject({
+    const failed = await s.inject({
       method: 'GET',
       url: `/api/v1/workflows/${bad.id}/tasks?state=failed&state=upstream-failed`,
     });
@@ -133,20 +133,20 @@ describe('workflows over HTTP', () => {
   it('retries a failed task: it and the tasks after it run again and the workflow succeeds', async () => {
     const s = await start();
     const wf = await submit(s, FLAKY);
-    const failed = await pollWorkflow(s.app, wf.id, finished);
+    const failed = await pollWorkflow(s, wf.id, finished);
     expect(failed.state).toBe('failed');
     expect(failed.counts).toMatchObject({ failed: 1, 'upstream-failed': 1 });
 
-    const retried = await s.app.inject({
+    const retried = await s.inject({
       method: 'POST',
       url: `/api/v1/workflows/${wf.id}/tasks/flaky/retry`,
     });
     expect(retried.statusCode, retried.body).toBe(200);
     expect(retried.json<WorkflowView>().state).toBe('running');
 
-    const done = await pollWorkflow(s.app, wf.id, finished);
+    const done = await pollWorkflow(s, wf.id, finished);
     expect(done.state).toBe('succeeded');
-    const detail = await s.app.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/tasks/flaky` });
+    const detail = await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/tasks/flaky` });
     expect(
       detail.json<{ attempts: Array<{ status: string; exitCode: number | null }> }>().attempts,
     ).toMatchObject([
@@ -154,7 +154,7 @@ describe('workflows over HTTP', () => {
       { status: 'succeeded', exitCode: 0 },
     ]);
 
-    const again = await s.app.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/tasks/flaky/retry` });
+    const again = await s.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/tasks/flaky/retry` });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: 'TASK_NOT_RETRYABLE' } });
   });
@@ -162,27 +162,27 @@ describe('workflows over HTTP', () => {
   it('cancels a running workflow, refuses to cancel it twice, and resumes it to success', async () => {
     const s = await start();
     const wf = await submit(s, SLOW);
-    await pollWorkflow(s.app, wf.id, (v) => v.counts.running === 1);
+    await pollWorkflow(s, wf.id, (v) => v.counts.running === 1);
 
     // An empty body labelled JSON, as many clients send with a POST, is no body.
     const cancelled = await postRaw(s, `/api/v1/workflows/${wf.id}/cancel`, 'application/json', '');
     expect(cancelled.statusCode, cancelled.body).toBe(200);
-    const stopped = await pollWorkflow(s.app, wf.id, finished);
+    const stopped = await pollWorkflow(s, wf.id, finished);
     expect(stopped.state).toBe('cancelled');
     expect(stopped.counts).toMatchObject({ cancelled: 2, running: 0 });
 
-    const twice = await s.app.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/cancel` });
+    const twice = await s.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/cancel` });
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ error: { code: 'WORKFLOW_FINISHED' } });
 
-    const resumed = await s.app.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/resume` });
+    const resumed = await s.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/resume` });
     expect(resumed.statusCode, resumed.body).toBe(200);
     expect(resumed.json<WorkflowView>().state).toBe('running');
-    const done = await pollWorkflow(s.app, wf.id, finished);
+    const done = await pollWorkflow(s, wf.id, finished);
     expect(done.state).toBe('succeeded');
     expect(done.counts.succeeded).toBe(2);
 
-    const nothingLeft = await s.app.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/resume` });
+    const nothingLeft = await s.inject({ method: 'POST', url: `/api/v1/workflows/${wf.id}/resume` });
     expect(nothingLeft.statusCode).toBe(409);
     expect(nothingLeft.json()).toMatchObject({ error: { code: 'WORKFLOW_NOT_RESUMABLE' } });
   });
@@ -190,9 +190,9 @@ describe('workflows over HTTP', () => {
   it('lists events in order, after a given seq, at most limit of them', async () => {
     const s = await start();
     const wf = await submit(s, CHAIN);
-    await pollWorkflow(s.app, wf.id, finished);
+    await pollWorkflow(s, wf.id, finished);
 
-    const all = (await s.app.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<
+    const all = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<
       EventRecord[]
     >();
     expect(all[0]).toMatchObject({ workflowId: wf.id, from: null, taskIdx: null });
@@ -203,7 +203,7 @@ describe('workflows over HTTP', () => {
     expect(all.filter((e) => e.to === 'succeeded' && e.taskIdx !== null)).toHaveLength(6);
 
     const after = all[2]!.seq;
-    const page = await s.app.inject({
+    const page = await s.inject({
       method: 'GET',
       url: `/api/v1/workflows/${wf.id}/events?after=${after}&limit=2`,
     });
@@ -214,7 +214,7 @@ describe('workflows over HTTP', () => {
 describe('errors', () => {
   it('answers a spec with errors with 400 SPEC_INVALID, every error with its line and column', async () => {
     const s = await start();
-    const res = await s.app.inject({
+    const res = await s.inject({
       method: 'POST',
       url: '/api/v1/workflows',
       payload: {
@@ -251,7 +251,7 @@ describe('errors', () => {
     ['a relative baseDir', { text: 'name: x', baseDir: 'data' }, 'body.baseDir must be an absolute path'],
   ])('answers a body with %s with 400 BAD_REQUEST naming the field', async (_what, payload, message) => {
     const s = await start();
-    const res = await s.app.inject({ method: 'POST', url: '/api/v1/workflows', payload });
+    const res = await s.inject({ method: 'POST', url: '/api/v1/workflows', payload });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       error: { code: 'BAD_REQUEST', message: expect.stringContaining(message) },
@@ -266,7 +266,7 @@ describe('errors', () => {
     ['/api/v1/workflows/x/tasks/y/logs?stream=both', 'querystring.stream must be one of "stdout", "stderr"'],
   ])('answers GET %s with 400 BAD_REQUEST', async (url, message) => {
     const s = await start();
-    const res = await s.app.inject({ method: 'GET', url });
+    const res = await s.inject({ method: 'GET', url });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       error: { code: 'BAD_REQUEST', message: expect.stringContaining(message) },
@@ -302,16 +302,16 @@ describe('errors', () => {
       '/api/v1/workflows/nope/tasks',
       '/api/v1/workflows/nope/events',
     ]) {
-      const res = await s.app.inject({ method: 'GET', url });
+      const res = await s.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({
         error: { code: 'WORKFLOW_NOT_FOUND', message: expect.stringContaining('nope') },
       });
       expect(res.json<{ error: { hint?: string } }>().error.hint).toBeTruthy();
     }
-    const cancel = await s.app.inject({ method: 'POST', url: '/api/v1/workflows/nope/cancel' });
+    const cancel = await s.inject({ method: 'POST', url: '/api/v1/workflows/nope/cancel' });
     expect(cancel.statusCode).toBe(404);
-    const task = await s.app.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/tasks/work%5B99%5D` });
+    const task = await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/tasks/work%5B99%5D` });
     expect(task.statusCode).toBe(404);
     expect(task.json()).toMatchObject({
       error: { code: 'TASK_NOT_FOUND', message: expect.stringContaining('work[99]') },
@@ -320,7 +320,7 @@ describe('errors', () => {
 
   it('answers an unknown route with 404 NOT_FOUND', async () => {
     const s = await start();
-    const res = await s.app.inject({ method: 'GET', url: '/api/v2/workflows?x=1' });
+    const res = await s.inject({ method: 'GET', url: '/api/v2/workflows?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({
       error: { code: 'NOT_FOUND', message: 'no route GET /api/v2/workflows', hint: expect.any(String) },
@@ -337,18 +337,29 @@ describe('errors', () => {
       written.push(String(chunk));
       return true;
     });
-    const res = await s.app
+    const res = await s
       .inject({ method: 'GET', url: '/api/v1/workflows' })
       .finally(() => stderr.mockRestore());
     expect(res.statusCode).toBe(500);
-    // The stack goes to the server's stderr (logging is off), not into the answer.
-    expect(written.join('')).toMatch(/^strata server: GET \/api\/v1\/workflows failed: .*\n\s+at /s);
-    const body = res.json<{ error: { code: string; message: string } }>();
-    expect(body.error.code).toBe('INTERNAL');
-    expect(body.error.message).toMatch(/^internal error: /);
-    expect(res.body).not.toMatch(/\n\s+at |\.ts:\d+|\.js:\d+/);
+    // The stack goes to the server's stderr (logging is off) under the request's id; the answer
+    // carries the id and nothing of the error itself.
+    const requestId = res.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(written.join('')).toMatch(
+      /^strata server: GET \/api\/v1\/workflows failed \(request [0-9a-f-]{36}\): .*\n\s+at /s,
+    );
+    expect(written.join('')).toContain(`(request ${String(requestId)})`);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'INTERNAL',
+        message: `internal error (request ${String(requestId)})`,
+        hint: expect.any(String),
+        requestId,
+      },
+    });
+    expect(res.body).not.toMatch(/\n\s+at |\.ts:\d+|\.js:\d+|database|sqlite|\//i);
 
-    const health = await s.app.inject({ method: 'GET', url: '/healthz' });
+    const health = await s.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(503);
     expect(health.json()).toMatchObject({
       status: 'unavailable',
@@ -362,7 +373,7 @@ describe('operations', () => {
   it('answers /healthz with 503 once the engine has stopped after a store failure', async () => {
     const s = await start();
     const wf = await submit(s, SLOW);
-    await pollWorkflow(s.app, wf.id, (v) => v.counts.running === 1);
+    await pollWorkflow(s, wf.id, (v) => v.counts.running === 1);
     await s.store.close(); // the next commit fails: the engine stops
 
     const written: string[] = [];
@@ -380,7 +391,7 @@ describe('operations', () => {
     expect(s.engineErrors).toHaveLength(1);
     s.engineErrors.length = 0; // expected here
 
-    const health = await s.app.inject({ method: 'GET', url: '/healthz' });
+    const health = await s.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(503);
     expect(health.json<{ message: string }>().message).toMatch(
       /^the engine stopped after an error: .*restart/,
@@ -389,42 +400,45 @@ describe('operations', () => {
 
   it('answers /healthz with the store dialect when the store answers', async () => {
     const s = await start();
-    const res = await s.app.inject({ method: 'GET', url: '/healthz' });
+    const res = await s.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
   });
 
-  it('runs the authentication slot before /api/v1 routes only', async () => {
+  it('runs the onApiRequest hook after authentication, before /api/v1 routes only', async () => {
     const { ApiError } = await import('./error-handler.js');
     const { createServer } = await import('./create-server.js');
     const s = await start();
+    const seen: string[] = [];
     const guarded = await createServer({
       api: s.api,
       engine: s.engine,
       store: s.store,
       onApiRequest: async (request) => {
-        if (request.headers.authorization !== 'Bearer t0ken') {
-          throw new ApiError(
-            401,
-            'UNAUTHORIZED',
-            'a bearer token is required',
-            'send Authorization: Bearer TOKEN',
-          );
+        seen.push(request.principal?.name ?? 'nobody');
+        if (request.headers['x-tenant'] !== 'blue') {
+          throw new ApiError(403, 'FORBIDDEN', 'wrong tenant', 'send x-tenant: blue');
         }
       },
     });
     try {
-      const refused = await guarded.inject({ method: 'GET', url: '/api/v1/workflows' });
-      expect(refused.statusCode).toBe(401);
-      expect(refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      const auth = { authorization: `Bearer ${s.token}` };
+      const anonymous = await guarded.inject({ method: 'GET', url: '/api/v1/workflows' });
+      expect(anonymous.statusCode).toBe(401);
+      expect(seen).toEqual([]); // authentication refused it first
+      const refused = await guarded.inject({ method: 'GET', url: '/api/v1/workflows', headers: auth });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: 'wrong tenant' } });
       const allowed = await guarded.inject({
         method: 'GET',
         url: '/api/v1/workflows',
-        headers: { authorization: 'Bearer t0ken' },
+        headers: { ...auth, 'x-tenant': 'blue' },
       });
       expect(allowed.statusCode).toBe(200);
+      expect(seen).toEqual(['harness', 'harness']);
       expect((await guarded.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       expect((await guarded.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+      expect(seen).toHaveLength(2);
     } finally {
       await guarded.close();
     }

@@ -5,9 +5,13 @@
  *
  * Layout (each a plugin boundary, so that later additions stay in their box):
  *
- *   root ── error handling (one handler for every route), shared schemas, OpenAPI generator
+ *   root ── browser guard (Host allowlist, Origin, JSON only, security headers: browser-guard.ts),
+ *    │      error handling (one handler for every route), shared schemas, OpenAPI generator, CORS if asked
  *    ├─ /healthz, /metrics, /openapi.json    open: probes and scrapers carry no credentials
- *    └─ /api/v1 (routes.ts)                  `onRequest` hook = the authentication slot; live events later
+ *    │                                       (/metrics needs a viewer token with `protectMetrics`)
+ *    └─ /api/v1                              bearer tokens and roles (auth.ts) over every route:
+ *        ├─ routes.ts                        workflows; `onApiRequest` runs after authentication
+ *        └─ token-routes.ts                  tokens and the audit log (admin)
  *
  * @example
  * const metrics = createMetrics({ store, slots: () => engine.slots(), executor: executor.name });
@@ -17,6 +21,8 @@
  * const app = await createServer({ api: new ControlPlane(engine, store), engine, store, metrics: metrics.registry });
  * await app.listen({ host: '127.0.0.1', port: 8080 });
  */
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify from 'fastify';
@@ -25,10 +31,15 @@ import type { Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { StrataApi } from '../engine/strata-api.js';
 import type { Store } from '../store/store.js';
+import { installApiAuth, requireRole } from './auth.js';
+import type { RouteRole } from './auth.js';
+import { installBrowserGuard } from './browser-guard.js';
 import { installErrorHandling, reportToStderr, toErrorAnswer } from './error-handler.js';
 import { createMetrics } from './metrics.js';
 import { apiRoutes } from './routes.js';
 import { addSharedSchemas, HealthResponse } from './schemas.js';
+import { tokenRoutes } from './token-routes.js';
+import { StoreTokenAdmin, TokenVerifier } from './tokens.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -52,12 +63,32 @@ export interface ServerOptions {
   logger?: boolean;
   /** Largest request body accepted, in bytes. Default 64 MiB (a big generated spec). */
   bodyLimit?: number;
-  /** Authentication slot: runs before every `/api/v1` request. See routes.ts. */
+  /** Runs before every `/api/v1` request, after authentication. See routes.ts. */
   onApiRequest?: onRequestAsyncHookHandler;
+  /** Host names (or addresses) besides loopback that clients use (`--public-name`); see browser-guard.ts. */
+  publicNames?: readonly string[];
+  /** The address the server listens on, allowed as a Host unless a wildcard. */
+  listenHost?: string;
+  /** Origins allowed to call the API from a browser (`--cors-origin`); CORS is off without them. */
+  corsOrigins?: readonly string[];
+  /** /metrics needs a viewer token (`--protect-metrics`). Default false: scrapers carry none. */
+  protectMetrics?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** How long a verified token's record is trusted before it is read again (revocation delay). Default 5 s. */
+  tokenRecheckMs?: number;
 }
 
-export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+/** The Fastify app of `createServer`, with what it knows of its API routes. */
+export type StrataServerApp = FastifyInstance & {
+  /** Each `/api/v1` route and the role it declared (filled as routes register). */
+  apiRouteRoles: readonly RouteRole[];
+  tokenVerifier: TokenVerifier;
+};
+
+export async function createServer(options: ServerOptions): Promise<StrataServerApp> {
   const { api, engine, store } = options;
+  // The https variant of the instance has another server type; the routes do not depend on it.
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
@@ -67,9 +98,28 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const { status, body } = toErrorAnswer(error);
       void reply.status(status).type('application/json; charset=utf-8').send(body);
     },
-  });
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(requestValidators());
   acceptEmptyJsonBodies(app);
+  installBrowserGuard(app, {
+    ...(options.publicNames ? { publicNames: options.publicNames } : {}),
+    ...(options.listenHost !== undefined ? { listenHost: options.listenHost } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+  });
+  if (options.corsOrigins?.length) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type'],
+    });
+  }
+  const verifier = new TokenVerifier(store, {
+    ...(options.tokenRecheckMs !== undefined ? { recheckMs: options.tokenRecheckMs } : {}),
+  });
+  const routeRoles: RouteRole[] = [];
 
   installErrorHandling(
     app,
@@ -105,8 +155,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       },
       tags: [
         { name: 'workflows', description: 'workflows, their tasks, attempts, logs and events' },
+        { name: 'tokens', description: 'API tokens and the audit log (admin role)' },
         { name: 'operations', description: 'health and metrics, for probes and scrapers' },
       ],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'strata_<id>_<secret>' } },
+      },
+      security: [{ bearer: [] }],
     },
     // Components keep the names of their `$id` (WorkflowView, TaskRecord ...) instead of def-0, def-1.
     refResolver: {
@@ -125,6 +180,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     '/healthz',
     {
       schema: {
+        security: [],
         operationId: 'health',
         summary: 'Whether the server, its engine and its store work',
         tags: ['operations'],
@@ -156,7 +212,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get(
     '/metrics',
     {
+      ...(options.protectMetrics ? { onRequest: requireRole(verifier, 'viewer') } : {}),
       schema: {
+        ...(options.protectMetrics ? {} : { security: [] }),
         operationId: 'metrics',
         summary: 'Prometheus metrics (text exposition format)',
         tags: ['operations'],
@@ -176,13 +234,19 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(apiRoutes, {
-    prefix: API_PREFIX,
-    api,
-    ...(options.onApiRequest ? { onRequest: options.onApiRequest } : {}),
-  });
+  await app.register(
+    async (apiApp) => {
+      installApiAuth(apiApp, { verifier, store, routes: routeRoles });
+      await apiApp.register(apiRoutes, {
+        api,
+        ...(options.onApiRequest ? { onRequest: options.onApiRequest } : {}),
+      });
+      await apiApp.register(tokenRoutes, { admin: new StoreTokenAdmin(store), verifier, store });
+    },
+    { prefix: API_PREFIX },
+  );
 
-  return app;
+  return Object.assign(app, { apiRouteRoles: routeRoles, tokenVerifier: verifier });
 }
 
 /**

@@ -7,7 +7,9 @@
  *   same thing in embedded and remote mode.
  * - Fastify's request validation errors become 400 BAD_REQUEST naming the field and what was wrong.
  * - Other 4xx errors Fastify raises itself (bad JSON, body too large ...) keep their status.
- * - Anything else is a bug: 500 INTERNAL, logged with its stack; the body never carries the stack.
+ * - Anything else is a bug: 500 INTERNAL with the request's id (body `error.requestId` and the
+ *   `x-request-id` header), logged with its stack under that id; the body carries nothing of the error
+ *   itself (no message, stack, SQL or path).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../engine/errors.js';
@@ -22,12 +24,15 @@ export const SERVER_ERROR_CODES = [
   'FORBIDDEN',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'HOST_NOT_ALLOWED',
+  'ORIGIN_NOT_ALLOWED',
+  'TOKEN_NOT_FOUND',
   'INTERNAL',
 ] as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
 export interface ErrorBody {
-  error: { code: string; message: string; hint?: string; details?: unknown };
+  error: { code: string; message: string; hint?: string; details?: unknown; requestId?: string };
 }
 
 /**
@@ -81,7 +86,9 @@ export type InternalErrorReporter = (error: unknown, request: FastifyRequest) =>
 /** Writes a failure of the server to stderr, stack included (the answer never carries it). */
 export const reportToStderr: InternalErrorReporter = (error, request) => {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`strata server: ${request.method} ${request.url} failed: ${detail}\n`);
+  process.stderr.write(
+    `strata server: ${request.method} ${request.url} failed (request ${request.id}): ${detail}\n`,
+  );
 };
 
 /**
@@ -90,7 +97,7 @@ export const reportToStderr: InternalErrorReporter = (error, request) => {
  */
 export function installErrorHandling(app: FastifyInstance, report: InternalErrorReporter): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorAnswer(error);
+    const { status, body } = toErrorAnswer(error, request.id);
     if (status >= 500) report(error, request);
     return reply.status(status).type('application/json; charset=utf-8').send(body);
   });
@@ -109,8 +116,8 @@ export function installErrorHandling(app: FastifyInstance, report: InternalError
   });
 }
 
-/** The status and body answering `error`. Exported for tests. */
-export function toErrorAnswer(error: unknown): { status: number; body: ErrorBody } {
+/** The status and body answering `error` (`requestId` names a 500 in the log). Exported for tests. */
+export function toErrorAnswer(error: unknown, requestId?: string): { status: number; body: ErrorBody } {
   if (error instanceof EngineError) {
     return {
       status: error.httpStatus,
@@ -141,11 +148,13 @@ export function toErrorAnswer(error: unknown): { status: number; body: ErrorBody
     const message = typeof fastifyError?.message === 'string' ? fastifyError.message : 'bad request';
     return { status, body: errorBody(STATUS_CODES[status] ?? 'BAD_REQUEST', message) };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    status: 500,
-    body: errorBody('INTERNAL', `internal error: ${message}`, 'the server log has the details'),
-  };
+  const body = errorBody(
+    'INTERNAL',
+    `internal error` + (requestId ? ` (request ${requestId})` : ''),
+    "the server's log has the details under this request id",
+  );
+  if (requestId) body.error.requestId = requestId;
+  return { status: 500, body };
 }
 
 interface ValidationIssue {

@@ -20,7 +20,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 async function scrape(s: TestServer): Promise<string> {
-  const res = await s.app.inject({ method: 'GET', url: '/metrics' });
+  const res = await s.inject({ method: 'GET', url: '/metrics' });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.body;
@@ -30,7 +30,7 @@ describe('/metrics', () => {
   it('reports tasks, workflows, transitions, attempt timings and slots after a run', async () => {
     server = await startTestServer(new NoopExecutor());
     const { id } = await submit(server, CHAIN);
-    await pollWorkflow(server.app, id, finished);
+    await pollWorkflow(server, id, finished);
     const text = await scrape(server);
 
     expect(sample(text, 'strata_tasks{state="succeeded"}')).toBe(6);
@@ -67,7 +67,7 @@ describe('/metrics', () => {
       s,
       'name: slow-wf\ntasks:\n  - name: slow\n    command: ["true"]\n    resources: { cpus: 2 }\n',
     );
-    await pollWorkflow(s.app, id, (v) => v.counts.running === 1);
+    await pollWorkflow(s, id, (v) => v.counts.running === 1);
 
     const during = await scrape(s);
     expect(sample(during, 'strata_executor_slots_used{executor="noop"}')).toBe(2);
@@ -75,8 +75,8 @@ describe('/metrics', () => {
     expect(sample(during, 'strata_tasks{state="running"}')).toBe(1);
     expect(sample(during, 'strata_workflows{state="running"}')).toBe(1);
 
-    await s.app.inject({ method: 'POST', url: `/api/v1/workflows/${id}/cancel` });
-    await pollWorkflow(s.app, id, finished);
+    await s.inject({ method: 'POST', url: `/api/v1/workflows/${id}/cancel` });
+    await pollWorkflow(s, id, finished);
     const after = await scrape(s);
     expect(sample(after, 'strata_executor_slots_used{executor="noop"}')).toBe(0);
     expect(sample(after, 'strata_attempt_run_seconds_count{status="cancelled"}')).toBe(1);

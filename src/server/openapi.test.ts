@@ -21,6 +21,10 @@ const ROUTES = [
   'POST /api/v1/workflows/:ref/resume',
   'POST /api/v1/workflows/:ref/tasks/:task/retry',
   'GET /api/v1/workflows/:ref/events',
+  'POST /api/v1/tokens',
+  'GET /api/v1/tokens',
+  'DELETE /api/v1/tokens/:id',
+  'GET /api/v1/audit',
   'GET /healthz',
   'GET /metrics',
 ];
@@ -46,7 +50,7 @@ let doc: OpenApiDocument;
 
 beforeAll(async () => {
   server = await startTestServer(new NoopExecutor());
-  const res = await server.app.inject({ method: 'GET', url: '/openapi.json' });
+  const res = await server.inject({ method: 'GET', url: '/openapi.json' });
   expect(res.statusCode).toBe(200);
   doc = res.json<OpenApiDocument>();
 });
@@ -138,14 +142,14 @@ describe('/openapi.json', () => {
   });
 
   it('describes the answers the server really gives', async () => {
-    const submitted = await server.app.inject({
+    const submitted = await server.inject({
       method: 'POST',
       url: '/api/v1/workflows',
       payload: { text: 'name: d\ntasks:\n  - name: a\n    command: ["true"]\n', baseDir: server.dir },
     });
     const id = submitted.json<{ id: string }>().id;
-    await pollWorkflow(server.app, id, finished);
-    const get = async (url: string) => (await server.app.inject({ method: 'GET', url })).json<unknown>();
+    await pollWorkflow(server, id, finished);
+    const get = async (url: string) => (await server.inject({ method: 'GET', url })).json<unknown>();
     const check = validator();
 
     expect(check('WorkflowView', submitted.json())).toEqual([]);
@@ -177,7 +181,7 @@ describe('docs/api.md', () => {
   });
 
   it('documents every strata_ metric the server exports', async () => {
-    const text = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await server.inject({ method: 'GET', url: '/metrics' })).body;
     const names = [...text.matchAll(/^# TYPE (strata_\w+) /gm)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThanOrEqual(8);
     const documented = [...DOCS.matchAll(/^\|\s*`(strata_\w+)`\s*\|/gm)].map((m) => m[1]);

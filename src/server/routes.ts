@@ -3,8 +3,9 @@
  * (schemas.ts). Handlers only translate — URL and body in, `StrataApi` call, view out — so the HTTP
  * API and the embedded CLI can never disagree about what a request means.
  *
- * This plugin is the API's boundary: hooks added inside it (authentication, see `ApiRoutesOptions`)
- * apply to every `/api/v1` route and to nothing else (`/healthz`, `/metrics` stay open to probes).
+ * Each route names the least role a token needs (`config.role`, checked by auth.ts; a route without
+ * one stops the server from starting) and, if it changes anything, asks for an audit event
+ * (`config.audit`). Authentication runs in the enclosing API plugin (create-server.ts).
  * A live event stream (SSE or WebSocket on `/api/v1/workflows/:ref/events/live`, fed by the engine's
  * `turn` event) belongs here too when it comes.
  */
@@ -49,6 +50,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.post<{ Body: SubmitBody }>(
     '/workflows',
     {
+      config: { role: 'operator', audit: true },
       schema: {
         operationId: 'submitWorkflow',
         summary: 'Submit a workflow spec; it starts running at once',
@@ -67,7 +69,13 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
           "send the absolute directory, on the server's machine, that the spec's relative paths resolve against",
         );
       }
-      const view = await api.submit({ text, file: file ?? 'api', baseDir });
+      const submittedBy = request.principal?.label;
+      const view = await api.submit({
+        text,
+        file: file ?? 'api',
+        baseDir,
+        ...(submittedBy !== undefined ? { submittedBy } : {}),
+      });
       return reply.status(201).send(view);
     },
   );
@@ -75,6 +83,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Querystring: WorkflowListQuery }>(
     '/workflows',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'listWorkflows',
         summary: 'List workflows, newest first',
@@ -95,6 +104,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Params: WorkflowParams }>(
     '/workflows/:ref',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'getWorkflow',
         summary: 'One workflow, by id or name, with its task counts',
@@ -109,6 +119,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Params: WorkflowParams; Querystring: TaskListQuery }>(
     '/workflows/:ref/tasks',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'listTasks',
         summary: "A workflow's tasks, in spec order",
@@ -131,6 +142,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Params: TaskParams }>(
     '/workflows/:ref/tasks/:task',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'getTask',
         summary: 'One task with all its attempts',
@@ -145,6 +157,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Params: TaskParams; Querystring: LogQuery }>(
     '/workflows/:ref/tasks/:task/logs',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'readTaskLog',
         summary: "The end of an attempt's stdout or stderr",
@@ -187,6 +200,7 @@ function actionRoute<P extends WorkflowParams>(
   app.post<{ Params: P }>(
     path,
     {
+      config: { role: 'operator', audit: true },
       schema: {
         operationId,
         summary,
@@ -230,6 +244,7 @@ function controlAndEventRoutes(app: FastifyInstance, api: StrataApi): void {
   app.get<{ Params: WorkflowParams; Querystring: EventListQuery }>(
     '/workflows/:ref/events',
     {
+      config: { role: 'viewer' },
       schema: {
         operationId: 'listEvents',
         summary: "A workflow's state transitions, oldest first (poll with `after` = last seq seen)",

@@ -47,6 +47,9 @@ export const ErrorResponse = Type.Object(
             description: 'machine-readable details; for SPEC_INVALID the list of SpecError',
           }),
         ),
+        requestId: Type.Optional(
+          Type.String({ description: "on 500 INTERNAL: the id under which the server's log has the error" }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -76,6 +79,9 @@ export const WorkflowView = Type.Object(
     finishedAt: Nullable(EpochMs('when it reached a final state')),
     leaseOwner: Nullable(Type.String({ description: 'the engine instance driving it' })),
     leaseExpiresAt: Nullable(EpochMs('until when that lease holds')),
+    submittedBy: Type.String({
+      description: 'who submitted it: `name (token id)`, or `local` (embedded CLI)',
+    }),
     counts: Type.Ref('TaskCounts'),
   },
   {
@@ -208,6 +214,13 @@ export const EventRecord = Type.Object(
     to: Type.String(),
     at: EpochMs('when'),
     reason: Nullable(Type.String()),
+    kind: Type.Optional(
+      StringEnum(['audit'] as const, {
+        description:
+          'audit events only: then `to` is the action (an operationId), `reason` its target and status',
+      }),
+    ),
+    actor: Type.Optional(Type.String({ description: 'audit events only: the token, `name (id)`' })),
   },
   { $id: 'EventRecord', additionalProperties: false },
 );

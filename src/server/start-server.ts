@@ -13,7 +13,9 @@
  * console.log(`listening on ${server.url}`);
  * process.once('SIGTERM', () => void server.close());
  */
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { ControlPlane } from '../engine/control-plane.js';
 import { createStrata } from '../engine/create-strata.js';
 import type { Engine } from '../engine/engine.js';
@@ -21,6 +23,8 @@ import type { Executor } from '../executors/executor.js';
 import type { NodeCapacity } from '../model/index.js';
 import type { Store } from '../store/store.js';
 import { createServer } from './create-server.js';
+import type { StrataServerApp } from './create-server.js';
+import { ServerStartError } from './server-start-error.js';
 import { createMetrics } from './metrics.js';
 import type { StrataMetrics } from './metrics.js';
 
@@ -43,14 +47,29 @@ export interface StartServerOptions {
   logger?: boolean;
   /** How long a workflow lease lasts unrenewed (default 30 s): how soon another server takes over. */
   leaseTtlMs?: number;
-  /** Authentication slot for `/api/v1` (see routes.ts). */
+  /** Runs before every `/api/v1` request, after authentication (see routes.ts). */
   onApiRequest?: onRequestAsyncHookHandler;
+  /** Serve HTTPS with this PEM certificate (chain) and key, read from these files. */
+  tls?: { certFile: string; keyFile: string };
+  /**
+   * Listen on a non-loopback address over plain HTTP anyway (tokens then cross the network in
+   * clear: only behind a TLS-terminating proxy on the same host or a trusted network).
+   */
+  insecureHttp?: boolean;
+  /** Host names clients use besides loopback (`--public-name`). */
+  publicNames?: readonly string[];
+  /** Origins allowed to call the API from a browser (`--cors-origin`). */
+  corsOrigins?: readonly string[];
+  /** /metrics needs a viewer token. */
+  protectMetrics?: boolean;
+  /** How long a verified token is trusted before its record is read again. Default 5 s. */
+  tokenRecheckMs?: number;
 }
 
 export interface RunningServer {
-  /** `http://host:port` it listens on. */
+  /** `http://host:port` (or https) it listens on. */
   url: string;
-  app: FastifyInstance;
+  app: StrataServerApp;
   engine: Engine;
   store: Store;
   api: ControlPlane;
@@ -63,7 +82,45 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Whether `host` is a loopback address or name: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+/** The certificate and key, or a ServerStartError naming the file that cannot be read. */
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ServerStartError(
+        'TLS_FILE_UNREADABLE',
+        `cannot read the TLS ${what} ${file}: ${(e as Error).message}`,
+        'give PEM files the server process can read: --tls-cert CERT.pem --tls-key KEY.pem',
+      );
+    }
+  };
+  return { cert: read(tls.certFile, 'certificate'), key: read(tls.keyFile, 'key') };
+}
+
+/** Refuses a plain-HTTP listener other machines can reach, unless told it is meant. */
+function checkBind(host: string, options: StartServerOptions): void {
+  if (isLoopback(host) || options.tls || options.insecureHttp) return;
+  throw new ServerStartError(
+    'INSECURE_BIND',
+    `refusing to listen on ${host} over plain HTTP: API tokens would cross the network in clear, ` +
+      'readable by anyone on the path',
+    'serve HTTPS with --tls-cert CERT.pem --tls-key KEY.pem, or keep --host 127.0.0.1 behind a ' +
+      'TLS-terminating reverse proxy (docs/security.md); --insecure-http overrides this check',
+  );
+}
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  checkBind(host, options);
+  const https = options.tls ? readTls(options.tls) : undefined;
   let metrics: StrataMetrics | undefined;
   const strata = await createStrata({
     store: options.storeUrl,
@@ -86,8 +143,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       metrics: metrics!.registry,
       logger: options.logger ?? false,
       ...(options.onApiRequest ? { onApiRequest: options.onApiRequest } : {}),
+      listenHost: host,
+      ...(options.publicNames ? { publicNames: options.publicNames } : {}),
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      ...(options.protectMetrics ? { protectMetrics: true } : {}),
+      ...(options.tokenRecheckMs !== undefined ? { tokenRecheckMs: options.tokenRecheckMs } : {}),
+      ...(https ? { https } : {}),
     });
-    const host = options.host ?? DEFAULT_HOST;
     try {
       await app.listen({ host, port: options.port ?? DEFAULT_PORT });
     } catch (e) {
@@ -98,7 +160,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return {
-      url: `http://${urlHost}:${port}`,
+      url: `${https ? 'https' : 'http'}://${urlHost}:${port}`,
       app,
       engine,
       store,

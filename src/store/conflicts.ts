@@ -10,6 +10,10 @@ export function workflowExists(id: string): StoreConflictError {
   return new StoreConflictError(`Workflow ${id} already exists.`, id);
 }
 
+export function tokenExists(id: string): StoreConflictError {
+  return new StoreConflictError(`Token ${id} already exists.`);
+}
+
 /** `key` is an attempt's primary key: workflow id, task index, attempt number. */
 export function attemptExists(key: readonly [string, number, number]): StoreConflictError {
   return new StoreConflictError(

@@ -212,6 +212,43 @@ CREATE INDEX events_workflow_idx ON events (workflow_id, seq);
     sqlite: 'ALTER TABLE tasks ADD COLUMN memory_bytes INTEGER;',
     postgres: 'ALTER TABLE tasks ADD COLUMN memory_bytes bigint;',
   },
+  {
+    version: 4,
+    name: 'api tokens, submitter and audit events',
+    // Tokens are found by id and checked against `hash` (scrypt, per-token salt; never the secret).
+    // `submitted_by` names who submitted a workflow (`local` for the embedded CLI). Audit events
+    // share the append-only log with the transitions: `kind` tells them apart, `actor` says who.
+    sqlite: `
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER
+);
+ALTER TABLE workflows ADD COLUMN submitted_by TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'transition';
+ALTER TABLE events ADD COLUMN actor TEXT;
+CREATE INDEX events_audit_idx ON events (seq) WHERE kind = 'audit';
+`,
+    postgres: `
+CREATE TABLE tokens (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  role text NOT NULL,
+  hash text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint,
+  revoked_at bigint
+);
+ALTER TABLE workflows ADD COLUMN submitted_by text NOT NULL DEFAULT 'local';
+ALTER TABLE events ADD COLUMN kind text NOT NULL DEFAULT 'transition';
+ALTER TABLE events ADD COLUMN actor text;
+CREATE INDEX events_audit_idx ON events (seq) WHERE kind = 'audit';
+`,
+  },
 ];
 
 /** The newest schema version this build of Strata knows. */

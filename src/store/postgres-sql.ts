@@ -3,7 +3,14 @@
  * expanded server-side with `unnest`), so a commit costs a constant number of round trips.
  */
 import { SET_HANDLE, SET_NODE, SET_OUTCOME, SET_STARTED, SET_STDERR, SET_STDOUT } from './attempt-update.js';
-import { ATTEMPT_COLUMNS, TASK_SELECT, WORKFLOW_COLUMNS } from './rows.js';
+import {
+  ATTEMPT_COLUMNS,
+  EVENT_COLUMNS,
+  TASK_SELECT,
+  TOKEN_COLUMNS,
+  WORKFLOW_COLUMNS,
+  WORKFLOW_INSERT_COLUMNS,
+} from './rows.js';
 
 /** Advisory lock classes (first key of the two-key form); the second key is a hash of the schema. */
 export const LOCK_MIGRATE = 727_100_001;
@@ -12,8 +19,8 @@ const LOCK_EVENTS = 727_100_002;
 export const SQL = {
   // Binds `workflowValues`: the creation time ($8) is updated_at too.
   insertWorkflow:
-    `INSERT INTO workflows (${WORKFLOW_COLUMNS}) ` +
-    `VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $8, NULL, NULL, NULL)`,
+    `INSERT INTO workflows (${WORKFLOW_INSERT_COLUMNS}) ` +
+    `VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, 'running')`,
   insertTasks:
     'INSERT INTO tasks (workflow_id, idx, state, attempt, ready_at, retry_base, updated_at) ' +
     'SELECT $1, u.idx, u.state, 0, 0, 0, $2 FROM unnest($3::int[], $4::text[]) AS u(idx, state)',
@@ -91,6 +98,17 @@ ORDER BY e.ord`,
   leaseOwners: 'SELECT id, lease_owner FROM workflows WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
   releaseLease:
     'UPDATE workflows SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2',
+  // One statement, so the event lock is held until it commits, as for the transitions' events.
+  insertAudit: `
+WITH lock AS (SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, hashtext($1)))
+INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason, kind, actor)
+SELECT $2, NULL, NULL, NULL, $3, $4, $5, 'audit', $6 FROM lock
+RETURNING ${EVENT_COLUMNS}`,
+  listAudit: `SELECT ${EVENT_COLUMNS} FROM events WHERE kind = 'audit' AND seq > $1 ORDER BY seq LIMIT $2`,
+  insertToken: `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  getToken: `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = $1`,
+  listTokens: `SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`,
+  revokeToken: `UPDATE tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING ${TOKEN_COLUMNS}`,
 } as const;
 
 /**

@@ -19,7 +19,8 @@ import { coerceError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import { StoreUrlError } from './errors.js';
 import { pendingMigrations } from './migrations.js';
-import { toStoreError } from './postgres-errors.js';
+import { isUniqueViolation, toStoreError } from './postgres-errors.js';
+import { tokenExists } from './conflicts.js';
 import { BEGIN, LOCK_MIGRATE, SQL } from './postgres-sql.js';
 import { quoteIdent, redactUrl, withSearchPath } from './postgres-url.js';
 import { applyChanges, checkLeases, insertWorkflow } from './postgres-writes.js';
@@ -235,6 +236,49 @@ export class PostgresStore implements S.Store {
 
   async releaseLease(workflowId: string, owner: string): Promise<void> {
     await this.pool.query(SQL.releaseLease, [workflowId, owner]);
+  }
+
+  async createToken(token: S.TokenRecord): Promise<void> {
+    try {
+      await this.pool.query(SQL.insertToken, Rows.tokenValues(token));
+    } catch (error) {
+      if (isUniqueViolation(error, 'tokens_pkey')) throw tokenExists(token.id);
+      throw error;
+    }
+  }
+
+  async getToken(id: string): Promise<S.TokenRecord | undefined> {
+    const row = (await this.pool.query<Rows.TokenRow>(SQL.getToken, [id])).rows[0];
+    return row && Rows.toToken(row);
+  }
+
+  async listTokens(): Promise<S.TokenRecord[]> {
+    return (await this.pool.query<Rows.TokenRow>(SQL.listTokens)).rows.map(Rows.toToken);
+  }
+
+  async revokeToken(id: string, at: number): Promise<S.TokenRecord | undefined> {
+    const row = (await this.pool.query<Rows.TokenRow>(SQL.revokeToken, [id, at])).rows[0];
+    return row && Rows.toToken(row);
+  }
+
+  async appendAudit(e: S.NewAuditEvent): Promise<S.EventRecord> {
+    const result = await this.pool.query<Rows.EventRow>(SQL.insertAudit, [
+      this.schema,
+      e.workflowId,
+      e.action,
+      e.at,
+      e.detail,
+      e.actor,
+    ]);
+    return Rows.toEvent(result.rows[0]!);
+  }
+
+  async listAudit(filter: { afterSeq?: number; limit?: number } = {}): Promise<S.EventRecord[]> {
+    const result = await this.pool.query<Rows.EventRow>(SQL.listAudit, [
+      filter.afterSeq ?? 0,
+      filter.limit ?? null,
+    ]);
+    return result.rows.map(Rows.toEvent);
   }
 
   /** Runs `work` between BEGIN and COMMIT on one connection; any error rolls back and is rethrown. */

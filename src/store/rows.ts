@@ -5,8 +5,15 @@
  * lists and the row → record mappers are written once here; a back-end holds only its SQL and its
  * transactions. Keeping a column list next to the row type it fills is what keeps the two in step.
  */
-import type { TaskState, WorkflowState } from '../model/index.js';
-import type { AttemptRecord, EventRecord, NewWorkflow, TaskRecord, WorkflowRecord } from './store.js';
+import type { Role, TaskState, WorkflowState } from '../model/index.js';
+import type {
+  AttemptRecord,
+  EventRecord,
+  NewWorkflow,
+  TaskRecord,
+  TokenRecord,
+  WorkflowRecord,
+} from './store.js';
 
 /**
  * A bigint column (epoch ms, byte counts, seq) as a driver returns it: better-sqlite3 gives numbers,
@@ -28,6 +35,7 @@ export interface WorkflowRow {
   finished_at: Int8 | null;
   lease_owner: string | null;
   lease_expires_at: Int8 | null;
+  submitted_by: string;
 }
 
 export interface TaskRow {
@@ -73,11 +81,26 @@ export interface EventRow {
   to_state: string;
   at: Int8;
   reason: string | null;
+  kind: string;
+  actor: string | null;
+}
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: Int8;
+  expires_at: Int8 | null;
+  revoked_at: Int8 | null;
 }
 
 export const WORKFLOW_COLUMNS =
   'id, name, state, failure_policy, spec, base_dir, source, task_count, created_at, updated_at, ' +
-  'finished_at, lease_owner, lease_expires_at';
+  'finished_at, lease_owner, lease_expires_at, submitted_by';
+/** The columns `workflowValues` fills, then updated_at (the creation time again) and state. */
+export const WORKFLOW_INSERT_COLUMNS =
+  'id, name, failure_policy, spec, base_dir, source, task_count, created_at, submitted_by, updated_at, state';
 /** Selects a `TaskRow`: the hot `tasks` row joined to its cold `task_specs` row (docs/store.md). */
 export const TASK_SELECT =
   'SELECT t.workflow_id, t.idx, s.name, t.state, t.attempt, t.ready_at, t.retry_base, s.deps, s.spec, ' +
@@ -85,7 +108,14 @@ export const TASK_SELECT =
 export const ATTEMPT_COLUMNS =
   'workflow_id, task_idx, number, status, executor, node, handle, queued_at, started_at, ended_at, ' +
   'exit_code, signal, cpu_time_ms, peak_rss_bytes, stdout_path, stderr_path, message';
-export const EVENT_COLUMNS = 'seq, workflow_id, task_idx, attempt, from_state, to_state, at, reason';
+export const EVENT_COLUMNS =
+  'seq, workflow_id, task_idx, attempt, from_state, to_state, at, reason, kind, actor';
+export const TOKEN_COLUMNS = 'id, name, role, hash, created_at, expires_at, revoked_at';
+
+/** A token's values in the order of `TOKEN_COLUMNS`. */
+export function tokenValues(t: TokenRecord): unknown[] {
+  return [t.id, t.name, t.role, t.hash, t.createdAt, t.expiresAt, t.revokedAt];
+}
 
 /** How many values `attemptValues` gives: one per column of `ATTEMPT_COLUMNS`. */
 export const ATTEMPT_WIDTH = 17;
@@ -114,8 +144,8 @@ export function attemptValues(a: AttemptRecord): unknown[] {
 }
 
 /**
- * A new workflow's values for an INSERT, in the order of `WORKFLOW_COLUMNS` without state (always
- * `running`), updated_at (the creation time again) and the columns that start null.
+ * A new workflow's values for an INSERT, in the order of `WORKFLOW_INSERT_COLUMNS` up to
+ * submitted_by (updated_at and state are the statement's own).
  */
 export function workflowValues(workflow: NewWorkflow, taskCount: number): unknown[] {
   return [
@@ -127,6 +157,7 @@ export function workflowValues(workflow: NewWorkflow, taskCount: number): unknow
     workflow.source,
     taskCount,
     workflow.createdAt,
+    workflow.submittedBy ?? 'local',
   ];
 }
 
@@ -147,6 +178,7 @@ export function createdWorkflow(workflow: NewWorkflow, taskCount: number): Workf
     finishedAt: null,
     leaseOwner: null,
     leaseExpiresAt: null,
+    submittedBy: workflow.submittedBy ?? 'local',
   };
 }
 
@@ -173,6 +205,7 @@ export function toWorkflow(r: WorkflowRow): WorkflowRecord {
     finishedAt: numOrNull(r.finished_at),
     leaseOwner: r.lease_owner,
     leaseExpiresAt: numOrNull(r.lease_expires_at),
+    submittedBy: r.submitted_by,
   };
 }
 
@@ -224,5 +257,18 @@ export function toEvent(r: EventRow): EventRecord {
     to: r.to_state,
     at: num(r.at),
     reason: r.reason,
+    ...(r.kind === 'audit' ? { kind: 'audit' as const, actor: r.actor ?? '' } : {}),
+  };
+}
+
+export function toToken(r: TokenRow): TokenRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    hash: r.hash,
+    createdAt: num(r.created_at),
+    expiresAt: numOrNull(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
   };
 }

@@ -4,13 +4,21 @@
  */
 import type Database from 'better-sqlite3';
 import { SET_HANDLE, SET_NODE, SET_OUTCOME, SET_STARTED, SET_STDERR, SET_STDOUT } from './attempt-update.js';
-import { ATTEMPT_COLUMNS, ATTEMPT_WIDTH, TASK_SELECT, WORKFLOW_COLUMNS } from './rows.js';
+import {
+  ATTEMPT_COLUMNS,
+  ATTEMPT_WIDTH,
+  EVENT_COLUMNS,
+  TASK_SELECT,
+  TOKEN_COLUMNS,
+  WORKFLOW_COLUMNS,
+  WORKFLOW_INSERT_COLUMNS,
+} from './rows.js';
 
 export const SQL = {
   // Binds `workflowValues`, then the creation time again for updated_at.
   insertWorkflow:
-    `INSERT INTO workflows (${WORKFLOW_COLUMNS}) ` +
-    "VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
+    `INSERT INTO workflows (${WORKFLOW_INSERT_COLUMNS}) ` +
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
   insertEvent:
     'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -33,6 +41,14 @@ export const SQL = {
   leaseOwner: 'SELECT lease_owner FROM workflows WHERE id = ?',
   releaseLease:
     'UPDATE workflows SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
+  insertAudit:
+    'INSERT INTO events (workflow_id, task_idx, attempt, from_state, to_state, at, reason, kind, actor) ' +
+    `VALUES (?, NULL, NULL, NULL, ?, ?, ?, 'audit', ?) RETURNING ${EVENT_COLUMNS}`,
+  listAudit: `SELECT ${EVENT_COLUMNS} FROM events WHERE kind = 'audit' AND seq > ? ORDER BY seq LIMIT ?`,
+  insertToken: `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  getToken: `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`,
+  listTokens: `SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`,
+  revokeToken: `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING ${TOKEN_COLUMNS}`,
 } as const;
 
 /** Rows per multi-row INSERT (tasks, events, attempts): one statement per row costs about twice as much. */

@@ -15,6 +15,7 @@
  */
 import Database from 'better-sqlite3';
 import type { TaskState } from '../model/index.js';
+import { tokenExists } from './conflicts.js';
 import { pendingMigrations } from './migrations.js';
 import * as Rows from './rows.js';
 import { placeholders, SQL, SqliteStatements } from './sqlite-statements.js';
@@ -206,5 +207,42 @@ export class SqliteStore implements S.Store {
   async releaseLease(workflowId: string, owner: string): Promise<void> {
     const release = this.statements.get(SQL.releaseLease);
     await retryBusy(() => release.run(workflowId, owner), this.busy);
+  }
+
+  async createToken(token: S.TokenRecord): Promise<void> {
+    try {
+      this.statements.get(SQL.insertToken).run(...Rows.tokenValues(token));
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw tokenExists(token.id);
+      }
+      throw error;
+    }
+  }
+
+  async getToken(id: string): Promise<S.TokenRecord | undefined> {
+    const row = this.statements.get(SQL.getToken).get(id) as Rows.TokenRow | undefined;
+    return row && Rows.toToken(row);
+  }
+
+  async listTokens(): Promise<S.TokenRecord[]> {
+    return (this.statements.get(SQL.listTokens).all() as Rows.TokenRow[]).map(Rows.toToken);
+  }
+
+  async revokeToken(id: string, at: number): Promise<S.TokenRecord | undefined> {
+    const row = this.statements.get(SQL.revokeToken).get(at, id) as Rows.TokenRow | undefined;
+    return row && Rows.toToken(row);
+  }
+
+  async appendAudit(e: S.NewAuditEvent): Promise<S.EventRecord> {
+    const row = this.statements
+      .get(SQL.insertAudit)
+      .get(e.workflowId, e.action, e.at, e.detail, e.actor) as Rows.EventRow;
+    return Rows.toEvent(row);
+  }
+
+  async listAudit(filter: { afterSeq?: number; limit?: number } = {}): Promise<S.EventRecord[]> {
+    const rows = this.statements.get(SQL.listAudit).all(filter.afterSeq ?? 0, filter.limit ?? -1);
+    return (rows as Rows.EventRow[]).map(Rows.toEvent);
   }
 }

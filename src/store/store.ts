@@ -21,6 +21,7 @@ import type {
   AttemptOutcome,
   AttemptStatus,
   FailurePolicy,
+  Role,
   TaskSpec,
   TaskState,
   WorkflowSpec,
@@ -45,6 +46,8 @@ export interface WorkflowRecord {
   /** The engine instance that currently drives this workflow, and until when its lease holds. */
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
+  /** Who submitted it: `name (token id)` of an API token, or `local` for the embedded CLI. */
+  submittedBy: string;
 }
 
 export interface TaskRecord {
@@ -106,6 +109,40 @@ export interface EventRecord {
   to: string;
   at: number;
   reason: string | null;
+  /**
+   * Present on audit events only (`kind: 'audit'`): who did it (`actor`); `to` is then the action
+   * (`submit`, `cancel`, ..., `token-create`) and `reason` its target and outcome. Transitions of
+   * tasks and workflows carry neither field.
+   */
+  kind?: 'audit';
+  actor?: string;
+}
+
+/** An audit event to append: a state-changing API request, who made it and on what. */
+export interface NewAuditEvent {
+  /** The workflow it acted on; '' for requests on no workflow (tokens). */
+  workflowId: string;
+  actor: string;
+  /** `submit`, `cancel`, `retry`, `resume`, `token-create`, `token-revoke`. */
+  action: string;
+  /** What it acted on and how it ended, for people (`task work[3] → 200`). */
+  detail: string;
+  at: number;
+}
+
+/** An API token. The secret itself is never stored: `hash` is its scrypt hash with a per-token salt. */
+export interface TokenRecord {
+  /** Public part of the token, its key: `strata_<id>_<secret>`. */
+  id: string;
+  name: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash` (base64url), see src/server/token-secrets.ts. */
+  hash: string;
+  createdAt: number;
+  /** null = never expires. */
+  expiresAt: number | null;
+  /** null = not revoked. */
+  revokedAt: number | null;
 }
 
 /**
@@ -122,6 +159,8 @@ export interface NewWorkflow {
   baseDir: string;
   source: string;
   createdAt: number;
+  /** Default `local`. */
+  submittedBy?: string;
 }
 
 export interface NewTask {
@@ -259,4 +298,20 @@ export interface Store {
    */
   renewLeases(owner: string, now: number, ttlMs: number): Promise<string[]>;
   releaseLease(workflowId: string, owner: string): Promise<void>;
+
+  /** Stores a new token; `StoreConflictError` if its id exists. */
+  createToken(token: TokenRecord): Promise<void>;
+  getToken(id: string): Promise<TokenRecord | undefined>;
+  /** Oldest first, revoked and expired ones included. */
+  listTokens(): Promise<TokenRecord[]>;
+  /**
+   * Marks a token revoked at `at` (a token revoked before keeps its first time); returns the record
+   * after the change, or undefined when there is no such token.
+   */
+  revokeToken(id: string, at: number): Promise<TokenRecord | undefined>;
+
+  /** Appends an audit event to the event log (same `seq` order as transitions). */
+  appendAudit(event: NewAuditEvent): Promise<EventRecord>;
+  /** Audit events only, ordered by seq. */
+  listAudit(filter?: { afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
 }

@@ -7,6 +7,7 @@
 import type { Executor } from '../../executors/executor.js';
 import type { NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
+import { hasAdminToken } from '../../server/tokens.js';
 import { strataPlace } from '../embedded.js';
 
 /** How often running workflows no live engine holds are looked for: at most this, and 3 times a TTL. */
@@ -22,6 +23,11 @@ export interface RunServerOptions {
   executor?: Executor;
   /** Workflow lease time to live (ms). */
   leaseTtlMs?: number;
+  tls?: { certFile: string; keyFile: string };
+  insecureHttp?: boolean;
+  publicNames?: string[];
+  corsOrigins?: string[];
+  protectMetrics?: boolean;
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -34,6 +40,11 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.insecureHttp ? { insecureHttp: true } : {}),
+    ...(options.publicNames?.length ? { publicNames: options.publicNames } : {}),
+    ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.protectMetrics ? { protectMetrics: true } : {}),
     logger: true,
   });
   server.engine.on('dropped', ({ workflowId, reason }) =>
@@ -47,6 +58,14 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     `strata server listening on ${server.url} (store ${server.store.dialect}, state in ${home}); ` +
       `took over ${server.adopted.length} running workflow(s)\n`,
   );
+  if (!(await hasAdminToken(server.store, Date.now()))) {
+    const where = options.db ? `--db '${options.db}'` : `--home '${home}'`;
+    process.stderr.write(
+      'no admin token yet: every API request needs a token. Make the first one on this machine with\n' +
+        `  strata ${where} token create --role admin --name YOUR-NAME\n` +
+        'and give clients tokens of their own (`strata token create --role operator|viewer`).\n',
+    );
+  }
   const adopter = setInterval(() => {
     server.engine
       .adoptAll()

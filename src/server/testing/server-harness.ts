@@ -2,12 +2,16 @@
  * Test harness for the server: a real SQLite store in a temporary directory, the real engine with
  * the given executor, the control plane, the metrics and the Fastify app, assembled by `createStrata`
  * the way `startServer` assembles them (minus the listening socket: tests use `app.inject`).
+ *
+ * The server requires tokens as in production: the harness makes an admin token in the store, and
+ * `inject` sends it (and, on a POST, `Content-Type: application/json` as the CLI does) unless the
+ * request says otherwise. Tests of authentication itself use `app.inject` and `tokenFor(role)`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { ControlPlane } from '../../engine/control-plane.js';
 import { createStrata } from '../../engine/create-strata.js';
@@ -15,13 +19,22 @@ import type { Engine } from '../../engine/engine.js';
 import type { Executor } from '../../executors/executor.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowView } from '../../engine/strata-api.js';
+import type { Role } from '../../model/index.js';
 import { createServer } from '../create-server.js';
+import type { ServerOptions, StrataServerApp } from '../create-server.js';
+import { StoreTokenAdmin } from '../tokens.js';
 import { createMetrics } from '../metrics.js';
 import type { StrataMetrics } from '../metrics.js';
 
 export interface TestServer {
   dir: string;
-  app: FastifyInstance;
+  app: StrataServerApp;
+  /** An admin token (`strata_<id>_<secret>`) in the store. */
+  token: string;
+  /** `app.inject` with `Authorization: Bearer <token>` (and JSON content type on POST) unless given. */
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** A new token of `role` (and its name), made in the store. */
+  tokenFor(role: Role, name?: string): Promise<string>;
   api: ControlPlane;
   engine: Engine;
   store: Store;
@@ -30,7 +43,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(executor: Executor): Promise<TestServer> {
+/** Server options besides the parts the harness builds (Host names, CORS, protected metrics ...). */
+export type TestServerOptions = Omit<ServerOptions, 'api' | 'engine' | 'store' | 'metrics'>;
+
+export async function startTestServer(
+  executor: Executor,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-server-'));
   let metrics: StrataMetrics | undefined;
   const strata = await createStrata({
@@ -45,11 +64,18 @@ export async function startTestServer(executor: Executor): Promise<TestServer> {
   const { api, engine, store } = strata;
   const engineErrors: Error[] = [];
   engine.on('error', (e) => engineErrors.push(e));
-  const app = await createServer({ api, engine, store, metrics: metrics!.registry });
+  const app = await createServer({ ...options, api, engine, store, metrics: metrics!.registry });
+  const admin = new StoreTokenAdmin(store);
+  const tokenFor = async (role: Role, name?: string) =>
+    (await admin.createToken({ role, ...(name !== undefined ? { name } : {}) })).token;
+  const token = await tokenFor('admin', 'harness');
   let closed = false;
   return {
     dir,
     app,
+    token,
+    inject: (request) => app.inject(withToken(request, token)),
+    tokenFor,
     api,
     engine,
     store,
@@ -66,9 +92,16 @@ export async function startTestServer(executor: Executor): Promise<TestServer> {
   };
 }
 
+/** `request` with the bearer `token` and, on a POST, a JSON content type, unless it sets them itself. */
+export function withToken(request: InjectOptions, token: string): InjectOptions {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (request.method === 'POST') headers['content-type'] = 'application/json';
+  return { ...request, headers: { ...headers, ...(request.headers as Record<string, string> | undefined) } };
+}
+
 /** Polls `GET /api/v1/workflows/:ref` until `done(view)` holds; fails after `timeoutMs`. */
 export async function pollWorkflow(
-  app: FastifyInstance,
+  server: Pick<TestServer, 'inject'>,
   ref: string,
   done: (view: WorkflowView) => boolean,
   timeoutMs = 15_000,
@@ -76,7 +109,7 @@ export async function pollWorkflow(
   const deadline = Date.now() + timeoutMs;
   let last: WorkflowView | undefined;
   while (Date.now() < deadline) {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/workflows/${encodeURIComponent(ref)}` });
+    const res = await server.inject({ method: 'GET', url: `/api/v1/workflows/${encodeURIComponent(ref)}` });
     if (res.statusCode !== 200)
       throw new Error(`GET workflow ${ref} answered ${res.statusCode}: ${res.body}`);
     last = res.json<WorkflowView>();
@@ -107,7 +140,7 @@ tasks:
 
 /** Submits a workflow's YAML `text` through `POST /api/v1/workflows` and expects it accepted (201). */
 export async function submit(s: TestServer, text: string): Promise<WorkflowView> {
-  const res = await s.app.inject({
+  const res = await s.inject({
     method: 'POST',
     url: '/api/v1/workflows',
     payload: { text, baseDir: s.dir },

@@ -16,6 +16,7 @@ import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
 import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 import { leaseFencingCases } from './lease-fencing-conformance.js';
+import { accessConformanceTests } from './access-conformance.js';
 
 /** A realistic epoch-ms time, well past 2^31, so that 32-bit or string-typed columns would show. */
 const T0 = 1_735_000_000_123;
@@ -179,6 +180,7 @@ export function storeConformanceSuite(
           finishedAt: null,
           leaseOwner: null,
           leaseExpiresAt: null,
+          submittedBy: 'local',
         });
         expect(await store.getWorkflow('wf-1')).toStrictEqual(created);
       });
@@ -848,6 +850,8 @@ export function storeConformanceSuite(
         );
       });
     });
+
+    accessConformanceTests(() => store);
 
     describe('leases', () => {
       beforeEach(async () => {
