@@ -151,8 +151,11 @@ describe('strata CLI (embedded)', () => {
     expect(instance.workflow.specification.files).toEqual([{ id: 'out.txt', sizeInBytes: 5 }]);
     const [burn, nap] = instance.workflow.execution.tasks;
     // Measured by GNU time around each attempt: the loop keeps its core busy, the sleep does not.
-    expect(burn!.avgCPU).toBeGreaterThan(50);
+    // On a loaded machine the loop gets less than its core (49 % was seen at load 12 on 2 cores),
+    // so the check is relative: far more CPU than the sleep, and clearly more than none.
+    expect(burn!.avgCPU).toBeGreaterThan(20);
     expect(nap!.avgCPU).toBeLessThan(20);
+    expect(burn!.avgCPU!).toBeGreaterThan(3 * nap!.avgCPU!);
     expect(nap!.runtimeInSeconds).toBeGreaterThanOrEqual(0.5);
     expect(nap!.machines).toEqual(['local']);
     expect(instance.workflow.execution.makespanInSeconds).toBeGreaterThanOrEqual(
