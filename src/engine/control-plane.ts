@@ -8,21 +8,36 @@ import type { EventRecord, Store, WorkflowRecord } from '../store/store.js';
 import type { Engine, TurnEvent } from './engine.js';
 import { EngineError } from './errors.js';
 import { readTail } from './read-tail.js';
-import { loadSpecText } from './load-spec.js';
+import { loadSpecText, type LoadedSpec } from './load-spec.js';
 import type * as Api from './strata-api.js';
+import type { SubmitBudgets } from './submit-budgets.js';
 import { watchEvents } from './watch-events.js';
 
 /** Longest wait of `watch` between two looks at the store when no turn of this engine wakes it. */
 const EMBEDDED_POLL_MS = 1000;
 
+export interface ControlPlaneOptions {
+  /**
+   * Reads and expands a submitted spec. Default: in this process, with `budgets`. `strata server`
+   * gives its worker pool's (`SubmitPool.load`), so that no submit holds its event loop.
+   */
+  loadSpec?: (input: Api.SubmitInput) => Promise<LoadedSpec>;
+  /** The submit budgets of the default `loadSpec`; default `DEFAULT_SUBMIT_BUDGETS`. */
+  budgets?: SubmitBudgets;
+}
+
 export class ControlPlane implements Api.StrataApi {
   constructor(
     readonly engine: Engine,
     readonly store: Store,
+    private readonly options: ControlPlaneOptions = {},
   ) {}
 
   async submit(input: Api.SubmitInput): Promise<Api.WorkflowView> {
-    const loaded = loadSpecText(input.text, { file: input.file, baseDir: input.baseDir });
+    const budgets = this.options.budgets;
+    const loaded = this.options.loadSpec
+      ? await this.options.loadSpec(input)
+      : loadSpecText(input.text, { file: input.file, baseDir: input.baseDir }, budgets ? { budgets } : {});
     const record = await this.engine.submit(loaded.spec, { baseDir: loaded.baseDir, source: input.file });
     return this.view(record);
   }

@@ -24,6 +24,7 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { StrataApi } from '../engine/strata-api.js';
+import { DEFAULT_SUBMIT_BUDGETS } from '../engine/submit-budgets.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandling, reportToStderr } from './error-handler.js';
 import { createMetrics } from './metrics.js';
@@ -50,7 +51,13 @@ export interface ServerOptions {
    * server itself (500 INTERNAL) are written, to stderr.
    */
   logger?: boolean;
-  /** Largest request body accepted, in bytes. Default 64 MiB (a big generated spec). */
+  /**
+   * Largest spec a submit may carry, in bytes (the `specBytes` submit budget); default 4 MiB. The
+   * request body limit follows from it (twice that, as JSON escapes text, plus 64 KiB), so that a
+   * body far over the budget is refused while it streams in, not after it was read and parsed.
+   */
+  maxSpecBytes?: number;
+  /** Largest request body accepted, in bytes; default from `maxSpecBytes`. */
   bodyLimit?: number;
   /** Authentication slot: runs before every `/api/v1` request. See routes.ts. */
   onApiRequest?: onRequestAsyncHookHandler;
@@ -60,7 +67,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const { api, engine, store } = options;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? bodyLimitFor(options.maxSpecBytes ?? DEFAULT_SUBMIT_BUDGETS.specBytes),
   });
   app.setValidatorCompiler(requestValidators());
   acceptEmptyJsonBodies(app);
@@ -177,6 +184,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   return app;
+}
+
+/** The request body limit for specs of at most `specBytes`: JSON escaping may double text. */
+function bodyLimitFor(specBytes: number): number {
+  const limit = 2 * specBytes + 64 * 1024;
+  return Number.isFinite(limit) ? Math.min(limit, 1024 * 1024 * 1024) : 1024 * 1024 * 1024;
 }
 
 /**

@@ -5,6 +5,7 @@
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
 import type { Executor } from '../../executors/executor.js';
+import type { SubmitBudgets } from '../../engine/submit-budgets.js';
 import type { NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
 import { strataPlace } from '../embedded.js';
@@ -19,6 +20,9 @@ export interface RunServerOptions {
   capacity?: Partial<NodeCapacity>;
   /** Instead of the local executor (e.g. `--executor slurm`). */
   executor?: Executor;
+  budgets?: Partial<SubmitBudgets>;
+  /** Roots submitted workflows' directories must lie under. */
+  allowedDirs?: string[];
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -30,6 +34,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     port: options.port,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.budgets ? { budgets: options.budgets } : {}),
+    ...(options.allowedDirs ? { allowedDirs: options.allowedDirs } : {}),
     logger: true,
   });
   process.stderr.write(
