@@ -7,9 +7,10 @@ import type { TaskState } from '../model/index.js';
 import type { EventRecord, Store, WorkflowRecord } from '../store/store.js';
 import type { Engine, TurnEvent } from './engine.js';
 import { EngineError } from './errors.js';
-import { readTail } from './read-tail.js';
+import { pageOfAttempts, pageOfEvents, pageOfTasks, pageOfWorkflows } from './paged-lists.js';
+import { readTailOf } from './read-tail.js';
 import { loadSpecText, type LoadedSpec } from './load-spec.js';
-import type * as Api from './strata-api.js';
+import * as Api from './strata-api.js';
 import type { SubmitBudgets } from './submit-budgets.js';
 import { watchEvents } from './watch-events.js';
 
@@ -42,21 +43,31 @@ export class ControlPlane implements Api.StrataApi {
     return this.view(record);
   }
 
-  async listWorkflows(filter?: {
-    states?: WorkflowRecord['state'][];
-    limit?: number;
-  }): Promise<Api.WorkflowView[]> {
-    const records = await this.store.listWorkflows(filter);
-    return Promise.all(records.map((r) => this.view(r)));
+  async listWorkflows(
+    filter: { states?: WorkflowRecord['state'][] } & Api.PageRequest = {},
+  ): Promise<Api.Page<Api.WorkflowView>> {
+    const page = await pageOfWorkflows(this.store, filter);
+    return { items: await Promise.all(page.items.map((r) => this.view(r))), nextCursor: page.nextCursor };
   }
 
   async getWorkflow(ref: string): Promise<Api.WorkflowView> {
     return this.view(await this.resolve(ref));
   }
 
-  async listTasks(ref: string, filter?: { states?: TaskState[]; limit?: number; offset?: number }) {
+  async listTasks(ref: string, filter: { states?: TaskState[] } & Api.PageRequest = {}) {
     const wf = await this.resolve(ref);
-    return this.store.listTasks(wf.id, filter);
+    return pageOfTasks(this.store, wf.id, filter);
+  }
+
+  async listAttempts(ref: string, filter: { task?: string } & Api.PageRequest = {}) {
+    const wf = await this.resolve(ref);
+    let taskIdx: number | undefined;
+    if (filter.task !== undefined) {
+      const task = await this.store.getTaskByName(wf.id, filter.task);
+      if (!task) throw taskNotFound(wf.id, filter.task);
+      taskIdx = task.idx;
+    }
+    return pageOfAttempts(this.store, wf.id, taskIdx, filter);
   }
 
   async getTask(ref: string, name: string): Promise<Api.TaskDetail> {
@@ -66,7 +77,7 @@ export class ControlPlane implements Api.StrataApi {
     return { task, attempts: await this.store.listAttempts(wf.id, task.idx) };
   }
 
-  async readLog(ref: string, name: string, request: Api.LogRequest): Promise<string> {
+  async readLog(ref: string, name: string, request: Api.LogRequest): Promise<Api.LogTail> {
     const { task, attempts } = await this.getTask(ref, name);
     const number = request.attempt ?? task.attempt;
     const attempt = attempts.find((a) => a.number === number);
@@ -78,8 +89,10 @@ export class ControlPlane implements Api.StrataApi {
       );
     }
     const path = request.stream === 'stdout' ? attempt.stdoutPath : attempt.stderrPath;
-    if (!path) return '';
-    return readTail(path, request.tailBytes ?? 1024 * 1024);
+    if (!path) return { text: '', truncated: false };
+    const limit = Math.min(request.tailBytes ?? Api.MAX_LOG_TAIL_BYTES, Api.MAX_LOG_TAIL_BYTES);
+    const tail = await readTailOf(path, limit);
+    return { text: tail.text, truncated: tail.truncated };
   }
 
   async cancel(ref: string): Promise<Api.WorkflowView> {
@@ -100,9 +113,9 @@ export class ControlPlane implements Api.StrataApi {
     return this.getWorkflow(wf.id);
   }
 
-  async listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }) {
+  async listEvents(ref: string, filter: { afterSeq?: number } & Api.PageRequest = {}) {
     const wf = await this.resolve(ref);
-    return this.store.listEvents({ workflowId: wf.id, ...filter });
+    return pageOfEvents(this.store, wf.id, filter);
   }
 
   /**

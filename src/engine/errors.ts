@@ -22,6 +22,7 @@ export const ENGINE_ERROR_CODES = [
   'SUBMIT_TIMEOUT',
   'SUBMIT_DIR_NOT_ALLOWED',
   'SUBMIT_BUSY',
+  'BAD_CURSOR',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -50,6 +51,7 @@ const ANSWER: Record<EngineErrorCode, { httpStatus: number; kind: ErrorKind }> =
   SUBMIT_TIMEOUT: { httpStatus: 413, kind: 'usage' },
   SUBMIT_DIR_NOT_ALLOWED: { httpStatus: 403, kind: 'usage' },
   SUBMIT_BUSY: { httpStatus: 503, kind: 'failure' },
+  BAD_CURSOR: { httpStatus: 400, kind: 'usage' },
 };
 
 export class EngineError extends StrataError<EngineErrorCode> {
