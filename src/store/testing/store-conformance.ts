@@ -14,6 +14,7 @@ import { ATTEMPT_STATUSES, DEFAULT_RETRY } from '../../model/index.js';
 import type { AttemptStatus, TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
 import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
+import { pagingConformance } from './paging-conformance.js';
 import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 
 /** A realistic epoch-ms time, well past 2^31, so that 32-bit or string-typed columns would show. */
@@ -148,6 +149,8 @@ export function storeConformanceSuite(
         tasks: [change(wf, idx, 'queued', 'running', at + 1)],
       });
     }
+
+    pagingConformance(() => store);
 
     describe('migrations', () => {
       it('migrate() again is a no-op that keeps the data', async () => {
