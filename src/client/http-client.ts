@@ -14,14 +14,11 @@
  * console.log((await api.getWorkflow(wf.id)).counts);
  */
 import { EngineError, isEngineErrorCode } from '../engine/errors.js';
-import type * as Api from '../engine/strata-api.js';
+import * as Api from '../engine/strata-api.js';
 import { watchEvents } from '../engine/watch-events.js';
 import { StrataError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import type { AttemptRecord, EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
-
-/** The header a log answer carries when the log holds more than the text sent (see routes.ts). */
-export const TRUNCATED_HEADER = 'x-strata-truncated';
 
 /** Codes a `StrataClientError` may carry besides the server's own (`SERVER_ERROR_CODES`). */
 export const CLIENT_ERROR_CODES = ['SERVER_UNREACHABLE', 'BAD_RESPONSE', 'BAD_SERVER_URL'] as const;
@@ -128,7 +125,10 @@ export class HttpClient implements Api.StrataApi {
       attempt: request.attempt,
       tail: request.tailBytes,
     });
-    return { text: await response.text(), truncated: response.headers.get(TRUNCATED_HEADER) === 'true' };
+    return {
+      text: await response.text(),
+      truncated: response.headers.get(Api.LOG_TRUNCATED_HEADER) === 'true',
+    };
   }
 
   cancel(ref: string): Promise<Api.WorkflowView> {

@@ -34,6 +34,9 @@ export interface LogRequest {
   tailBytes?: number;
 }
 
+/** The HTTP header a log answer carries: `true` when the log holds more than the text sent. */
+export const LOG_TRUNCATED_HEADER = 'x-strata-truncated';
+
 /** Most bytes of a log one read returns (and the default). */
 export const MAX_LOG_TAIL_BYTES = 1024 * 1024;
 

@@ -11,9 +11,8 @@
 import { isAbsolute } from 'node:path';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
-import type { StrataApi, WorkflowView } from '../engine/strata-api.js';
+import { LOG_TRUNCATED_HEADER, type StrataApi, type WorkflowView } from '../engine/strata-api.js';
 import { ApiError } from './error-handler.js';
-import { TRUNCATED_HEADER } from '../client/http-client.js';
 import {
   AttemptListQuery,
   conflictResponses,
@@ -160,7 +159,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
     {
       schema: {
         operationId: 'readTaskLog',
-        summary: `The end of an attempt's stdout or stderr (header ${TRUNCATED_HEADER}: true when cut)`,
+        summary: `The end of an attempt's stdout or stderr (header ${LOG_TRUNCATED_HEADER}: true when cut)`,
         tags: TAGS,
         params: TaskParams,
         querystring: LogQuery,
@@ -182,7 +181,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
       });
       return reply
         .type('text/plain; charset=utf-8')
-        .header(TRUNCATED_HEADER, String(log.truncated))
+        .header(LOG_TRUNCATED_HEADER, String(log.truncated))
         .send(log.text);
     },
   );
