@@ -9,6 +9,8 @@ import type { Strata } from '../engine/create-strata.js';
 import type { Executor } from '../executors/executor.js';
 import type { NodeCapacity } from '../model/index.js';
 import { defaultStoreUrl } from '../store/open-store.js';
+import { submitBudgets } from '../engine/submit-budgets.js';
+import { budgetsFromEnv } from './submit-budget-options.js';
 
 export interface EmbeddedOptions {
   db?: string;
@@ -44,6 +46,8 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embed
     stateDir: home,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    // The user's own process: the same budgets as a server's, lifted by their environment variables.
+    controlPlane: { budgets: submitBudgets(budgetsFromEnv()) },
   });
   return { ...strata, home };
 }

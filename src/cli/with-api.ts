@@ -49,7 +49,7 @@ function embedded(g: GlobalOptions): Promise<Embedded> {
 
 /** The most recent workflow's id; CliError NO_WORKFLOWS (exit 1) when there is none. */
 export async function latestWorkflow(api: StrataApi): Promise<string> {
-  const [latest] = await api.listWorkflows({ limit: 1 });
+  const [latest] = (await api.listWorkflows({ limit: 1 })).items;
   if (!latest)
     throw new CliError('NO_WORKFLOWS', 'no workflows yet', 'run one with `strata run FILE`', EXIT_FAILED);
   return latest.id;

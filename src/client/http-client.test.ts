@@ -123,16 +123,24 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
     expect(done.state).toBe('failed');
     expect(done.counts).toMatchObject({ succeeded: 2, failed: 1 });
 
-    expect(await client.readLog(submitted.id, 'hello', { stream: 'stdout' })).toBe('hello\n');
-    expect(await client.readLog(submitted.id, 'hello', { stream: 'stderr' })).toBe('oops\n');
-    expect(await client.readLog(submitted.id, 'hello', { stream: 'stdout', tailBytes: 3 })).toBe('lo\n');
-    expect(await client.readLog('logs-wf', 'bad', { stream: 'stdout', attempt: 1 })).toBe('before-failing\n');
+    expect(await client.readLog(submitted.id, 'hello', { stream: 'stdout' })).toEqual({
+      text: 'hello\n',
+      truncated: false,
+    });
+    expect((await client.readLog(submitted.id, 'hello', { stream: 'stderr' })).text).toBe('oops\n');
+    expect(await client.readLog(submitted.id, 'hello', { stream: 'stdout', tailBytes: 3 })).toEqual({
+      text: 'lo\n',
+      truncated: true,
+    });
+    expect((await client.readLog('logs-wf', 'bad', { stream: 'stdout', attempt: 1 })).text).toBe(
+      'before-failing\n',
+    );
 
     const noSecond = await rejection(client.readLog(submitted.id, 'bad', { stream: 'stdout', attempt: 2 }));
     expect(noSecond).toBeInstanceOf(EngineError);
     expect(noSecond).toMatchObject({ code: 'TASK_NOT_FOUND', httpStatus: 404 });
 
-    const failed = await client.listTasks(submitted.id, { states: ['failed'] });
+    const { items: failed } = await client.listTasks(submitted.id, { states: ['failed'] });
     expect(failed.map((t) => t.name)).toEqual(['bad']);
     const detail = await client.getTask(submitted.id, 'bad');
     expect(detail.attempts).toMatchObject([{ number: 1, status: 'failed', exitCode: 4, executor: 'local' }]);
@@ -154,14 +162,17 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
       [1, 4],
       [2, 4],
     ]);
-    expect(await client.readLog(wf.id, 'bad', { stream: 'stdout' })).toBe('before-failing\n');
+    expect((await client.readLog(wf.id, 'bad', { stream: 'stdout' })).text).toBe('before-failing\n');
 
-    const events = await client.listEvents(wf.id);
+    const { items: events } = await client.listEvents(wf.id);
     expect(events.length).toBeGreaterThan(5);
     const later = await client.listEvents(wf.id, { afterSeq: events[1]!.seq, limit: 2 });
-    expect(later).toEqual(events.slice(2, 4));
+    expect(later.items).toEqual(events.slice(2, 4));
+    expect(later.nextCursor).not.toBeNull();
+    const next = await client.listEvents(wf.id, { cursor: later.nextCursor!, limit: 2 });
+    expect(next.items).toEqual(events.slice(4, 6));
     const failedWorkflows = await client.listWorkflows({ states: ['failed'], limit: 100 });
-    expect(failedWorkflows.map((w) => w.id)).toContain(wf.id);
+    expect(failedWorkflows.items.map((w) => w.id)).toContain(wf.id);
   });
 
   it('cancels a running command', async () => {
@@ -188,7 +199,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
     const seen: EventRecord[] = [];
     for await (const event of watcher.watch('logs-watch')) seen.push(event);
     expect((await client.getWorkflow(wf.id)).state).toBe('failed');
-    expect(seen).toEqual(await client.listEvents(wf.id));
+    expect(seen).toEqual((await client.listEvents(wf.id)).items);
     expect(seen.at(-1)).toMatchObject({ workflowId: wf.id, taskIdx: null, from: 'running', to: 'failed' });
 
     // From an event id on; a finished workflow's stream ends once the rest is given.
@@ -308,12 +319,12 @@ describe('HttpClient failures without a Strata server', () => {
     });
     try {
       const client = new HttpClient(`${url}/`, { token: 't' });
-      await client.listTasks('my wf', { states: ['failed', 'upstream-failed'], limit: 10, offset: 5 });
+      await client.listTasks('my wf', { states: ['failed', 'upstream-failed'], limit: 10, cursor: 'c1' });
       await client.getTask('wf', 'work[3]');
       await client.cancel('wf');
       expect(seen).toEqual([
         {
-          url: '/api/v1/workflows/my%20wf/tasks?state=failed&state=upstream-failed&limit=10&offset=5',
+          url: '/api/v1/workflows/my%20wf/tasks?state=failed&state=upstream-failed&limit=10&cursor=c1',
           auth: 'Bearer t',
           type: undefined,
         },

@@ -14,12 +14,12 @@
  * console.log((await api.getWorkflow(wf.id)).counts);
  */
 import { EngineError, isEngineErrorCode } from '../engine/errors.js';
-import type * as Api from '../engine/strata-api.js';
+import * as Api from '../engine/strata-api.js';
 import type { IssuedToken, NewTokenRequest, TokenAdmin, TokenView } from '../engine/token-admin.js';
 import { watchEvents } from '../engine/watch-events.js';
 import { StrataError } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
-import type { EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
+import type { AttemptRecord, EventRecord, TaskRecord, WorkflowRecord } from '../store/store.js';
 
 /** Codes a `StrataClientError` may carry besides the server's own (`SERVER_ERROR_CODES`). */
 export const CLIENT_ERROR_CODES = [
@@ -106,9 +106,9 @@ export class HttpClient implements Api.StrataApi, TokenAdmin {
   }
 
   listWorkflows(
-    filter: { states?: WorkflowRecord['state'][]; limit?: number } = {},
-  ): Promise<Api.WorkflowView[]> {
-    return this.json('GET', '/workflows', { state: filter.states, limit: filter.limit });
+    filter: { states?: WorkflowRecord['state'][] } & Api.PageRequest = {},
+  ): Promise<Api.Page<Api.WorkflowView>> {
+    return this.json('GET', '/workflows', { state: filter.states, ...pageQuery(filter) });
   }
 
   getWorkflow(ref: string): Promise<Api.WorkflowView> {
@@ -117,26 +117,33 @@ export class HttpClient implements Api.StrataApi, TokenAdmin {
 
   listTasks(
     ref: string,
-    filter: { states?: TaskState[]; limit?: number; offset?: number } = {},
-  ): Promise<TaskRecord[]> {
-    return this.json('GET', `${workflowPath(ref)}/tasks`, {
-      state: filter.states,
-      limit: filter.limit,
-      offset: filter.offset,
-    });
+    filter: { states?: TaskState[] } & Api.PageRequest = {},
+  ): Promise<Api.Page<TaskRecord>> {
+    return this.json('GET', `${workflowPath(ref)}/tasks`, { state: filter.states, ...pageQuery(filter) });
   }
 
   getTask(ref: string, task: string): Promise<Api.TaskDetail> {
     return this.json('GET', taskPath(ref, task));
   }
 
-  async readLog(ref: string, task: string, request: Api.LogRequest): Promise<string> {
+  listAttempts(
+    ref: string,
+    filter: { task?: string } & Api.PageRequest = {},
+  ): Promise<Api.Page<AttemptRecord>> {
+    return this.json('GET', `${workflowPath(ref)}/attempts`, { task: filter.task, ...pageQuery(filter) });
+  }
+
+  /** The log's end; `truncated` from the server's `x-strata-truncated` header. */
+  async readLog(ref: string, task: string, request: Api.LogRequest): Promise<Api.LogTail> {
     const response = await this.send('GET', `${taskPath(ref, task)}/logs`, {
       stream: request.stream,
       attempt: request.attempt,
       tail: request.tailBytes,
     });
-    return response.text();
+    return {
+      text: await response.text(),
+      truncated: response.headers.get(Api.LOG_TRUNCATED_HEADER) === 'true',
+    };
   }
 
   cancel(ref: string): Promise<Api.WorkflowView> {
@@ -151,8 +158,11 @@ export class HttpClient implements Api.StrataApi, TokenAdmin {
     return this.json('POST', `${workflowPath(ref)}/resume`);
   }
 
-  listEvents(ref: string, filter: { afterSeq?: number; limit?: number } = {}): Promise<EventRecord[]> {
-    return this.json('GET', `${workflowPath(ref)}/events`, { after: filter.afterSeq, limit: filter.limit });
+  listEvents(
+    ref: string,
+    filter: { afterSeq?: number } & Api.PageRequest = {},
+  ): Promise<Api.Page<EventRecord>> {
+    return this.json('GET', `${workflowPath(ref)}/events`, { after: filter.afterSeq, ...pageQuery(filter) });
   }
 
   createToken(request: NewTokenRequest): Promise<IssuedToken> {
@@ -176,7 +186,7 @@ export class HttpClient implements Api.StrataApi, TokenAdmin {
     yield* watchEvents(
       {
         workflowState: async () => (await this.getWorkflow(id)).state,
-        listEvents: (afterSeq, limit) => this.listEvents(id, { afterSeq, limit }),
+        listEvents: async (afterSeq, limit) => (await this.listEvents(id, { afterSeq, limit })).items,
         pollMs: this.pollMs,
       },
       options,
@@ -221,6 +231,10 @@ export class HttpClient implements Api.StrataApi, TokenAdmin {
       'is `strata server` running? Check the --server URL, or leave it out to run embedded',
     );
   }
+}
+
+function pageQuery(page: Api.PageRequest): Query {
+  return { limit: page.limit, cursor: page.cursor };
 }
 
 function workflowPath(ref: string): string {

@@ -7,22 +7,38 @@ import type { TaskState } from '../model/index.js';
 import type { EventRecord, Store, WorkflowRecord } from '../store/store.js';
 import type { Engine, TurnEvent } from './engine.js';
 import { EngineError } from './errors.js';
-import { readTail } from './read-tail.js';
-import { loadSpecText } from './load-spec.js';
-import type * as Api from './strata-api.js';
+import { pageOfAttempts, pageOfEvents, pageOfTasks, pageOfWorkflows } from './paged-lists.js';
+import { readTailOf } from './read-tail.js';
+import { loadSpecText, type LoadedSpec } from './load-spec.js';
+import * as Api from './strata-api.js';
+import type { SubmitBudgets } from './submit-budgets.js';
 import { watchEvents } from './watch-events.js';
 
 /** Longest wait of `watch` between two looks at the store when no turn of this engine wakes it. */
 const EMBEDDED_POLL_MS = 1000;
 
+export interface ControlPlaneOptions {
+  /**
+   * Reads and expands a submitted spec. Default: in this process, with `budgets`. `strata server`
+   * gives its worker pool's (`SubmitPool.load`), so that no submit holds its event loop.
+   */
+  loadSpec?: (input: Api.SubmitInput) => Promise<LoadedSpec>;
+  /** The submit budgets of the default `loadSpec`; default `DEFAULT_SUBMIT_BUDGETS`. */
+  budgets?: SubmitBudgets;
+}
+
 export class ControlPlane implements Api.StrataApi {
   constructor(
     readonly engine: Engine,
     readonly store: Store,
+    private readonly options: ControlPlaneOptions = {},
   ) {}
 
   async submit(input: Api.SubmitInput): Promise<Api.WorkflowView> {
-    const loaded = loadSpecText(input.text, { file: input.file, baseDir: input.baseDir });
+    const budgets = this.options.budgets;
+    const loaded = this.options.loadSpec
+      ? await this.options.loadSpec(input)
+      : loadSpecText(input.text, { file: input.file, baseDir: input.baseDir }, budgets ? { budgets } : {});
     const record = await this.engine.submit(loaded.spec, {
       baseDir: loaded.baseDir,
       source: input.file,
@@ -31,21 +47,31 @@ export class ControlPlane implements Api.StrataApi {
     return this.view(record);
   }
 
-  async listWorkflows(filter?: {
-    states?: WorkflowRecord['state'][];
-    limit?: number;
-  }): Promise<Api.WorkflowView[]> {
-    const records = await this.store.listWorkflows(filter);
-    return Promise.all(records.map((r) => this.view(r)));
+  async listWorkflows(
+    filter: { states?: WorkflowRecord['state'][] } & Api.PageRequest = {},
+  ): Promise<Api.Page<Api.WorkflowView>> {
+    const page = await pageOfWorkflows(this.store, filter);
+    return { items: await Promise.all(page.items.map((r) => this.view(r))), nextCursor: page.nextCursor };
   }
 
   async getWorkflow(ref: string): Promise<Api.WorkflowView> {
     return this.view(await this.resolve(ref));
   }
 
-  async listTasks(ref: string, filter?: { states?: TaskState[]; limit?: number; offset?: number }) {
+  async listTasks(ref: string, filter: { states?: TaskState[] } & Api.PageRequest = {}) {
     const wf = await this.resolve(ref);
-    return this.store.listTasks(wf.id, filter);
+    return pageOfTasks(this.store, wf.id, filter);
+  }
+
+  async listAttempts(ref: string, filter: { task?: string } & Api.PageRequest = {}) {
+    const wf = await this.resolve(ref);
+    let taskIdx: number | undefined;
+    if (filter.task !== undefined) {
+      const task = await this.store.getTaskByName(wf.id, filter.task);
+      if (!task) throw taskNotFound(wf.id, filter.task);
+      taskIdx = task.idx;
+    }
+    return pageOfAttempts(this.store, wf.id, taskIdx, filter);
   }
 
   async getTask(ref: string, name: string): Promise<Api.TaskDetail> {
@@ -55,7 +81,7 @@ export class ControlPlane implements Api.StrataApi {
     return { task, attempts: await this.store.listAttempts(wf.id, task.idx) };
   }
 
-  async readLog(ref: string, name: string, request: Api.LogRequest): Promise<string> {
+  async readLog(ref: string, name: string, request: Api.LogRequest): Promise<Api.LogTail> {
     const { task, attempts } = await this.getTask(ref, name);
     const number = request.attempt ?? task.attempt;
     const attempt = attempts.find((a) => a.number === number);
@@ -67,8 +93,10 @@ export class ControlPlane implements Api.StrataApi {
       );
     }
     const path = request.stream === 'stdout' ? attempt.stdoutPath : attempt.stderrPath;
-    if (!path) return '';
-    return readTail(path, request.tailBytes ?? 1024 * 1024);
+    if (!path) return { text: '', truncated: false };
+    const limit = Math.min(request.tailBytes ?? Api.MAX_LOG_TAIL_BYTES, Api.MAX_LOG_TAIL_BYTES);
+    const tail = await readTailOf(path, limit);
+    return { text: tail.text, truncated: tail.truncated };
   }
 
   async cancel(ref: string): Promise<Api.WorkflowView> {
@@ -89,9 +117,9 @@ export class ControlPlane implements Api.StrataApi {
     return this.getWorkflow(wf.id);
   }
 
-  async listEvents(ref: string, filter?: { afterSeq?: number; limit?: number }) {
+  async listEvents(ref: string, filter: { afterSeq?: number } & Api.PageRequest = {}) {
     const wf = await this.resolve(ref);
-    return this.store.listEvents({ workflowId: wf.id, ...filter });
+    return pageOfEvents(this.store, wf.id, filter);
   }
 
   /**

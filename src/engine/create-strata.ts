@@ -18,7 +18,7 @@ import { LocalExecutor } from '../executors/local-executor.js';
 import type { NodeCapacity } from '../model/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { ControlPlane } from './control-plane.js';
+import { ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 import { Engine } from './engine.js';
 import type { EngineObserver, EngineOptions } from './engine.js';
 
@@ -37,6 +37,8 @@ export interface CreateStrataOptions {
   observe?: (parts: { store: Store; executor: Executor; engine: () => Engine }) => EngineObserver;
   /** Engine settings besides the parts built here (scheduler, owner, lease TTL ...). */
   engine?: Omit<EngineOptions, 'store' | 'executor' | 'stateDir' | 'observer'>;
+  /** How the control plane reads submitted specs (in process, or a server's worker pool) and its budgets. */
+  controlPlane?: ControlPlaneOptions;
 }
 
 export interface Strata {
@@ -85,7 +87,7 @@ export async function createStrata(options: CreateStrataOptions): Promise<Strata
   }
   const built = engine;
   return {
-    api: new ControlPlane(built, store),
+    api: new ControlPlane(built, store, options.controlPlane),
     engine: built,
     store,
     executor,

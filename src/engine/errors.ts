@@ -16,6 +16,14 @@ export const ENGINE_ERROR_CODES = [
   'ENGINE_FAILED',
   'SPEC_INVALID',
   'SPEC_FILE_UNREADABLE',
+  'SUBMIT_TOO_LARGE',
+  'SUBMIT_TOO_MANY_TASKS',
+  'SUBMIT_TOO_MANY_GLOB_MATCHES',
+  'SUBMIT_STORED_TOO_LARGE',
+  'SUBMIT_TIMEOUT',
+  'SUBMIT_DIR_NOT_ALLOWED',
+  'SUBMIT_BUSY',
+  'BAD_CURSOR',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -37,6 +45,15 @@ const ANSWER: Record<EngineErrorCode, { httpStatus: number; kind: ErrorKind }> =
   ENGINE_FAILED: { httpStatus: 503, kind: 'failure' },
   SPEC_INVALID: { httpStatus: 400, kind: 'usage' },
   SPEC_FILE_UNREADABLE: { httpStatus: 400, kind: 'usage' },
+  // The submit budgets (submit-budgets.ts): each names the budget and how to stay within it.
+  SUBMIT_TOO_LARGE: { httpStatus: 413, kind: 'usage' },
+  SUBMIT_TOO_MANY_TASKS: { httpStatus: 413, kind: 'usage' },
+  SUBMIT_TOO_MANY_GLOB_MATCHES: { httpStatus: 413, kind: 'usage' },
+  SUBMIT_STORED_TOO_LARGE: { httpStatus: 413, kind: 'usage' },
+  SUBMIT_TIMEOUT: { httpStatus: 413, kind: 'usage' },
+  SUBMIT_DIR_NOT_ALLOWED: { httpStatus: 403, kind: 'usage' },
+  SUBMIT_BUSY: { httpStatus: 503, kind: 'failure' },
+  BAD_CURSOR: { httpStatus: 400, kind: 'usage' },
 };
 
 export class EngineError extends StrataError<EngineErrorCode> {

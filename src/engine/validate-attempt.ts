@@ -7,10 +7,14 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { TaskSpec } from '../model/index.js';
+import { compileUserRegex } from '../spec/regex.js';
 import { readTail } from './read-tail.js';
 
-/** How much of the end of stdout a `stdout` pattern is matched against. */
-const STDOUT_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * How much of the end of stdout a `stdout` pattern is matched against. The match is linear (RE2),
+ * so this bounds the time one check holds the event loop: a few milliseconds a mebibyte.
+ */
+export const STDOUT_LIMIT_BYTES = 1024 * 1024;
 const VALIDATOR_TIMEOUT_MS = 120_000;
 
 export function needsValidation(spec: TaskSpec): boolean {
@@ -43,8 +47,14 @@ export async function validateAttempt(
     }
   }
   if (v.stdoutMatches !== undefined) {
+    // Compiled again here: a workflow stored before patterns were checked with RE2 may hold one
+    // that RE2 refuses, and it must fail the check, never fall back to a backtracking engine.
+    const compiled = compileUserRegex(v.stdoutMatches);
+    if (!compiled.ok) {
+      return `validation failed: stdout pattern /${v.stdoutMatches}/ cannot be used: ${compiled.reason}`;
+    }
     const text = stdoutPath ? await readTail(stdoutPath, STDOUT_LIMIT_BYTES) : '';
-    if (!new RegExp(v.stdoutMatches, 'm').test(text)) {
+    if (!compiled.regex.test(text)) {
       return `validation failed: stdout does not match /${v.stdoutMatches}/`;
     }
   }

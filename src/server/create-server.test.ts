@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WorkflowView } from '../engine/strata-api.js';
+import type { Page, WorkflowView } from '../engine/strata-api.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
 import type { NoopBehaviour } from '../executors/noop-executor.js';
 import type { LaunchRequest } from '../executors/executor.js';
@@ -80,6 +80,9 @@ describe('workflows over HTTP', () => {
     );
     expect(await get(`/api/v1/workflows/${id}/events`)).toEqual(overJson(await s.api.listEvents(id)));
     expect(await get(`/api/v1/workflows`)).toEqual(overJson(await s.api.listWorkflows()));
+    expect(await get(`/api/v1/workflows/${id}/attempts?limit=2`)).toEqual(
+      overJson(await s.api.listAttempts(id, { limit: 2 })),
+    );
   });
 
   it('finds a workflow by name, and a task whose name has brackets when URL-encoded', async () => {
@@ -100,7 +103,7 @@ describe('workflows over HTTP', () => {
     expect(task.json<{ attempts: unknown[] }>().attempts).toHaveLength(1);
   });
 
-  it('filters workflows and tasks by state, with limit and offset', async () => {
+  it('filters workflows and tasks by state, a page at a time', async () => {
     const s = await start();
     const ok = await submit(s, CHAIN);
     const bad = await submit(s, FLAKY);
@@ -108,23 +111,39 @@ describe('workflows over HTTP', () => {
     await pollWorkflow(s, bad.id, finished);
 
     const failedWfs = await s.inject({ method: 'GET', url: '/api/v1/workflows?state=failed' });
-    expect(failedWfs.json<WorkflowView[]>().map((w) => w.id)).toEqual([bad.id]);
+    expect(failedWfs.json<Page<WorkflowView>>()).toEqual({
+      items: [expect.objectContaining({ id: bad.id })],
+      nextCursor: null,
+    });
     const both = await s.inject({
       method: 'GET',
       url: '/api/v1/workflows?state=failed&state=succeeded&limit=1',
     });
-    expect(both.json<WorkflowView[]>()).toHaveLength(1);
+    expect(both.json<Page<WorkflowView>>().items).toHaveLength(1);
+    expect(both.json<Page<WorkflowView>>().nextCursor).toEqual(expect.any(String));
 
     const tasks = await s.inject({
       method: 'GET',
-      url: `/api/v1/workflows/${ok.id}/tasks?limit=2&offset=1`,
+      url: `/api/v1/workflows/${ok.id}/tasks?limit=2`,
     });
-    expect(tasks.json<TaskRecord[]>().map((t) => t.name)).toEqual(['work[0]', 'work[1]']);
+    const first = tasks.json<Page<TaskRecord>>();
+    expect(first.items.map((t) => t.name)).toEqual(['a', 'work[0]']);
+    const second = await s.inject({
+      method: 'GET',
+      url: `/api/v1/workflows/${ok.id}/tasks?limit=2&cursor=${first.nextCursor}`,
+    });
+    expect(second.json<Page<TaskRecord>>().items.map((t) => t.name)).toEqual(['work[1]', 'work[2]']);
+    const wrongList = await s.inject({
+      method: 'GET',
+      url: `/api/v1/workflows/${ok.id}/events?cursor=${first.nextCursor}`,
+    });
+    expect(wrongList.statusCode).toBe(400);
+    expect(wrongList.json<{ error: { code: string } }>().error.code).toBe('BAD_CURSOR');
     const failed = await s.inject({
       method: 'GET',
       url: `/api/v1/workflows/${bad.id}/tasks?state=failed&state=upstream-failed`,
     });
-    expect(failed.json<TaskRecord[]>().map((t) => [t.name, t.state])).toEqual([
+    expect(failed.json<Page<TaskRecord>>().items.map((t) => [t.name, t.state])).toEqual([
       ['flaky', 'failed'],
       ['down', 'upstream-failed'],
     ]);
@@ -193,8 +212,8 @@ describe('workflows over HTTP', () => {
     await pollWorkflow(s, wf.id, finished);
 
     const all = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<
-      EventRecord[]
-    >();
+      Page<EventRecord>
+    >().items;
     expect(all[0]).toMatchObject({ workflowId: wf.id, from: null, taskIdx: null });
     expect(all.at(-1)).toMatchObject({ from: 'running', to: 'succeeded', taskIdx: null });
     const seqs = all.map((e) => e.seq);
@@ -207,7 +226,7 @@ describe('workflows over HTTP', () => {
       method: 'GET',
       url: `/api/v1/workflows/${wf.id}/events?after=${after}&limit=2`,
     });
-    expect(page.json<EventRecord[]>()).toEqual(all.slice(3, 5));
+    expect(page.json<Page<EventRecord>>().items).toEqual(all.slice(3, 5));
   });
 });
 

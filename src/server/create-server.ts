@@ -30,6 +30,7 @@ import type { FastifyInstance, FastifyReply, onRequestAsyncHookHandler } from 'f
 import type { Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { StrataApi } from '../engine/strata-api.js';
+import { DEFAULT_SUBMIT_BUDGETS } from '../engine/submit-budgets.js';
 import type { Store } from '../store/store.js';
 import { installApiAuth, requireRole } from './auth.js';
 import type { RouteRole } from './auth.js';
@@ -61,7 +62,13 @@ export interface ServerOptions {
    * server itself (500 INTERNAL) are written, to stderr.
    */
   logger?: boolean;
-  /** Largest request body accepted, in bytes. Default 64 MiB (a big generated spec). */
+  /**
+   * Largest spec a submit may carry, in bytes (the `specBytes` submit budget); default 4 MiB. The
+   * request body limit follows from it (twice that, as JSON escapes text, plus 64 KiB), so that a
+   * body far over the budget is refused while it streams in, not after it was read and parsed.
+   */
+  maxSpecBytes?: number;
+  /** Largest request body accepted, in bytes; default from `maxSpecBytes`. */
   bodyLimit?: number;
   /** Runs before every `/api/v1` request, after authentication. See routes.ts. */
   onApiRequest?: onRequestAsyncHookHandler;
@@ -91,7 +98,7 @@ export async function createServer(options: ServerOptions): Promise<StrataServer
   // The https variant of the instance has another server type; the routes do not depend on it.
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? bodyLimitFor(options.maxSpecBytes ?? DEFAULT_SUBMIT_BUDGETS.specBytes),
     // Errors the router raises before any handler runs (a malformed URL, a path parameter over
     // maxParamLength) get the same error body as every other refusal.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
@@ -247,6 +254,12 @@ export async function createServer(options: ServerOptions): Promise<StrataServer
   );
 
   return Object.assign(app, { apiRouteRoles: routeRoles, tokenVerifier: verifier });
+}
+
+/** The request body limit for specs of at most `specBytes`: JSON escaping may double text. */
+function bodyLimitFor(specBytes: number): number {
+  const limit = 2 * specBytes + 64 * 1024;
+  return Number.isFinite(limit) ? Math.min(limit, 1024 * 1024 * 1024) : 1024 * 1024 * 1024;
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../engine/errors.js';
+import { specTooLarge } from '../engine/submit-budgets.js';
 import { StrataError } from '../model/index.js';
 import type { EngineErrorCode } from '../engine/errors.js';
 
@@ -140,6 +141,11 @@ export function toErrorAnswer(error: unknown, requestId?: string): { status: num
         'the request formats are described at GET /openapi.json and in docs/api.md',
       ),
     };
+  }
+  if (fastifyError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // Only a submit carries a large body: answer with the budget's own code.
+    const tooLarge = specTooLarge(undefined, undefined);
+    return { status: 413, body: errorBody(tooLarge.code, tooLarge.message, tooLarge.hint) };
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

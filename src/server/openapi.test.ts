@@ -17,6 +17,7 @@ const ROUTES = [
   'GET /api/v1/workflows/:ref/tasks',
   'GET /api/v1/workflows/:ref/tasks/:task',
   'GET /api/v1/workflows/:ref/tasks/:task/logs',
+  'GET /api/v1/workflows/:ref/attempts',
   'POST /api/v1/workflows/:ref/cancel',
   'POST /api/v1/workflows/:ref/resume',
   'POST /api/v1/workflows/:ref/tasks/:task/retry',
@@ -155,12 +156,10 @@ describe('/openapi.json', () => {
     expect(check('WorkflowView', submitted.json())).toEqual([]);
     expect(check('WorkflowView', await get(`/api/v1/workflows/${id}`))).toEqual([]);
     expect(check('TaskDetail', await get(`/api/v1/workflows/${id}/tasks/a`))).toEqual([]);
-    for (const task of (await get(`/api/v1/workflows/${id}/tasks`)) as unknown[]) {
-      expect(check('TaskRecord', task)).toEqual([]);
-    }
-    for (const event of (await get(`/api/v1/workflows/${id}/events`)) as unknown[]) {
-      expect(check('EventRecord', event)).toEqual([]);
-    }
+    expect(check('TaskRecordPage', await get(`/api/v1/workflows/${id}/tasks?limit=2`))).toEqual([]);
+    expect(check('EventRecordPage', await get(`/api/v1/workflows/${id}/events`))).toEqual([]);
+    expect(check('AttemptRecordPage', await get(`/api/v1/workflows/${id}/attempts`))).toEqual([]);
+    expect(check('WorkflowViewPage', await get('/api/v1/workflows'))).toEqual([]);
     expect(check('HealthResponse', await get('/healthz'))).toEqual([]);
     expect(check('ErrorResponse', await get('/api/v1/workflows/nope'))).toEqual([]);
     // and the schemas are not so loose that anything passes

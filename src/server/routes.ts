@@ -12,9 +12,10 @@
 import { isAbsolute } from 'node:path';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify';
-import type { StrataApi, WorkflowView } from '../engine/strata-api.js';
+import { LOG_TRUNCATED_HEADER, type StrataApi, type WorkflowView } from '../engine/strata-api.js';
 import { ApiError } from './error-handler.js';
 import {
+  AttemptListQuery,
   conflictResponses,
   errorResponses,
   EventListQuery,
@@ -89,15 +90,12 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
         summary: 'List workflows, newest first',
         tags: TAGS,
         querystring: WorkflowListQuery,
-        response: { 200: Type.Array(WORKFLOW), ...errorResponses },
+        response: { 200: Type.Ref('WorkflowViewPage'), ...errorResponses },
       },
     },
     async (request) => {
-      const { state, limit } = request.query;
-      return api.listWorkflows({
-        ...(state !== undefined ? { states: state } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-      });
+      const { state, ...page } = request.query;
+      return api.listWorkflows({ ...(state !== undefined ? { states: state } : {}), ...page });
     },
   );
 
@@ -126,17 +124,32 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
         tags: TAGS,
         params: WorkflowParams,
         querystring: TaskListQuery,
-        response: { 200: Type.Array(Type.Ref('TaskRecord')), ...errorResponses },
+        response: { 200: Type.Ref('TaskRecordPage'), ...errorResponses },
       },
     },
     async (request) => {
-      const { state, limit, offset } = request.query;
+      const { state, ...page } = request.query;
       return api.listTasks(request.params.ref, {
         ...(state !== undefined ? { states: state } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(offset !== undefined ? { offset } : {}),
+        ...page,
       });
     },
+  );
+
+  app.get<{ Params: WorkflowParams; Querystring: AttemptListQuery }>(
+    '/workflows/:ref/attempts',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        operationId: 'listAttempts',
+        summary: "A workflow's attempts (or one task's), by task then attempt number",
+        tags: TAGS,
+        params: WorkflowParams,
+        querystring: AttemptListQuery,
+        response: { 200: Type.Ref('AttemptRecordPage'), ...errorResponses },
+      },
+    },
+    async (request) => api.listAttempts(request.params.ref, request.query),
   );
 
   app.get<{ Params: TaskParams }>(
@@ -160,7 +173,7 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
       config: { role: 'viewer' },
       schema: {
         operationId: 'readTaskLog',
-        summary: "The end of an attempt's stdout or stderr",
+        summary: `The end of an attempt's stdout or stderr (header ${LOG_TRUNCATED_HEADER}: true when cut)`,
         tags: TAGS,
         params: TaskParams,
         querystring: LogQuery,
@@ -175,12 +188,15 @@ function submitAndReadRoutes(app: FastifyInstance, api: StrataApi): void {
     },
     async (request, reply) => {
       const { stream, attempt, tail } = request.query;
-      const text = await api.readLog(request.params.ref, request.params.task, {
+      const log = await api.readLog(request.params.ref, request.params.task, {
         stream: stream ?? 'stdout',
         ...(attempt !== undefined ? { attempt } : {}),
         ...(tail !== undefined ? { tailBytes: tail } : {}),
       });
-      return reply.type('text/plain; charset=utf-8').send(text);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header(LOG_TRUNCATED_HEADER, String(log.truncated))
+        .send(log.text);
     },
   );
 }
@@ -251,14 +267,14 @@ function controlAndEventRoutes(app: FastifyInstance, api: StrataApi): void {
         tags: TAGS,
         params: WorkflowParams,
         querystring: EventListQuery,
-        response: { 200: Type.Array(Type.Ref('EventRecord')), ...errorResponses },
+        response: { 200: Type.Ref('EventRecordPage'), ...errorResponses },
       },
     },
     async (request) => {
-      const { after, limit } = request.query;
+      const { after, ...page } = request.query;
       return api.listEvents(request.params.ref, {
         ...(after !== undefined ? { afterSeq: after } : {}),
-        ...(limit !== undefined ? { limit } : {}),
+        ...page,
       });
     },
   );

@@ -13,6 +13,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../engine/pages.js';
+import { MAX_LOG_TAIL_BYTES } from '../engine/strata-api.js';
 import { ATTEMPT_STATUSES, TASK_STATES, WORKFLOW_STATES } from '../model/index.js';
 
 /** A string limited to `values`, as one `enum` (clearer errors and OpenAPI than a union of literals). */
@@ -237,6 +239,24 @@ export const HealthResponse = Type.Object(
   { $id: 'HealthResponse', additionalProperties: false },
 );
 
+/** One page of a list: its items and the cursor of the next page (null on the last). */
+function PageOf(item: string, description: string) {
+  return Type.Object(
+    {
+      items: Type.Array(Type.Ref(item)),
+      nextCursor: Nullable(
+        Type.String({ description: 'pass as `cursor` to get the next page; null on the last page' }),
+      ),
+    },
+    { $id: `${item}Page`, additionalProperties: false, description },
+  );
+}
+
+export const WorkflowPage = PageOf('WorkflowView', 'a page of workflows, newest first');
+export const TaskPage = PageOf('TaskRecord', "a page of a workflow's tasks, in spec order");
+export const AttemptPage = PageOf('AttemptRecord', 'a page of attempts, by task idx then number');
+export const EventPage = PageOf('EventRecord', 'a page of events, oldest first');
+
 /** Registers every schema with an `$id`, so that routes can `Type.Ref` them and OpenAPI lists them once. */
 export function addSharedSchemas(app: FastifyInstance): void {
   for (const schema of [
@@ -249,6 +269,10 @@ export function addSharedSchemas(app: FastifyInstance): void {
     TaskDetail,
     EventRecord,
     HealthResponse,
+    WorkflowPage,
+    TaskPage,
+    AttemptPage,
+    EventPage,
   ]) {
     app.addSchema(schema);
   }
@@ -256,8 +280,23 @@ export function addSharedSchemas(app: FastifyInstance): void {
 
 // ---------------------------------------------------------------- requests
 
-const Limit = (max: number) =>
-  Type.Integer({ minimum: 1, maximum: max, description: `at most this many (≤ ${max})` });
+/** The paging parameters every list takes (src/engine/pages.ts). */
+const paging = {
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      description: `items in the page: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}`,
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: 'the `nextCursor` of the previous page, unchanged',
+    }),
+  ),
+};
 
 export const SubmitBody = Type.Object(
   {
@@ -282,7 +321,7 @@ export const WorkflowListQuery = Type.Object(
         description: 'only workflows in these states (repeat the parameter)',
       }),
     ),
-    limit: Type.Optional(Limit(100_000)),
+    ...paging,
   },
   { additionalProperties: false },
 );
@@ -308,10 +347,7 @@ export const TaskListQuery = Type.Object(
     state: Type.Optional(
       Type.Array(TaskStateSchema, { description: 'only tasks in these states (repeat the parameter)' }),
     ),
-    limit: Type.Optional(Limit(1_000_000)),
-    offset: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'skip this many (tasks are ordered by idx)' }),
-    ),
+    ...paging,
   },
   { additionalProperties: false },
 );
@@ -324,8 +360,8 @@ export const LogQuery = Type.Object(
     tail: Type.Optional(
       Type.Integer({
         minimum: 0,
-        maximum: 256 * 1024 * 1024,
-        description: 'at most this many bytes from the end; default 1 MiB',
+        maximum: MAX_LOG_TAIL_BYTES,
+        description: `at most this many bytes from the end; default and at most ${MAX_LOG_TAIL_BYTES} (1 MiB)`,
       }),
     ),
   },
@@ -336,11 +372,20 @@ export type LogQuery = Static<typeof LogQuery>;
 export const EventListQuery = Type.Object(
   {
     after: Type.Optional(Type.Integer({ minimum: 0, description: 'only events with seq greater than this' })),
-    limit: Type.Optional(Limit(1_000_000)),
+    ...paging,
   },
   { additionalProperties: false },
 );
 export type EventListQuery = Static<typeof EventListQuery>;
+
+export const AttemptListQuery = Type.Object(
+  {
+    task: Type.Optional(Type.String({ minLength: 1, description: "only this task's attempts (its name)" })),
+    ...paging,
+  },
+  { additionalProperties: false },
+);
+export type AttemptListQuery = Static<typeof AttemptListQuery>;
 
 /** Error answers every API route may give; routes add their own 2xx. */
 export const errorResponses = {

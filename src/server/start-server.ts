@@ -18,6 +18,8 @@ import { isIP } from 'node:net';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { ControlPlane } from '../engine/control-plane.js';
 import { createStrata } from '../engine/create-strata.js';
+import { submitBudgets, type SubmitBudgets } from '../engine/submit-budgets.js';
+import { SubmitPool } from '../engine/submit-pool.js';
 import type { Engine } from '../engine/engine.js';
 import type { Executor } from '../executors/executor.js';
 import type { NodeCapacity } from '../model/index.js';
@@ -64,6 +66,13 @@ export interface StartServerOptions {
   protectMetrics?: boolean;
   /** How long a verified token is trusted before its record is read again. Default 5 s. */
   tokenRecheckMs?: number;
+  /** Submit budgets (spec size, tasks, glob matches, expansion time, stored size); default each. */
+  budgets?: Partial<SubmitBudgets>;
+  /**
+   * Roots a submitted workflow's directory must lie under (`--allow-dir`); undefined = anywhere.
+   * Globs are confined to that directory in any case. docs/security.md.
+   */
+  allowedDirs?: string[];
 }
 
 export interface RunningServer {
@@ -122,7 +131,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   checkBind(host, options);
   const https = options.tls ? readTls(options.tls) : undefined;
   let metrics: StrataMetrics | undefined;
+  const budgets = submitBudgets(options.budgets);
+  const pool = new SubmitPool({
+    budgets,
+    confineGlobs: true,
+    ...(options.allowedDirs ? { allowedDirs: options.allowedDirs } : {}),
+  });
   const strata = await createStrata({
+    controlPlane: { loadSpec: (input) => pool.load(input) },
     store: options.storeUrl,
     stateDir: options.stateDir,
     ...(options.executor ? { executor: options.executor } : {}),
@@ -142,6 +158,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       store,
       metrics: metrics!.registry,
       logger: options.logger ?? false,
+      maxSpecBytes: budgets.specBytes,
       ...(options.onApiRequest ? { onApiRequest: options.onApiRequest } : {}),
       listenHost: host,
       ...(options.publicNames ? { publicNames: options.publicNames } : {}),
@@ -168,10 +185,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       adopted,
       async close() {
         await app.close();
+        await pool.close();
         await strata.close();
       },
     };
   } catch (e) {
+    await pool.close().catch(() => undefined);
     await strata.close().catch(() => undefined);
     throw e;
   }

@@ -410,7 +410,7 @@ const cases: Case[] = [
         line: 5,
         column: 25,
         path: 'tasks[0].validate.stdout',
-        message: 'invalid regular expression "total: (\\\\d+": Unterminated group',
+        message: 'invalid regular expression "total: (\\\\d+": missing closing ): `total: (\\d+`',
       },
     ],
   },

@@ -21,6 +21,7 @@ import { readDocumentRoot, type DocumentFormat, type DocumentRoot } from './docu
 import { parseDurationMs } from './durations.js';
 import { parseMemoryBytes, suggestQuantity } from './quantities.js';
 import { ForeachReader } from './read-foreach.js';
+import { compileUserRegex } from './regex.js';
 import { SchemaFieldReader, type Field } from './schema-field-reader.js';
 import type { SourcePos, SpecErrorCode, SpecErrorCollector } from './spec-errors.js';
 import { compileTemplate, placeholderMistake, type PlaceholderScope } from './templates.js';
@@ -405,17 +406,15 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     const stdout = f.get('stdout');
     const pattern = stdout ? this.string(stdout) : undefined;
     if (stdout && pattern !== undefined) {
-      try {
-        new RegExp(pattern);
-        out.stdout = pattern;
-      } catch (e) {
-        const reason = e instanceof Error ? (e.message.split(': ').pop() ?? e.message) : String(e);
+      const compiled = compileUserRegex(pattern);
+      if (compiled.ok) out.stdout = pattern;
+      else {
         this.errors.add(
           'SPEC_BAD_REGEX',
           stdout.pos,
           stdout.path,
-          `invalid regular expression ${JSON.stringify(pattern)}: ${reason}`,
-          'stdout is a JavaScript regular expression; escape special characters like ( [ { . * + ? with a backslash',
+          `invalid regular expression ${JSON.stringify(pattern)}: ${compiled.reason}`,
+          compiled.hint,
         );
       }
     }

@@ -260,10 +260,16 @@ const definitions = {
           }),
         ),
         stdout: Type.Optional(
-          noted(Type.String({ description: 'A JavaScript regular expression that stdout must match.' }), {
-            what: 'a regular expression',
-            hint: 'quote the pattern, e.g. stdout: "total: \\d+"',
-          }),
+          noted(
+            Type.String({
+              description:
+                'A regular expression (RE2 syntax: no backreferences or lookaround) that stdout must match, in its last 1 MiB.',
+            }),
+            {
+              what: 'a regular expression',
+              hint: 'quote the pattern, e.g. stdout: "total: \\d+"',
+            },
+          ),
         ),
         command: Type.Optional(ref('argv')),
         shell: Type.Optional(ref('shell')),

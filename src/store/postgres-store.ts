@@ -131,6 +131,11 @@ export class PostgresStore implements S.Store {
       args.push(filter.name);
       conditions.push(`name = $${args.length}`);
     }
+    if (filter.before) {
+      args.push(filter.before.createdAt, filter.before.id);
+      const [c, id] = [args.length - 1, args.length];
+      conditions.push(`(created_at < $${c} OR (created_at = $${c} AND id < $${id}))`);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const sql = `SELECT ${Rows.WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT $1`;
     const result = await this.pool.query<Rows.WorkflowRow>(sql, args);
@@ -138,10 +143,17 @@ export class PostgresStore implements S.Store {
   }
 
   async listTasks(workflowId: string, filter: S.TaskFilter = {}): Promise<S.TaskRecord[]> {
-    const where = filter.states ? ' AND t.state = ANY($4::text[])' : '';
-    const sql = `${Rows.TASK_SELECT} WHERE t.workflow_id = $1${where} ORDER BY t.idx LIMIT $2 OFFSET $3`;
     const args: unknown[] = [workflowId, filter.limit ?? null, filter.offset ?? 0];
-    if (filter.states) args.push(filter.states);
+    let where = '';
+    if (filter.states) {
+      args.push(filter.states);
+      where += ` AND t.state = ANY($${args.length}::text[])`;
+    }
+    if (filter.afterIdx !== undefined) {
+      args.push(filter.afterIdx);
+      where += ` AND t.idx > $${args.length}`;
+    }
+    const sql = `${Rows.TASK_SELECT} WHERE t.workflow_id = $1${where} ORDER BY t.idx LIMIT $2 OFFSET $3`;
     const result = await this.pool.query<Rows.TaskRow>(sql, args);
     return result.rows.map(Rows.toTask);
   }
@@ -171,17 +183,26 @@ export class PostgresStore implements S.Store {
     return counts;
   }
 
-  async listAttempts(workflowId: string, taskIdx?: number): Promise<S.AttemptRecord[]> {
-    const result =
-      taskIdx === undefined
-        ? await this.pool.query<Rows.AttemptRow>(
-            `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 ORDER BY task_idx, number`,
-            [workflowId],
-          )
-        : await this.pool.query<Rows.AttemptRow>(
-            `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1 AND task_idx = $2 ORDER BY number`,
-            [workflowId, taskIdx],
-          );
+  async listAttempts(
+    workflowId: string,
+    taskIdx?: number,
+    page: S.AttemptPage = {},
+  ): Promise<S.AttemptRecord[]> {
+    const args: unknown[] = [workflowId, page.limit ?? null];
+    let where = '';
+    if (taskIdx !== undefined) {
+      args.push(taskIdx);
+      where += ` AND task_idx = $${args.length}`;
+    }
+    if (page.after) {
+      args.push(page.after.taskIdx, page.after.number);
+      const [t, n] = [args.length - 1, args.length];
+      where += ` AND (task_idx > $${t} OR (task_idx = $${t} AND number > $${n}))`;
+    }
+    const result = await this.pool.query<Rows.AttemptRow>(
+      `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = $1${where} ORDER BY task_idx, number LIMIT $2`,
+      args,
+    );
     return result.rows.map(Rows.toAttempt);
   }
 

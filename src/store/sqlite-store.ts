@@ -114,6 +114,10 @@ export class SqliteStore implements S.Store {
       conditions.push('name = ?');
       args.push(filter.name);
     }
+    if (filter.before) {
+      conditions.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      args.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const sql = `SELECT ${Rows.WORKFLOW_COLUMNS} FROM workflows ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
     const rows = this.statements.get(sql).all(...args, filter.limit ?? -1) as Rows.WorkflowRow[];
@@ -122,11 +126,14 @@ export class SqliteStore implements S.Store {
 
   async listTasks(workflowId: string, filter: S.TaskFilter = {}): Promise<S.TaskRecord[]> {
     const states = filter.states;
-    const where = states ? ` AND t.state IN (${placeholders(states.length)})` : '';
+    const where =
+      (states ? ` AND t.state IN (${placeholders(states.length)})` : '') +
+      (filter.afterIdx !== undefined ? ' AND t.idx > ?' : '');
     const sql = `${Rows.TASK_SELECT} WHERE t.workflow_id = ?${where} ORDER BY t.idx LIMIT ? OFFSET ?`;
+    const after = filter.afterIdx !== undefined ? [filter.afterIdx] : [];
     const rows = this.statements
       .get(sql)
-      .all(workflowId, ...(states ?? []), filter.limit ?? -1, filter.offset ?? 0) as Rows.TaskRow[];
+      .all(workflowId, ...(states ?? []), ...after, filter.limit ?? -1, filter.offset ?? 0) as Rows.TaskRow[];
     return rows.map(Rows.toTask);
   }
 
@@ -152,12 +159,19 @@ export class SqliteStore implements S.Store {
     return counts;
   }
 
-  async listAttempts(workflowId: string, taskIdx?: number): Promise<S.AttemptRecord[]> {
+  async listAttempts(
+    workflowId: string,
+    taskIdx?: number,
+    page: S.AttemptPage = {},
+  ): Promise<S.AttemptRecord[]> {
     const sql =
       `SELECT ${Rows.ATTEMPT_COLUMNS} FROM attempts WHERE workflow_id = ?` +
       (taskIdx === undefined ? '' : ' AND task_idx = ?') +
-      ' ORDER BY task_idx, number';
+      (page.after ? ' AND (task_idx > ? OR (task_idx = ? AND number > ?))' : '') +
+      ' ORDER BY task_idx, number LIMIT ?';
     const args: unknown[] = taskIdx === undefined ? [workflowId] : [workflowId, taskIdx];
+    if (page.after) args.push(page.after.taskIdx, page.after.taskIdx, page.after.number);
+    args.push(page.limit ?? -1);
     return (this.statements.get(sql).all(...args) as Rows.AttemptRow[]).map(Rows.toAttempt);
   }
 

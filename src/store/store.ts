@@ -232,12 +232,26 @@ export interface TaskFilter {
   states?: TaskState[];
   limit?: number;
   offset?: number;
+  /** Only tasks with a greater idx (keyset paging: the idx of the last task of the previous page). */
+  afterIdx?: number;
 }
 
 export interface WorkflowFilter {
   states?: WorkflowState[];
   /** Only workflows with exactly this name. */
   name?: string;
+  limit?: number;
+  /**
+   * Only workflows after this one in the list's order (newest first: created earlier, or at the same
+   * time with a smaller id). Keyset paging: the last workflow of the previous page.
+   */
+  before?: { createdAt: number; id: string };
+}
+
+/** Keyset paging of attempts, in their order (task idx, then number). */
+export interface AttemptPage {
+  /** Only attempts after this one. */
+  after?: { taskIdx: number; number: number };
   limit?: number;
 }
 
@@ -267,7 +281,7 @@ export interface Store {
   countTasksByState(workflowId?: string): Promise<Partial<Record<TaskState, number>>>;
 
   /** Ordered by task idx, then attempt number. */
-  listAttempts(workflowId: string, taskIdx?: number): Promise<AttemptRecord[]>;
+  listAttempts(workflowId: string, taskIdx?: number, page?: AttemptPage): Promise<AttemptRecord[]>;
   /** Attempts in status `queued` or `running`, across all workflows (recovery). */
   listOpenAttempts(workflowId?: string): Promise<AttemptRecord[]>;
 

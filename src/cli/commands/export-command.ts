@@ -7,6 +7,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { allPages, cursorOf } from '../../engine/pages.js';
 import type { StrataApi } from '../../engine/strata-api.js';
 import type { TaskRecord } from '../../store/store.js';
 import { runToWfCommons, type ExportMachine, type ExportTask } from '../../formats/wfcommons/index.js';
@@ -20,13 +21,8 @@ function localMachine(): ExportMachine {
   return { cores: list.length, ...(speed > 0 ? { speedMHz: speed } : {}), memoryBytes: totalmem() };
 }
 
-async function allTasks(api: StrataApi, id: string): Promise<TaskRecord[]> {
-  const out: TaskRecord[] = [];
-  for (;;) {
-    const page = await api.listTasks(id, { limit: 1000, offset: out.length });
-    out.push(...page);
-    if (page.length < 1000) return out;
-  }
+function allTasks(api: StrataApi, id: string): Promise<TaskRecord[]> {
+  return allPages((cursor, limit) => api.listTasks(id, { limit, ...cursorOf(cursor) }));
 }
 
 export async function runExport(

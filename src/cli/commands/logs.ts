@@ -20,16 +20,22 @@ export function declareLogs(program: Command, cli: CommandContext): void {
     .option('-w, --workflow <ref>', 'workflow id or name (default: the most recent workflow)')
     .option('--attempt <n>', 'attempt number (default: latest)')
     .option('--stderr', 'print stderr instead of stdout')
-    .option('--tail <bytes>', 'print at most this many bytes from the end', String(1024 * 1024))
+    .option(
+      '--tail <bytes>',
+      'print at most this many bytes from the end (at most 1 MiB)',
+      String(1024 * 1024),
+    )
     .action(
       cli.act(async (task: string, opts: LogsOptions) => {
         return withApi(cli.globals(), async (api) => {
           const ref = opts.workflow ?? (await latestWorkflow(api));
-          const text = await api.readLog(ref, task, {
+          const { text, truncated } = await api.readLog(ref, task, {
             stream: opts.stderr ? 'stderr' : 'stdout',
             tailBytes: positiveInt(opts.tail, '--tail'),
             ...(opts.attempt ? { attempt: positiveInt(opts.attempt, '--attempt') } : {}),
           });
+          if (truncated)
+            process.stderr.write(`(only the last ${Buffer.byteLength(text)} bytes of the log)\n`);
           process.stdout.write(text);
           return EXIT_OK;
         });

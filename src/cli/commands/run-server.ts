@@ -5,6 +5,7 @@
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
 import type { Executor } from '../../executors/executor.js';
+import type { SubmitBudgets } from '../../engine/submit-budgets.js';
 import type { NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
 import { hasAdminToken } from '../../server/tokens.js';
@@ -28,6 +29,9 @@ export interface RunServerOptions {
   publicNames?: string[];
   corsOrigins?: string[];
   protectMetrics?: boolean;
+  budgets?: Partial<SubmitBudgets>;
+  /** Roots submitted workflows' directories must lie under. */
+  allowedDirs?: string[];
 }
 
 export async function runServer(options: RunServerOptions): Promise<void> {
@@ -45,6 +49,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     ...(options.publicNames?.length ? { publicNames: options.publicNames } : {}),
     ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.protectMetrics ? { protectMetrics: true } : {}),
+    ...(options.budgets ? { budgets: options.budgets } : {}),
+    ...(options.allowedDirs ? { allowedDirs: options.allowedDirs } : {}),
     logger: true,
   });
   server.engine.on('dropped', ({ workflowId, reason }) =>

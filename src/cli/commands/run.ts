@@ -1,6 +1,8 @@
 /** `strata run FILE`: submits a workflow and follows it in the foreground, embedded or on a server. */
 import type { Command } from 'commander';
 import { loadSpecFile } from '../../engine/load-spec.js';
+import { submitBudgets } from '../../engine/submit-budgets.js';
+import { budgetsFromEnv } from '../submit-budget-options.js';
 import { followWorkflow } from '../follow-workflow.js';
 import type { FollowOptions } from '../follow-workflow.js';
 import { serverUrl } from '../global-options.js';
@@ -19,7 +21,7 @@ export function declareRun(program: Command, cli: CommandContext): void {
     .action(
       cli.act(async (file: string, opts: FollowOptions) => {
         const g = cli.globals();
-        if (!serverUrl(g)) loadSpecFile(file); // embedded: report spec errors before opening anything
+        if (!serverUrl(g)) loadSpecFile(file, { budgets: submitBudgets(budgetsFromEnv()) }); // embedded: report spec errors before opening anything
         return withApi(g, async (api, env) => {
           const wf = await api.submit(submitInput(file));
           return followWorkflow(api, wf, opts, env?.engine);

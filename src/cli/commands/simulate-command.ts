@@ -11,7 +11,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
-import { loadSpecText, specInvalid } from '../../engine/load-spec.js';
+import { loadSpecText, specInvalid, UNLIMITED_BUDGETS } from '../../engine/load-spec.js';
 import type { Platform, Workload } from '../../model/index.js';
 import {
   isPolicyName,
@@ -164,7 +164,11 @@ function loadSpecWorkload(
       'add --history FILE… (WfCommons instances of runs of the same programs); docs/perfmodel.md',
     );
   }
-  const { spec, baseDir } = loadSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
+  const { spec, baseDir } = loadSpecText(
+    text,
+    { file: path, baseDir: dirname(resolve(path)) },
+    { budgets: UNLIMITED_BUDGETS }, // simulated, never stored: a million tasks is a fair question
+  );
   const { predictor, cpuUtilisation, observed } = historyPredictor(history);
   const reference = { id: 'reference', speedFactor: 1 };
   const { workload, priors } = specToWorkload(

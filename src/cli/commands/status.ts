@@ -1,5 +1,6 @@
 /** `strata status [WF]`: lists workflows, or shows one with its notable tasks. */
 import type { Command } from 'commander';
+import { allPages, cursorOf } from '../../engine/pages.js';
 import { EXIT_FAILED, EXIT_OK } from '../cli-error.js';
 import { formatWorkflowDetail, formatWorkflowTable } from '../format.js';
 import type { CommandContext } from '../global-options.js';
@@ -17,12 +18,15 @@ export function declareStatus(program: Command, cli: CommandContext): void {
       cli.act(async (ref: string | undefined, opts: { json?: boolean; limit: string }) => {
         return withApi(cli.globals(), async (api) => {
           if (!ref) {
-            const list = await api.listWorkflows({ limit: positiveInt(opts.limit, '--limit') });
+            const list = await allPages(
+              (cursor, limit) => api.listWorkflows({ limit, ...cursorOf(cursor) }),
+              positiveInt(opts.limit, '--limit'),
+            );
             console.log(opts.json ? JSON.stringify(list, null, 2) : formatWorkflowTable(list));
             return EXIT_OK;
           }
           const wf = await api.getWorkflow(ref);
-          const notable = await api.listTasks(wf.id, {
+          const { items: notable } = await api.listTasks(wf.id, {
             states: ['failed', 'running', 'queued'],
             limit: 50,
           });

@@ -1,6 +1,8 @@
 /** `strata submit FILE`: stores a workflow without running it here, and prints its id. */
 import type { Command } from 'commander';
 import { loadSpecFile } from '../../engine/load-spec.js';
+import { submitBudgets } from '../../engine/submit-budgets.js';
+import { budgetsFromEnv } from '../submit-budget-options.js';
 import type { WorkflowView } from '../../engine/strata-api.js';
 import { EXIT_OK } from '../cli-error.js';
 import { serverUrl } from '../global-options.js';
@@ -16,7 +18,9 @@ export function declareSubmit(program: Command, cli: CommandContext): void {
     .action(
       cli.act(async (file: string, opts: { json?: boolean }) => {
         const g = cli.globals();
-        const loaded = serverUrl(g) ? undefined : loadSpecFile(file); // before opening anything
+        const loaded = serverUrl(g)
+          ? undefined
+          : loadSpecFile(file, { budgets: submitBudgets(budgetsFromEnv()) }); // before opening anything
         return withApi(g, async (api, env) => {
           let wf: WorkflowView;
           if (env && loaded) {

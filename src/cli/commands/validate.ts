@@ -1,6 +1,8 @@
 /** `strata validate FILE`: checks a workflow spec without running or storing anything. */
 import type { Command } from 'commander';
 import { loadSpecFile } from '../../engine/load-spec.js';
+import { submitBudgets } from '../../engine/submit-budgets.js';
+import { budgetsFromEnv } from '../submit-budget-options.js';
 import { EXIT_OK } from '../cli-error.js';
 import type { CommandContext } from '../global-options.js';
 
@@ -12,7 +14,7 @@ export function declareValidate(program: Command, cli: CommandContext): void {
     .option('--json', 'print the normalised workflow as JSON')
     .action(
       cli.act((file: string, opts: { json?: boolean }) => {
-        const { spec } = loadSpecFile(file);
+        const { spec } = loadSpecFile(file, { budgets: submitBudgets(budgetsFromEnv()) });
         if (opts.json) console.log(JSON.stringify(spec, null, 2));
         else {
           const edges = spec.tasks.reduce((n, t) => n + t.deps.length, 0);

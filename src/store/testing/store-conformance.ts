@@ -14,6 +14,7 @@ import { ATTEMPT_STATUSES, DEFAULT_RETRY } from '../../model/index.js';
 import type { AttemptStatus, TaskSpec, TaskState, WorkflowSpec } from '../../model/index.js';
 import { newAttemptRecord, newTaskRecord } from '../attempt-record.js';
 import { StoreConflictError } from '../errors.js';
+import { pagingConformance } from './paging-conformance.js';
 import type { AttemptRecord, AttemptWrite, NewTask, NewWorkflow, Store, TaskChange } from '../store.js';
 import { leaseFencingCases } from './lease-fencing-conformance.js';
 import { accessConformanceTests } from './access-conformance.js';
@@ -150,6 +151,8 @@ export function storeConformanceSuite(
         tasks: [change(wf, idx, 'queued', 'running', at + 1)],
       });
     }
+
+    pagingConformance(() => store);
 
     describe('migrations', () => {
       it('migrate() again is a no-op that keeps the data', async () => {
