@@ -13,6 +13,7 @@ import type { CapacityLedger } from './capacity-ledger.js';
 import { coerceError } from '../model/index.js';
 import type { Turn } from './turn.js';
 import { needsValidation, validateAttempt } from './validate-attempt.js';
+import { ServerEnvironment } from './server-env.js';
 import { resourcesOf } from './workflow-runtime.js';
 import type { StopMode, TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
 import { newAttemptRecord } from '../store/attempt-record.js';
@@ -50,6 +51,8 @@ export class AttemptLauncher {
   /** Executor reports waiting for the next turn. */
   private readonly inbox: ExecutorEvent[] = [];
   private readonly createdDirs = new Set<string>();
+  /** Where each task's base and inherited variables come from (never the whole of it). */
+  private readonly serverEnv = new ServerEnvironment();
 
   constructor(
     private readonly executor: Executor,
@@ -255,7 +258,8 @@ export class AttemptLauncher {
       needsValidation(flight.task.spec)
     ) {
       // Validate before the report reaches the loop: the task stays running until it is judged.
-      const env = { ...process.env, ...flight.request.env };
+      // The validator gets the task's environment, not the engine's.
+      const env = flight.request.env;
       validateAttempt(flight.task.spec, flight.request.workdir, flight.stdoutPath, env)
         .then((problem) => {
           this.inbox.push(
@@ -296,7 +300,7 @@ export class AttemptLauncher {
       taskName: task.name,
       attempt,
       command: task.spec.command,
-      env: task.spec.env,
+      env: this.serverEnv.forTask(task.spec),
       workdir,
       resources: resourcesOf(task),
       nodeId,

@@ -48,13 +48,12 @@ export function spawnLine(
     : [target.file, target.args];
 }
 
-/** The attempt's environment: the engine's, the task's, then Strata's own variables (which win). */
-export function attemptEnv(
-  base: Readonly<Record<string, string>>,
-  req: LaunchRequest,
-): Record<string, string> {
+/**
+ * The attempt's environment: the request's (the task's whole environment, model/task-env.ts), then
+ * Strata's own variables (which win). Nothing of the executor's own process environment.
+ */
+export function attemptEnv(req: LaunchRequest): Record<string, string> {
   return {
-    ...base,
     ...req.env,
     STRATA_ATTEMPT_ID: req.attemptId,
     STRATA_WORKFLOW_ID: req.workflowId,

@@ -30,3 +30,4 @@ export * from './random.js';
 export * from './graph.js';
 export * from './min-heap.js';
 export * from './typed-arrays.js';
+export * from './task-env.js';

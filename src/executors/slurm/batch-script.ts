@@ -7,6 +7,8 @@
  * directory, environment values, argv, the shell string of a `{ shell }` command — goes through
  * `shellQuote`: a task's name, arguments or environment can never inject a command. The job name
  * is sanitised as well (Slurm shows it to everyone), and the comment carries Strata's ids encoded.
+ * The job is submitted with `--export=NONE`: it sees the environment the script sets (the task's,
+ * see model/task-env.ts) and Slurm's own variables, never the submitting server's.
  *
  * Pure: builds text and argv, never runs anything.
  *
@@ -72,6 +74,9 @@ function attemptLines(req: LaunchRequest, gnuTime: string | null): string[] {
     '  exit 1',
     'fi',
     ...Object.entries(env).map(([name, value]) => `${name}=${q(value)}; export ${name}`),
+    // The job was submitted with --export=NONE, which `srun` inside it would inherit: its steps
+    // get the task's environment (set above) instead of none.
+    'SLURM_EXPORT_ENV=ALL; export SLURM_EXPORT_ENV',
     // Under GNU time where the node has it: CPU time and peak memory (and the command's own exit
     // status or signal, which Slurm then sees as time's exit code) go to the rusage file.
     ...(gnuTime
@@ -209,6 +214,9 @@ export function sbatchArgv(s: SbatchSettings): string[] {
     '--error=/dev/null',
     // Strata retries (its own policy, with a fresh attempt): Slurm must not rerun a job behind its back.
     '--no-requeue',
+    // Not the submitter's environment (the server's: store URL, passwords): the script sets the
+    // task's own (model/task-env.ts); Slurm adds its SLURM_* variables.
+    '--export=NONE',
     '--nodes=1',
     '--ntasks=1',
     `--cpus-per-task=${Math.max(1, Math.ceil(cpus))}`,
