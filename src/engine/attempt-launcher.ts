@@ -322,7 +322,8 @@ export class AttemptLauncher {
     for (const dir of dirs) {
       if (this.createdDirs.has(dir)) continue;
       try {
-        mkdirSync(dir, { recursive: true });
+        // The state and log folders are the owner's alone; a task's own folders follow the umask.
+        mkdirSync(dir, dir === dirs[0] ? { recursive: true, mode: 0o700 } : { recursive: true });
         this.createdDirs.add(dir);
       } catch {
         // The executor reports a workdir it cannot use; a missing output folder fails validation.

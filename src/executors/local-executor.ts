@@ -165,7 +165,7 @@ export class LocalExecutor implements Executor {
 
     let fds: [number, number];
     try {
-      fds = openLogFiles(req.logDir, stdoutPath, stderrPath);
+      fds = openLogFiles(req.logDir, stdoutPath, stderrPath, this.gnuTime);
     } catch (error) {
       this.failLaunch(req, `cannot write the logs of the attempt in ${req.logDir}: ${errorText(error)}`);
       return;

@@ -66,13 +66,17 @@ function attemptLines(req: LaunchRequest, gnuTime: string | null): string[] {
   const command =
     'argv' in req.command ? req.command.argv.map(q).join(' ') : `/bin/sh -c ${q(req.command.shell)}`;
   return [
+    // The attempt's folder and files are the owner's alone (0700/0600); the command gets the umask back.
+    'strata_umask=$(umask); umask 077',
     `mkdir -p -- ${q(req.logDir)} || exit ${NO_LOG_DIR_EXIT}`,
     `exec >${log(STDOUT_FILE)} 2>${log(STDERR_FILE)} || exit ${NO_LOG_DIR_EXIT}`,
+    ...(gnuTime ? [`if [ -x ${q(gnuTime)} ]; then : >${log(RUSAGE_FILE)}; fi`] : []),
     `if ! cd -- ${q(req.workdir)} 2>/dev/null; then`,
     `  if [ -d ${q(req.workdir)} ]; then m='working directory is not usable: '; else m='working directory does not exist: '; fi`,
     `  printf '%s%s\\n' "$m" ${q(req.workdir)} >${log(LAUNCH_ERROR_FILE)}`,
     '  exit 1',
     'fi',
+    'umask "$strata_umask"',
     ...Object.entries(env).map(([name, value]) => `${name}=${q(value)}; export ${name}`),
     // The job was submitted with --export=NONE, which `srun` inside it would inherit: its steps
     // get the task's environment (set above) instead of none.
