@@ -31,3 +31,4 @@ export * from './graph.js';
 export * from './min-heap.js';
 export * from './typed-arrays.js';
 export * from './task-env.js';
+export * from './redact.js';

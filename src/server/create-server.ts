@@ -26,6 +26,8 @@ import type { Engine } from '../engine/engine.js';
 import type { StrataApi } from '../engine/strata-api.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandling, reportToStderr } from './error-handler.js';
+import { REDACTING_LOGGER } from './log-redaction.js';
+import { redactSecrets } from '../model/index.js';
 import { createMetrics } from './metrics.js';
 import { apiRoutes } from './routes.js';
 import { addSharedSchemas, HealthResponse } from './schemas.js';
@@ -59,7 +61,8 @@ export interface ServerOptions {
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const { api, engine, store } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Errors are logged with their credentials masked (log-redaction.ts).
+    logger: options.logger ? REDACTING_LOGGER : false,
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
   });
   app.setValidatorCompiler(requestValidators());
@@ -80,7 +83,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (options.logger) {
       app.log.error({ err: e }, 'the engine stopped after an error; restart the server to recover');
     } else {
-      process.stderr.write(`strata server: the engine stopped after an error: ${e.stack ?? e.message}\n`);
+      const detail = redactSecrets(e.stack ?? e.message);
+      process.stderr.write(`strata server: the engine stopped after an error: ${detail}\n`);
     }
   };
   engine.on('error', onEngineError);

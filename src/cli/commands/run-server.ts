@@ -5,7 +5,7 @@
  * those stored by `strata submit` without a server, or left behind by a crashed process.
  */
 import type { Executor } from '../../executors/executor.js';
-import type { NodeCapacity } from '../../model/index.js';
+import { redactSecrets, type NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
 import { strataPlace } from '../embedded.js';
 
@@ -39,7 +39,9 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   const adopter = setInterval(() => {
     server.engine
       .adoptAll()
-      .catch((e: unknown) => process.stderr.write(`adopting workflows failed: ${String(e)}\n`));
+      .catch((e: unknown) =>
+        process.stderr.write(`adopting workflows failed: ${redactSecrets(String(e))}\n`),
+      );
   }, ADOPT_INTERVAL_MS);
   let stopping = false;
   const stop = () => {
