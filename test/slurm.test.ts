@@ -262,8 +262,10 @@ if (!slurm.ok && requireSlurm()) {
           '',
         ].join('\n');
         const { wf, baseDir } = await submit(engine, 'cancel-all', yaml);
+        // Running in Slurm is not yet running the command (with --export=NONE, slurmd first loads the
+        // user's login environment): wait until one has written its ledger.
         for (let i = 0; i < 300; i++) {
-          if ((await store.listTasks(wf.id)).some((t) => t.state === 'running')) break;
+          if (readdirSync(baseDir).some((f) => f.startsWith('ledger'))) break;
           await sleep(100);
         }
         const before = executor.stats.scancel;

@@ -14,7 +14,7 @@
  * strata status --json
  */
 import { Command } from 'commander';
-import { coerceError } from '../model/index.js';
+import { coerceError, redactError, redactSecrets } from '../model/index.js';
 import { declareAnomaly } from './commands/anomaly.js';
 import { declareCancel } from './commands/cancel.js';
 import { declareExport } from './commands/export.js';
@@ -99,16 +99,18 @@ for (const declare of [
   declare(program, cli);
 }
 
+/** Prints an error, credentials masked (model/redact.ts): a store URL or password never reaches stderr. */
 function printError(e: unknown): number {
   const err = coerceError(e);
   const coded = err as Error & { code?: unknown; hint?: unknown };
+  const { message, stack } = redactError(err);
   if (typeof coded.code === 'string' && /^[A-Z][A-Z_]+$/.test(coded.code)) {
-    process.stderr.write(`error ${coded.code}: ${err.message}\n`);
-    if (typeof coded.hint === 'string') process.stderr.write(`  hint: ${coded.hint}\n`);
+    process.stderr.write(`error ${coded.code}: ${message}\n`);
+    if (typeof coded.hint === 'string') process.stderr.write(`  hint: ${redactSecrets(coded.hint)}\n`);
     return exitStatusOf(err);
   }
-  process.stderr.write(`error: ${err.message}\n`);
-  if (process.env.STRATA_DEBUG) process.stderr.write(`${err.stack}\n`);
+  process.stderr.write(`error: ${message}\n`);
+  if (process.env.STRATA_DEBUG) process.stderr.write(`${stack}\n`);
   else process.stderr.write('  (set STRATA_DEBUG=1 for details)\n');
   return exitStatusOf(err);
 }

@@ -14,6 +14,7 @@ import type { CapacityLedger } from './capacity-ledger.js';
 import { coerceError } from '../model/index.js';
 import type { Turn } from './turn.js';
 import { needsValidation, validateAttempt } from './validate-attempt.js';
+import { ServerEnvironment } from './server-env.js';
 import { resourcesOf } from './workflow-runtime.js';
 import type { StopMode, TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
 import { newAttemptRecord } from '../store/attempt-record.js';
@@ -53,6 +54,8 @@ export class AttemptLauncher {
   private readonly inFlight = new Map<string, InFlight>();
   /** Executor reports waiting for the next turn. */
   private readonly inbox: ExecutorEvent[] = [];
+  /** Where each task's base and inherited variables come from (never the whole of it). */
+  private readonly serverEnv = new ServerEnvironment();
 
   constructor(
     private readonly executor: Executor,
@@ -289,7 +292,8 @@ export class AttemptLauncher {
       needsValidation(flight.task.spec)
     ) {
       // Validate before the report reaches the loop: the task stays running until it is judged.
-      const env = { ...process.env, ...flight.request.env };
+      // The validator gets the task's environment, not the engine's.
+      const env = flight.request.env;
       validateAttempt(flight.task.spec, flight.request.workdir, flight.stdoutPath, env)
         .then((problem) => {
           this.inbox.push(
@@ -330,7 +334,7 @@ export class AttemptLauncher {
       taskName: task.name,
       attempt,
       command: task.spec.command,
-      env: task.spec.env,
+      env: this.serverEnv.forTask(task.spec),
       workdir,
       resources: resourcesOf(task),
       nodeId,
@@ -355,7 +359,11 @@ export class AttemptLauncher {
     ]);
     for (const dir of dirs) {
       try {
-        mkdirSync(dir, { recursive: true });
+        // The state and log folders are the owner's alone; a task's own folders follow the umask.
+        mkdirSync(
+          dir,
+          dir === dirname(request.logDir) ? { recursive: true, mode: 0o700 } : { recursive: true },
+        );
       } catch {
         // The executor reports a workdir it cannot use; a missing output folder fails validation.
       }

@@ -26,7 +26,10 @@ export function needsValidation(spec: TaskSpec): boolean {
   );
 }
 
-/** Returns null when valid, else a message saying what is wrong. */
+/**
+ * Returns null when valid, else a message saying what is wrong. `env` is the task's environment
+ * (the attempt's `LaunchRequest.env`): the validator command runs with it.
+ */
 export async function validateAttempt(
   spec: TaskSpec,
   workdir: string,
@@ -59,7 +62,7 @@ export async function validateAttempt(
     }
   }
   if (v.command !== undefined) {
-    const code = await runValidator(v.command, workdir, { ...env, ...spec.env });
+    const code = await runValidator(v.command, workdir, env);
     if (code !== 0) return `validation failed: validator command exited with ${code}`;
   }
   return null;

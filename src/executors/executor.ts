@@ -20,6 +20,10 @@ export interface LaunchRequest {
   taskName: string;
   attempt: number;
   command: Command;
+  /**
+   * The task's whole environment (the engine builds it: model/task-env.ts). The executor adds
+   * Strata's own variables and nothing else: never its own process environment.
+   */
   env: Record<string, string>;
   /** Absolute working directory. */
   workdir: string;

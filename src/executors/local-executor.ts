@@ -101,11 +101,6 @@ export class LocalExecutor implements Executor {
   private readonly pollIntervalMs: number;
   private readonly gnuTime: string | null;
   private readonly declared: Partial<NodeCapacity>;
-  /**
-   * The engine's environment when the executor was made. Copying `process.env` (every read goes
-   * through getenv) for each start would cost more than the rest of `start` but the spawn.
-   */
-  private readonly baseEnv: Readonly<Record<string, string>>;
   private capacityPromise: Promise<NodeCapacity> | null = null;
   private readonly listeners: ((event: ExecutorEvent) => void)[] = [];
   private readonly watched = new Map<string, Watched>();
@@ -118,9 +113,6 @@ export class LocalExecutor implements Executor {
     this.killGraceMs = options.killGraceMs ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.declared = options.capacity ?? {};
-    this.baseEnv = Object.fromEntries(
-      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
     this.gnuTime =
       options.gnuTime === undefined
         ? existsSync(DEFAULT_GNU_TIME)
@@ -166,7 +158,7 @@ export class LocalExecutor implements Executor {
 
     let fds: [number, number];
     try {
-      fds = openLogFiles(req.logDir, stdoutPath, stderrPath);
+      fds = openLogFiles(req.logDir, stdoutPath, stderrPath, this.gnuTime);
     } catch (error) {
       this.failLaunch(req, `cannot write the logs of the attempt in ${req.logDir}: ${errorText(error)}`);
       return;
@@ -178,7 +170,8 @@ export class LocalExecutor implements Executor {
     try {
       child = spawn(file, args, {
         cwd: req.workdir,
-        env: attemptEnv(this.baseEnv, req),
+        // The request's environment and Strata's variables: nothing of the engine's own (task-env.ts).
+        env: attemptEnv(req),
         // Leader of its own process group and session: stoppable as a tree, and it outlives the engine.
         detached: true,
         stdio: ['ignore', out, err],

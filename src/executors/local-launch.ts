@@ -51,13 +51,12 @@ export function spawnLine(
     : [target.file, target.args];
 }
 
-/** The attempt's environment: the engine's, the task's, then Strata's own variables (which win). */
-export function attemptEnv(
-  base: Readonly<Record<string, string>>,
-  req: LaunchRequest,
-): Record<string, string> {
+/**
+ * The attempt's environment: the request's (the task's whole environment, model/task-env.ts), then
+ * Strata's own variables (which win). Nothing of the executor's own process environment.
+ */
+export function attemptEnv(req: LaunchRequest): Record<string, string> {
   return {
-    ...base,
     ...req.env,
     STRATA_ATTEMPT_ID: req.attemptId,
     STRATA_WORKFLOW_ID: req.workflowId,
@@ -68,12 +67,25 @@ export function attemptEnv(
   };
 }
 
-/** Creates the log directory and opens (truncating) both log files; returns their fds. */
-export function openLogFiles(logDir: string, stdoutPath: string, stderrPath: string): [number, number] {
-  mkdirSync(logDir, { recursive: true });
-  const out = openSync(stdoutPath, 'w');
+/** Mode of the attempt's directory and of the files in it: the owner's alone (docs/security.md). */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the log directory (0700) and opens (truncating) both log files (0600); returns their fds.
+ * With GNU time, its `rusage` file is made 0600 first (time would create it with the umask's mode).
+ */
+export function openLogFiles(
+  logDir: string,
+  stdoutPath: string,
+  stderrPath: string,
+  gnuTime: string | null,
+): [number, number] {
+  mkdirSync(logDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (gnuTime) closeSync(openSync(join(logDir, 'rusage'), 'w', PRIVATE_FILE_MODE));
+  const out = openSync(stdoutPath, 'w', PRIVATE_FILE_MODE);
   try {
-    return [out, openSync(stderrPath, 'w')];
+    return [out, openSync(stderrPath, 'w', PRIVATE_FILE_MODE)];
   } catch (error) {
     closeQuietly(out);
     throw error;

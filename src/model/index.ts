@@ -31,3 +31,5 @@ export * from './graph.js';
 export * from './min-heap.js';
 export * from './typed-arrays.js';
 export * from './roles.js';
+export * from './task-env.js';
+export * from './redact.js';

@@ -38,6 +38,11 @@ export interface TaskSpec {
   array?: string;
   command: Command;
   env: Record<string, string>;
+  /**
+   * Variables of the server's environment the task inherits (`env.inherit`): names, or prefixes
+   * ending in `*`. Absent = none; see task-env.ts for the whole environment.
+   */
+  envInherit?: string[];
   /** Working directory, relative to the workflow file's directory unless absolute. */
   workdir?: string;
   /** Files read and written, relative to `workdir`. */

@@ -36,6 +36,8 @@ import { installApiAuth, requireRole } from './auth.js';
 import type { RouteRole } from './auth.js';
 import { installBrowserGuard } from './browser-guard.js';
 import { installErrorHandling, reportToStderr, toErrorAnswer } from './error-handler.js';
+import { REDACTING_LOGGER } from './log-redaction.js';
+import { redactSecrets } from '../model/index.js';
 import { createMetrics } from './metrics.js';
 import { apiRoutes } from './routes.js';
 import { addSharedSchemas, HealthResponse } from './schemas.js';
@@ -97,7 +99,8 @@ export async function createServer(options: ServerOptions): Promise<StrataServer
   const { api, engine, store } = options;
   // The https variant of the instance has another server type; the routes do not depend on it.
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Errors are logged with their credentials masked (log-redaction.ts).
+    logger: options.logger ? REDACTING_LOGGER : false,
     bodyLimit: options.bodyLimit ?? bodyLimitFor(options.maxSpecBytes ?? DEFAULT_SUBMIT_BUDGETS.specBytes),
     // Errors the router raises before any handler runs (a malformed URL, a path parameter over
     // maxParamLength) get the same error body as every other refusal.
@@ -143,7 +146,8 @@ export async function createServer(options: ServerOptions): Promise<StrataServer
     if (options.logger) {
       app.log.error({ err: e }, 'the engine stopped after an error; restart the server to recover');
     } else {
-      process.stderr.write(`strata server: the engine stopped after an error: ${e.stack ?? e.message}\n`);
+      const detail = redactSecrets(e.stack ?? e.message);
+      process.stderr.write(`strata server: the engine stopped after an error: ${detail}\n`);
     }
   };
   engine.on('error', onEngineError);

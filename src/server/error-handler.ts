@@ -14,7 +14,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../engine/errors.js';
 import { specTooLarge } from '../engine/submit-budgets.js';
-import { StrataError } from '../model/index.js';
+import { redactSecrets, StrataError } from '../model/index.js';
 import type { EngineErrorCode } from '../engine/errors.js';
 
 /** Codes the server itself answers with, besides every `EngineErrorCode`. Each is documented in docs/api.md. */
@@ -74,8 +74,9 @@ export function errorBody(
   return {
     error: {
       code,
-      message,
-      ...(hint !== undefined ? { hint } : {}),
+      // Credentials never leave in an answer (model/redact.ts).
+      message: redactSecrets(message),
+      ...(hint !== undefined ? { hint: redactSecrets(hint) } : {}),
       ...(details !== undefined ? { details } : {}),
     },
   };
@@ -86,7 +87,7 @@ export type InternalErrorReporter = (error: unknown, request: FastifyRequest) =>
 
 /** Writes a failure of the server to stderr, stack included (the answer never carries it). */
 export const reportToStderr: InternalErrorReporter = (error, request) => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const detail = redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.stderr.write(
     `strata server: ${request.method} ${request.url} failed (request ${request.id}): ${detail}\n`,
   );

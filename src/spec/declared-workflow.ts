@@ -43,6 +43,8 @@ export interface DeclaredResources {
 export interface DeclaredSettings {
   workdir?: TemplateField;
   env: Map<string, TemplateField>;
+  /** `env.inherit`: names (or `PREFIX*`) of the server's environment; defaults' and the task's are joined. */
+  envInherit?: string[];
   resources: DeclaredResources;
   retry: DeclaredRetry;
   timeoutMs?: number;

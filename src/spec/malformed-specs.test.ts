@@ -212,6 +212,37 @@ const cases: Case[] = [
     ],
   },
   {
+    title: 'env.inherit: not a list, and a name that is not a variable name',
+    yaml: y(
+      'name: wf',
+      'defaults:',
+      '  env: { inherit: HOME }',
+      'tasks:',
+      '  - name: a',
+      '    command: [echo]',
+      "    env: { inherit: [OK, 'no-dash'] }",
+    ),
+    schema: 'rejects',
+    errors: [
+      {
+        code: 'SPEC_WRONG_TYPE',
+        line: 3,
+        column: 19,
+        path: 'defaults.env.inherit',
+        message: 'expected a list of variable names, got the string "HOME"',
+        hint: 'write inherit: [NAME, PREFIX_*]',
+      },
+      {
+        code: 'SPEC_INVALID_NAME',
+        line: 7,
+        column: 26,
+        path: 'tasks[0].env.inherit[1]',
+        message: 'invalid name to inherit "no-dash"',
+        hint: 'write a variable name (letters, digits, "_"), or a prefix ending in *, e.g. OMP_*',
+      },
+    ],
+  },
+  {
     title: 'invalid task name',
     yaml: y('name: wf', 'tasks:', "  - name: 'split it'", '    command: [echo]'),
     schema: 'rejects',

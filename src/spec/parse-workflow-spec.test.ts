@@ -458,6 +458,31 @@ describe('parseWorkflowSpec on valid specs', () => {
   });
 });
 
+describe('env.inherit', () => {
+  it('is read apart from the variables, joined with that of defaults; absent when none', () => {
+    const spec = parseOk(
+      y(
+        'name: wf',
+        'defaults:',
+        '  env: { inherit: [OMP_*, HOME], A: 1 }',
+        'tasks:',
+        '  - name: a',
+        '    command: [echo]',
+        '    env: { inherit: [SLURM_JOB_ID, HOME], B: two }',
+        '  - name: b',
+        '    command: [echo]',
+      ),
+    );
+    expect(task(spec, 'a')).toMatchObject({
+      env: { A: '1', B: 'two' },
+      envInherit: ['OMP_*', 'HOME', 'SLURM_JOB_ID'],
+    });
+    expect(task(spec, 'b')).toMatchObject({ env: { A: '1' }, envInherit: ['OMP_*', 'HOME'] });
+    const plain = parseOk(y('name: wf', 'tasks:', '  - name: a', '    command: [echo]', '    env: { X: 1 }'));
+    expect(task(plain, 'a').envInherit).toBeUndefined();
+  });
+});
+
 describe('formatSpecError', () => {
   it('prints file:line:column, code, path, message and the hint on its own line', () => {
     expect(

@@ -96,6 +96,7 @@ function toTaskSpec(group: TaskGroup, id: number, deps: string[]): TaskSpec {
       ...(validate.command ? { command: toCommand(validate.command, values) } : {}),
     },
   };
+  if (settings.envInherit) task.envInherit = [...settings.envInherit];
   if (group.items !== undefined) task.array = group.name;
   if (workdirText !== '.') task.workdir = workdirText;
   if (settings.timeoutMs !== undefined) task.timeoutMs = settings.timeoutMs;

@@ -5,7 +5,7 @@
  * and checks their placeholders. It never stops at the first mistake: a bad field is skipped and
  * reading goes on. It does not expand foreach arrays or look across tasks (the graph step's job).
  */
-import type { FailurePolicy } from '../model/index.js';
+import { ENV_INHERIT_KEY, ENV_INHERIT_PATTERN, type FailurePolicy } from '../model/index.js';
 import type {
   DeclaredCommand,
   DeclaredForeach,
@@ -38,6 +38,7 @@ import {
 import { fieldPath, type YamlSource, type YNode } from './yaml-source.js';
 
 const ENV_NAME_RE = new RegExp(ENV_NAME_PATTERN);
+const ENV_INHERIT_RE = new RegExp(ENV_INHERIT_PATTERN);
 
 const FORMAT: DocumentFormat<SpecErrorCode> = {
   schema: WORKFLOW_FORMAT,
@@ -140,7 +141,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     const workdir = f.get('workdir');
     if (workdir) settings.workdir = this.readTemplate(workdir, scope);
     const env = f.get('env');
-    if (env) settings.env = this.readEnv(env, scope);
+    if (env) settings.env = this.readEnv(env, scope, settings);
     const resources = f.get('resources');
     if (resources) settings.resources = this.readResources(resources);
     const retries = f.get('retries');
@@ -250,10 +251,22 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     return ok ? { kind: 'argv', args, pos: field.pos, path: field.path } : undefined;
   }
 
-  private readEnv(field: Field, scope: PlaceholderScope): Map<string, TemplateField> {
+  /** `env`'s variables; its reserved `inherit` list goes to `settings.envInherit`. */
+  private readEnv(
+    field: Field,
+    scope: PlaceholderScope,
+    settings: DeclaredSettings,
+  ): Map<string, TemplateField> {
     const env = new Map<string, TemplateField>();
     if (!this.check(field)) return env;
     for (const entry of this.src.entries(field.node)) {
+      if (entry.key === ENV_INHERIT_KEY) {
+        const keyPos = this.src.pos(entry.keyNode);
+        const pos = this.valuePos(entry.value, keyPos);
+        const path = fieldPath(field.path, entry.key);
+        settings.envInherit = this.readInherit({ key: entry.key, node: entry.value, pos, keyPos, path });
+        continue;
+      }
       const keyPos = this.src.pos(entry.keyNode);
       if (entry.key === undefined) {
         const keyNode = this.src.resolve(entry.keyNode);
@@ -283,6 +296,24 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
       if (value) env.set(entry.key, value);
     }
     return env;
+  }
+
+  /** `env.inherit`: names and `PREFIX*` patterns of the server's environment. */
+  private readInherit(field: Field): string[] {
+    if (!this.check(field)) return [];
+    const out: string[] = [];
+    this.src.items(field.node).forEach((node, i) => {
+      const item = this.itemField(field, node, i);
+      const name = this.string(item);
+      if (name === undefined) return;
+      if (ENV_INHERIT_RE.test(name)) out.push(name);
+      else {
+        const message = `invalid name to inherit "${name}"`;
+        const hint = 'write a variable name (letters, digits, "_"), or a prefix ending in *, e.g. OMP_*';
+        this.errors.add('SPEC_INVALID_NAME', item.pos, item.path, message, hint);
+      }
+    });
+    return out;
   }
 
   private readResources(field: Field): DeclaredResources {

@@ -11,6 +11,7 @@ import { QUANTITY_PATTERN } from './quantities.js';
 import { NAME_HINT, NAME_PATTERN } from './schema-field-reader.js';
 import { definitionRef as ref, fieldsOf, noted, type FieldNotes } from './schema-notes.js';
 import { FormatSchema } from './schema-validation.js';
+import { ENV_INHERIT_KEY, ENV_INHERIT_PATTERN } from '../model/index.js';
 
 export { NAME_PATTERN, NAME_HINT };
 export const FORMAT_VERSION = 1;
@@ -160,14 +161,30 @@ const definitions = {
     { what: 'a shell command line', hint: 'write the command line as a string' },
   ),
   env: noted(
-    Type.Unsafe<Record<string, string | number | boolean>>({
+    Type.Unsafe<Record<string, string | number | boolean | string[]>>({
       type: 'object',
       propertyNames: { pattern: ENV_NAME_PATTERN },
+      properties: {
+        [ENV_INHERIT_KEY]: noted(
+          Type.Array(
+            noted(Type.String({ pattern: ENV_INHERIT_PATTERN }), {
+              what: 'a variable name',
+              hint: 'write a name, e.g. OMP_NUM_THREADS, or a prefix ending in *, e.g. SLURM_*',
+            }),
+            {
+              description:
+                "Variables of the server's environment the task gets: names, or prefixes ending in * (e.g. OMP_*); merged with those of defaults. Nothing else of the server's environment reaches a task but PATH, HOME, USER, LANG and TMPDIR.",
+            },
+          ),
+          { what: 'a list of variable names', hint: 'write inherit: [NAME, PREFIX_*]' },
+        ),
+      },
       additionalProperties: ref('text', {
         what: 'a value (a string or number)',
         hint: 'write NAME: value; quote the value if in doubt',
       }),
-      description: 'Environment variables; merged with those of defaults (the task wins).',
+      description:
+        'Environment variables; merged with those of defaults (the task wins). The key "inherit" is reserved: the list of variables taken from the server\'s environment.',
     }),
     { what: 'a mapping of environment variables', hint: 'write env: { NAME: value }' },
   ),

@@ -6,7 +6,7 @@
  * const store = await openStore({ url: defaultStoreUrl(process.env, process.cwd()) });
  * const pgStore = await openStore({ url: 'postgres://strata@db.example.org/strata', schema: 'prod' });
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { StoreUrlError } from './errors.js';
 import { PostgresStore } from './postgres-store.js';
@@ -55,14 +55,24 @@ export function parseStoreUrl(url: string): StoreTarget {
 }
 
 /**
- * Opens the store a URL names, creating the SQLite file's directory if missing, and applies pending
+ * Creates the SQLite file (0600; SQLite gives its -wal and -shm files the same mode) and its missing
+ * directories (0700) before SQLite would create them with the umask's modes. An existing file keeps
+ * its mode.
+ */
+function createPrivateFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+}
+
+/**
+ * Opens the store a URL names, creating the SQLite file (0600) and its directory (0700) if missing, and applies pending
  * migrations before returning it.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const target = parseStoreUrl(options.url);
   let store: SqliteStore | PostgresStore;
   if (target.dialect === 'sqlite') {
-    if (target.path !== ':memory:') mkdirSync(path.dirname(target.path), { recursive: true });
+    if (target.path !== ':memory:') createPrivateFile(target.path);
     store = new SqliteStore(target.path);
   } else {
     store = new PostgresStore(

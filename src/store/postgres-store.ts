@@ -15,14 +15,14 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { coerceError } from '../model/index.js';
+import { coerceError, redactSecrets } from '../model/index.js';
 import type { TaskState } from '../model/index.js';
 import { StoreUrlError } from './errors.js';
 import { pendingMigrations } from './migrations.js';
 import { isUniqueViolation, toStoreError } from './postgres-errors.js';
 import { tokenExists } from './conflicts.js';
 import { BEGIN, LOCK_MIGRATE, SQL } from './postgres-sql.js';
-import { quoteIdent, redactUrl, withSearchPath } from './postgres-url.js';
+import { quoteIdent, withSearchPath } from './postgres-url.js';
 import { applyChanges, checkLeases, insertWorkflow } from './postgres-writes.js';
 import * as Rows from './rows.js';
 import type * as S from './store.js';
@@ -68,8 +68,11 @@ export class PostgresStore implements S.Store {
     try {
       client = await this.pool.connect();
     } catch (error) {
+      // pg's own message is masked too: it may quote the connection string or a password.
       throw new Error(
-        `Cannot connect to PostgreSQL at ${redactUrl(this.connectionString)}: ${coerceError(error).message}`,
+        redactSecrets(
+          `Cannot connect to PostgreSQL at ${this.connectionString}: ${coerceError(error).message}`,
+        ),
         { cause: error },
       );
     }

@@ -28,12 +28,5 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/**
- * The URL without its password, for messages.
- *
- * @example
- * redactUrl('postgres://strata:s3cret@db/strata') // 'postgres://strata:***@db/strata'
- */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
-}
+/** The URL without its credentials, for messages: model/redact.ts, every form it knows. */
+export { redactUrl } from '../model/redact.js';

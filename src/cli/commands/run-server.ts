@@ -6,7 +6,7 @@
  */
 import type { Executor } from '../../executors/executor.js';
 import type { SubmitBudgets } from '../../engine/submit-budgets.js';
-import type { NodeCapacity } from '../../model/index.js';
+import { redactSecrets, type NodeCapacity } from '../../model/index.js';
 import { startServer } from '../../server/start-server.js';
 import { hasAdminToken } from '../../server/tokens.js';
 import { strataPlace } from '../embedded.js';
@@ -75,7 +75,9 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   const adopter = setInterval(() => {
     server.engine
       .adoptAll()
-      .catch((e: unknown) => process.stderr.write(`adopting workflows failed: ${String(e)}\n`));
+      .catch((e: unknown) =>
+        process.stderr.write(`adopting workflows failed: ${redactSecrets(String(e))}\n`),
+      );
   }, adoptEveryMs);
   let stopping = false;
   const stop = () => {

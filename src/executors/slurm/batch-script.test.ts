@@ -111,6 +111,7 @@ describe('sbatch command line', () => {
       '--output=/dev/null',
       '--error=/dev/null',
       '--no-requeue',
+      '--export=NONE',
       '--nodes=1',
       '--ntasks=1',
       '--cpus-per-task=2',

@@ -7,6 +7,8 @@
  * directory, environment values, argv, the shell string of a `{ shell }` command — goes through
  * `shellQuote`: a task's name, arguments or environment can never inject a command. The job name
  * is sanitised as well (Slurm shows it to everyone), and the comment carries Strata's ids encoded.
+ * The job is submitted with `--export=NONE`: it sees the environment the script sets (the task's,
+ * see model/task-env.ts) and Slurm's own variables, never the submitting server's.
  *
  * Pure: builds text and argv, never runs anything.
  *
@@ -64,14 +66,21 @@ function attemptLines(req: LaunchRequest, gnuTime: string | null): string[] {
   const command =
     'argv' in req.command ? req.command.argv.map(q).join(' ') : `/bin/sh -c ${q(req.command.shell)}`;
   return [
+    // The attempt's folder and files are the owner's alone (0700/0600); the command gets the umask back.
+    'strata_umask=$(umask); umask 077',
     `mkdir -p -- ${q(req.logDir)} || exit ${NO_LOG_DIR_EXIT}`,
     `exec >${log(STDOUT_FILE)} 2>${log(STDERR_FILE)} || exit ${NO_LOG_DIR_EXIT}`,
+    ...(gnuTime ? [`if [ -x ${q(gnuTime)} ]; then : >${log(RUSAGE_FILE)}; fi`] : []),
     `if ! cd -- ${q(req.workdir)} 2>/dev/null; then`,
     `  if [ -d ${q(req.workdir)} ]; then m='working directory is not usable: '; else m='working directory does not exist: '; fi`,
     `  printf '%s%s\\n' "$m" ${q(req.workdir)} >${log(LAUNCH_ERROR_FILE)}`,
     '  exit 1',
     'fi',
+    'umask "$strata_umask"',
     ...Object.entries(env).map(([name, value]) => `${name}=${q(value)}; export ${name}`),
+    // The job was submitted with --export=NONE, which `srun` inside it would inherit: its steps
+    // get the task's environment (set above) instead of none.
+    'SLURM_EXPORT_ENV=ALL; export SLURM_EXPORT_ENV',
     // Under GNU time where the node has it: CPU time and peak memory (and the command's own exit
     // status or signal, which Slurm then sees as time's exit code) go to the rusage file.
     ...(gnuTime
@@ -209,6 +218,9 @@ export function sbatchArgv(s: SbatchSettings): string[] {
     '--error=/dev/null',
     // Strata retries (its own policy, with a fresh attempt): Slurm must not rerun a job behind its back.
     '--no-requeue',
+    // Not the submitter's environment (the server's: store URL, passwords): the script sets the
+    // task's own (model/task-env.ts); Slurm adds its SLURM_* variables.
+    '--export=NONE',
     '--nodes=1',
     '--ntasks=1',
     `--cpus-per-task=${Math.max(1, Math.ceil(cpus))}`,

@@ -1,6 +1,7 @@
 /**
  * The JSON pointers of the mappings a JSON Schema leaves open (with `properties` but without
- * `additionalProperties: false`): editors would not flag an unknown field there.
+ * `additionalProperties: false` or a schema for the other keys): editors would not flag an unknown
+ * field there.
  */
 export function openMappings(schema: unknown): string[] {
   const open: string[] = [];
@@ -8,7 +9,10 @@ export function openMappings(schema: unknown): string[] {
     if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`));
     else if (node !== null && typeof node === 'object') {
       const n = node as Record<string, unknown>;
-      if (n['properties'] && n['additionalProperties'] !== false) open.push(path);
+      // A mapping with fixed fields must close itself; one whose other keys take a schema of their
+      // own (env: any variable name, plus the reserved `inherit`) is a typed map, not an open one.
+      const rest = n['additionalProperties'];
+      if (n['properties'] && (rest === undefined || rest === true)) open.push(path);
       for (const [k, v] of Object.entries(n)) walk(v, `${path}/${k}`);
     }
   };
