@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCli, type RunningCli } from './strata-cli.js';
+import { createToken, startCli, type RunningCli } from './strata-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-stalls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,10 +51,13 @@ interface Answer {
   json: { id?: string; error?: { code: string } };
 }
 
+/** An operator token in the server's store, made before it starts. */
+let token = '';
+
 async function post(url: string, body: string): Promise<Answer> {
   const res = await fetch(`${url}/api/v1/workflows`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body,
   });
   const text = await res.text();
@@ -94,6 +97,7 @@ describe('strata server under attack', () => {
       JSON.stringify({ text: HUGE_GLOB, file: 'glob.yaml', baseDir: '/usr' }),
     ] as const;
     writeFileSync(join(dir, 'bomb.yaml'), REGEX_BOMB);
+    token = await createToken(dir, 'operator');
     const server = startCli(['server', '--port', '0', '--allow-dir', dir, '--allow-dir', '/usr'], dir);
     try {
       const url = await serverUrl(server);
@@ -110,7 +114,11 @@ describe('strata server under attack', () => {
         expect(['SUBMIT_TOO_MANY_GLOB_MATCHES', 'SUBMIT_TIMEOUT']).toContain(glob.json.error?.code);
         // The bomb's validation: RE2 answers "no match" at once and the attempt fails.
         for (let i = 0; i < 300; i++) {
-          const wf = (await (await fetch(`${url}/api/v1/workflows/${bomb.json.id ?? ''}`)).json()) as {
+          const wf = (await (
+            await fetch(`${url}/api/v1/workflows/${bomb.json.id ?? ''}`, {
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).json()) as {
             state: string;
           };
           if (wf.state !== 'running') return wf;

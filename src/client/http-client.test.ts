@@ -96,7 +96,7 @@ describe('HttpClient against a real `strata server` (LocalExecutor, port 0)', ()
     const issued = await client.createToken({ role: 'viewer', name: 'reader' });
     expect(issued).toMatchObject({ role: 'viewer', name: 'reader', revokedAt: null });
     const reader = new HttpClient(running.url, { token: issued.token });
-    expect(await reader.listWorkflows()).toBeInstanceOf(Array);
+    expect((await reader.listWorkflows()).items).toBeInstanceOf(Array);
     const refused = await rejection(reader.listTokens());
     expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     expect((await client.listTokens()).map((t) => t.name)).toEqual(['test', 'reader']);

@@ -28,7 +28,7 @@ const TRACE_FILE = 'pid';
 /** Writes `<logDir>/pid` (the handle of the attempt just spawned). A failure only loses the trace. */
 export function writeLaunchTrace(handle: LocalHandle): void {
   try {
-    writeFileSync(join(handle.logDir, TRACE_FILE), JSON.stringify(handle));
+    writeFileSync(join(handle.logDir, TRACE_FILE), JSON.stringify(handle), { mode: 0o600 });
   } catch {
     // The log directory was just written to; if this fails, the environment search remains.
   }

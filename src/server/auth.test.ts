@@ -240,9 +240,9 @@ describe('who did what', () => {
       submittedBy: ci,
     });
 
-    const events = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<
-      EventRecord[]
-    >();
+    const events = (await s.inject({ method: 'GET', url: `/api/v1/workflows/${wf.id}/events` })).json<{
+      items: EventRecord[];
+    }>().items;
     const audit = events.filter((e) => e.kind === 'audit');
     expect(audit.map((e) => [e.actor, e.to, e.reason])).toEqual([
       [ci, 'submitWorkflow', `workflow ${wf.id} → 201`],

@@ -11,6 +11,7 @@ import { EngineError } from '../engine/errors.js';
 import { allPages, cursorOf } from '../engine/pages.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
 import { startServer, type RunningServer } from './start-server.js';
+import { StoreTokenAdmin } from './tokens.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-budgets-'));
 const work = join(dir, 'work');
@@ -28,7 +29,11 @@ beforeAll(async () => {
     budgets: { specBytes: 4096, tasks: 300, globMatches: 3, storedSpecBytes: 200_000 },
     allowedDirs: [work],
   });
-  client = new HttpClient(server.url);
+  const { token } = await new StoreTokenAdmin(server.store).createToken({
+    role: 'operator',
+    name: 'budgets',
+  });
+  client = new HttpClient(server.url, { token });
 });
 
 afterAll(async () => {
@@ -131,7 +136,8 @@ describe('submit budgets: the time budget', () => {
       budgets: { expansionMs: 50, globMatches: Infinity, tasks: Infinity, storedSpecBytes: Infinity },
     });
     try {
-      const error = await new HttpClient(slow.url)
+      const { token } = await new StoreTokenAdmin(slow.store).createToken({ role: 'operator' });
+      const error = await new HttpClient(slow.url, { token })
         .submit({
           text: y('name: w', 'tasks:', '  - name: a', "    foreach: { glob: '**/*' }", '    command: [x]'),
           file: 'w.yaml',
