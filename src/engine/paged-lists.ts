@@ -78,3 +78,19 @@ export function pageOfEvents(
     (last) => encodeCursor('events', [last.seq]),
   );
 }
+
+/** Audit events (every workflow's and the token routes'), after `afterSeq` or the cursor. */
+export function pageOfAudit(
+  store: Store,
+  filter: { afterSeq?: number } & PageRequest,
+): Promise<Page<EventRecord>> {
+  const afterSeq =
+    filter.cursor !== undefined
+      ? (decodeCursor(filter.cursor, 'audit', ['n'])[0] as number)
+      : (filter.afterSeq ?? 0);
+  return pageOf(
+    pageSize(filter.limit),
+    (limit) => store.listAudit({ afterSeq, limit }),
+    (last) => encodeCursor('audit', [last.seq]),
+  );
+}

@@ -25,7 +25,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Most items one page may hold. */
 export const MAX_PAGE_SIZE = 1000;
 
-export type CursorKind = 'workflows' | 'tasks' | 'attempts' | 'events';
+export type CursorKind = 'workflows' | 'tasks' | 'attempts' | 'events' | 'audit';
 
 /** `limit` within 1..MAX_PAGE_SIZE; DEFAULT_PAGE_SIZE when absent. */
 export function pageSize(limit: number | undefined): number {

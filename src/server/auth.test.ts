@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from '../engine/pages.js';
 import type { WorkflowView } from '../engine/strata-api.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local-executor.js';
@@ -248,16 +249,24 @@ describe('who did what', () => {
       [ci, 'submitWorkflow', `workflow ${wf.id} → 201`],
       [`harness (${s.token.split('_')[1]})`, 'cancelWorkflow', `workflow ${wf.id} → 200`],
     ]);
-    const all = (await s.inject({ method: 'GET', url: '/api/v1/audit' })).json<EventRecord[]>();
+    const all = (await s.inject({ method: 'GET', url: '/api/v1/audit' })).json<{ items: EventRecord[] }>()
+      .items;
     expect(all.map((e) => e.to)).toEqual(['submitWorkflow', 'cancelWorkflow', 'cancelWorkflow']);
     expect(all[2]?.reason).toBe(`workflow ${wf.id} → 409 WORKFLOW_FINISHED`);
 
     const made = await s.inject({ method: 'POST', url: '/api/v1/tokens', payload: { role: 'viewer' } });
     const id = made.json<{ id: string }>().id;
     await s.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}` });
-    const tokenEvents = (await s.inject({ method: 'GET', url: `/api/v1/audit?after=${all[2]!.seq}` })).json<
-      EventRecord[]
-    >();
+    const tokenEvents = (await s.inject({ method: 'GET', url: `/api/v1/audit?after=${all[2]!.seq}` })).json<{
+      items: EventRecord[];
+    }>().items;
+    // One at a time, the cursor walks the same events.
+    const first = (await s.inject({ method: 'GET', url: '/api/v1/audit?limit=1' })).json<Page<EventRecord>>();
+    expect(first.items.map((e) => e.seq)).toEqual([all[0]!.seq]);
+    const second = (
+      await s.inject({ method: 'GET', url: `/api/v1/audit?limit=1&cursor=${first.nextCursor ?? ''}` })
+    ).json<Page<EventRecord>>();
+    expect(second.items.map((e) => e.seq)).toEqual([all[1]!.seq]);
     expect(tokenEvents.map((e) => [e.workflowId, e.to, e.reason])).toEqual([
       ['', 'createToken', `token ${id} → 201`],
       ['', 'revokeToken', `token ${id} → 200`],

@@ -5,6 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { pageOfAudit } from '../engine/paged-lists.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../engine/pages.js';
 import { ROLES } from '../model/index.js';
 import type { Store } from '../store/store.js';
 import { errorResponses } from './schemas.js';
@@ -51,7 +53,16 @@ type TokenParams = Static<typeof TokenParams>;
 const AuditQuery = Type.Object(
   {
     after: Type.Optional(Type.Integer({ minimum: 0, description: 'only events with seq greater than this' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'at most this many' })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_PAGE_SIZE,
+        description: `page size (default ${DEFAULT_PAGE_SIZE})`,
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 512, description: 'the nextCursor of the previous page' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -132,16 +143,18 @@ export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (
       config: { role: 'admin' },
       schema: {
         operationId: 'listAudit',
-        summary: 'Audit events (who changed what), oldest first; poll with `after` = last seq seen',
+        summary:
+          'Audit events (who changed what), oldest first, a page at a time; poll with `after` = last seq seen',
         tags: TAGS,
         querystring: AuditQuery,
-        response: { 200: Type.Array(Type.Ref('EventRecord')), ...errorResponses },
+        response: { 200: Type.Ref('EventRecordPage'), ...errorResponses },
       },
     },
     async (request) =>
-      store.listAudit({
+      pageOfAudit(store, {
         ...(request.query.after !== undefined ? { afterSeq: request.query.after } : {}),
         ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
+        ...(request.query.cursor !== undefined ? { cursor: request.query.cursor } : {}),
       }),
   );
 };
