@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,9 @@ import type { AttemptOutcome } from '../src/model/index.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { runCli, startCli } from './strata-cli.js';
+
+/** The single-host Slurm of scripts/slurm/start-slurm.sh as a platform site. */
+const LOCAL_SLURM_PLATFORM = join(import.meta.dirname, 'fixtures', 'platforms', 'local-slurm.yaml');
 
 const slurm = ensureLocalSlurm();
 
@@ -524,20 +527,7 @@ if (!slurm.ok && requireSlurm()) {
       async () => {
         const cwd = join(dir, 'cli');
         await mkdir(cwd, { recursive: true });
-        await writeFile(
-          join(cwd, 'platform.yaml'),
-          [
-            'name: local-slurm',
-            'sites:',
-            '  - id: cluster',
-            '    kind: hpc',
-            '    carbon: 50',
-            '    executor: { kind: slurm, partition: debug, poll_interval: 300ms }',
-            'node_types:',
-            '  - { id: n, site: cluster, count: 1, cores: 2, speed: 1, memory: 4Gi, power: { idle: 10W, max: 50W } }',
-            '',
-          ].join('\n'),
-        );
+        await copyFile(LOCAL_SLURM_PLATFORM, join(cwd, 'platform.yaml'));
         await writeFile(
           join(cwd, 'wf.yaml'),
           [

@@ -7,12 +7,15 @@
  * what a run creates: state folder and log folders 0700, database and logs 0600.
  */
 import { statSync, existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalSlurm, requireSlurm } from '../src/executors/slurm/testing/local-slurm.js';
 import { runCli } from './strata-cli.js';
+
+/** The single-host Slurm of scripts/slurm/start-slurm.sh as a platform site. */
+const LOCAL_SLURM_PLATFORM = join(import.meta.dirname, 'fixtures', 'platforms', 'local-slurm.yaml');
 
 /** The server's environment: secrets that must not reach a task, and names a task inherits. */
 const SERVER_ENV = {
@@ -161,20 +164,7 @@ slurmCase(
       async () => {
         if (!slurm.ok) throw new Error(`STRATA_REQUIRE_SLURM=1 but ${slurm.reason}`);
         await mkdir(join(cwd, 'slurm'), { recursive: true });
-        await writeFile(
-          join(cwd, 'platform.yaml'),
-          [
-            'name: local-slurm',
-            'sites:',
-            '  - id: cluster',
-            '    kind: hpc',
-            '    carbon: 50',
-            '    executor: { kind: slurm, partition: debug, poll_interval: 300ms }',
-            'node_types:',
-            '  - { id: n, site: cluster, count: 1, cores: 2, speed: 1, memory: 4Gi, power: { idle: 10W, max: 50W } }',
-            '',
-          ].join('\n'),
-        );
+        await copyFile(LOCAL_SLURM_PLATFORM, join(cwd, 'platform.yaml'));
         const home = join(cwd, '.strata');
         const flags = ['--home', home, '--db', `sqlite:${join(home, 'strata.db')}`];
         const seen = await probeEnv(cwd, [...flags, '--platform', 'platform.yaml', '--site', 'cluster']);

@@ -218,4 +218,21 @@ describe('Engine faults', () => {
     const attempts = await weakStore.listAttempts(wf.id);
     expect(attempts.filter((a) => a.status === 'lost')).toEqual([]);
   }, 60_000);
+
+  it('makes a workdir again when it was deleted after an earlier run used it (no stale cache of made folders)', async () => {
+    const store = await openSqlite();
+    const engine = await startEngine(store);
+    const work = join(dir, 'work');
+    const spec: WorkflowSpec = {
+      name: 'twice',
+      failurePolicy: 'fail-fast',
+      tasks: [{ ...shellTask('w', 'echo hi > out.txt'), workdir: 'work/sub', outputs: ['out.txt'] }],
+    };
+    const first = await engine.submit(spec, { baseDir: dir, source: 'test' });
+    expect(await engine.waitFor(first.id)).toBe('succeeded');
+    rmSync(work, { recursive: true, force: true });
+    const second = await engine.submit(spec, { baseDir: dir, source: 'test' });
+    expect(await engine.waitFor(second.id)).toBe('succeeded');
+    expect(readFileSync(join(work, 'sub', 'out.txt'), 'utf8')).toBe('hi\n');
+  }, 60_000);
 });
