@@ -79,7 +79,16 @@ export async function authenticate(
   const m = /^Bearer +(\S+)$/i.exec(header);
   if (!m) throw refuse('the Authorization header must read "Bearer <token>"');
   const verdict = await verifier.verify(m[1]!);
-  if (!verdict.ok) throw refuse(REASONS[verdict.reason]);
+  if (!verdict.ok && verdict.reason === 'busy') {
+    void reply.header('retry-after', '1');
+    throw new ApiError(
+      429,
+      'TOO_MANY_REQUESTS',
+      'too many new tokens are being checked at once',
+      'try again in a second; a token already verified is not affected',
+    );
+  }
+  if (!verdict.ok) throw refuse(REASONS[verdict.reason as keyof typeof REASONS]);
   request.principal = verdict.principal;
   return verdict.principal;
 }

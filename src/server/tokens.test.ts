@@ -42,6 +42,22 @@ describe('TokenVerifier', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('bounds the scrypt work of forged secrets: beyond the queue they are busy, unhashed; a verified token still passes', async () => {
+    const admin = new StoreTokenAdmin(store);
+    const { token } = await admin.createToken({ role: 'viewer', name: 'real' });
+    const verifier = new TokenVerifier(store, { concurrentHashes: 1, queuedHashes: 2 });
+    expect((await verifier.verify(token)).ok).toBe(true); // verified before the flood
+    const [, id] = token.split('_');
+    const forged = Array.from({ length: 12 }, (_, i) => `strata_${id}_${String(i).padStart(43, 'x')}`);
+    const floods = forged.map((f) => verifier.verify(f));
+    // While the flood is being hashed, the verified token is answered from the cache.
+    expect((await verifier.verify(token)).ok).toBe(true);
+    const reasons = (await Promise.all(floods)).map((v) => (v.ok ? 'ok' : v.reason));
+    expect(reasons.filter((r) => r === 'unknown').length).toBeGreaterThanOrEqual(1);
+    expect(reasons.filter((r) => r === 'busy').length).toBeGreaterThanOrEqual(6);
+    expect(reasons).not.toContain('ok');
+  });
+
   it('trusts a verified token for recheckMs, then reads its record again and sees a revocation', async () => {
     let now = 1_000_000;
     const admin = new StoreTokenAdmin(store, () => now);

@@ -20,6 +20,7 @@
  * const principal = await new TokenVerifier(store).verify(token); // { id, name, role, label }
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { IssuedToken, NewTokenRequest, TokenAdmin, TokenView } from '../engine/token-admin.js';
 import type { Role } from '../model/index.js';
 import type { Store, TokenRecord } from '../store/store.js';
@@ -126,7 +127,8 @@ export async function hasAdminToken(store: Store, now: number): Promise<boolean>
 }
 
 export type Verdict =
-  { ok: true; principal: Principal } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' | 'busy' };
 
 interface CacheEntry {
   /** The stored hash the presented secret was checked against (undefined: it did not match). */
@@ -142,18 +144,34 @@ interface CacheEntry {
  */
 export class TokenVerifier {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly inFlight = new Map<string, Promise<CacheEntry>>();
+  private readonly inFlight = new Map<string, Promise<CacheEntry | 'busy'>>();
   private readonly recheckMs: number;
   private readonly maxEntries: number;
   private readonly clock: () => number;
+  /**
+   * scrypt runs for secrets not verified before: at most `concurrentHashes` at once and
+   * `queuedHashes` waiting. Beyond that a new secret is answered `busy` (429) without hashing, so a
+   * flood of forged secrets for a known token id costs bounded CPU and never delays the tokens
+   * already verified (they are answered from the cache).
+   */
+  private readonly hashing: LimitFunction;
+  private readonly queuedHashes: number;
 
   constructor(
     private readonly store: Store,
-    options: { recheckMs?: number; maxEntries?: number; clock?: () => number } = {},
+    options: {
+      recheckMs?: number;
+      maxEntries?: number;
+      clock?: () => number;
+      concurrentHashes?: number;
+      queuedHashes?: number;
+    } = {},
   ) {
     this.recheckMs = options.recheckMs ?? 5000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.clock = options.clock ?? Date.now;
+    this.hashing = pLimit(options.concurrentHashes ?? 2);
+    this.queuedHashes = options.queuedHashes ?? 32;
   }
 
   async verify(presented: string): Promise<Verdict> {
@@ -168,7 +186,9 @@ export class TokenVerifier {
         pending = this.check(parsed, entry, now).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, pending);
       }
-      entry = await pending;
+      const checked = await pending;
+      if (checked === 'busy') return { ok: false, reason: 'busy' };
+      entry = checked;
       this.remember(key, entry);
     }
     const { record, hash } = entry;
@@ -189,12 +209,13 @@ export class TokenVerifier {
     [id, secret]: [string, string],
     before: CacheEntry | undefined,
     now: number,
-  ): Promise<CacheEntry> {
+  ): Promise<CacheEntry | 'busy'> {
     const record = await this.store.getToken(id);
     if (!record) return { hash: undefined, record: undefined, checkedAt: now };
     if (before?.hash !== undefined && before.hash === record.hash)
       return { hash: record.hash, record, checkedAt: now };
-    const matches = await secretMatches(secret, record.hash);
+    if (this.hashing.pendingCount >= this.queuedHashes) return 'busy';
+    const matches = await this.hashing(() => secretMatches(secret, record.hash));
     return { hash: matches ? record.hash : undefined, record, checkedAt: now };
   }
 
