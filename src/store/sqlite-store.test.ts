@@ -7,7 +7,8 @@ import { StoreConflictError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
-import { storeConformanceSuite, storedWorkflow } from './testing/store-conformance.js';
+import { BULK_TASKS } from './sqlite-bulk.js';
+import { makeWorkflow, storeConformanceSuite, storedWorkflow } from './testing/store-conformance.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'strata-sqlite-store-'));
 let n = 0;
@@ -78,6 +79,50 @@ describe('SqliteStore specifics', () => {
     other.exec('ROLLBACK');
     other.close();
     expect((await store.getTask('wf-1', 0))?.state).toBe('ready');
+    await store.close();
+  });
+
+  it('stores a workflow of BULK_TASKS tasks or more in steps: the event loop turns, other writes wait their turn', async () => {
+    const store = await openFile();
+    await storedWorkflow(store, 'small', 1);
+    const big = makeWorkflow('big', BULK_TASKS * 2);
+    let turns = 0;
+    const counting = (async () => {
+      for (let i = 0; i < 1000 && turns >= 0; i++) {
+        await new Promise((r) => setImmediate(r));
+        turns++;
+      }
+    })();
+    const creating = store.createWorkflow(big.workflow, big.tasks);
+    // A write on the main connection while the bulk transaction holds the lock: retried, not lost.
+    const committing = store.commit({
+      tasks: [{ workflowId: 'small', idx: 0, from: 'ready', to: 'queued', at: 1, attempt: 1 }],
+    });
+    const created = await creating;
+    const turnsDuringCreate = turns;
+    await committing;
+    turns = -1_000_000;
+    await counting;
+    expect(created).toMatchObject({ id: 'big', state: 'running' });
+    expect(turnsDuringCreate).toBeGreaterThan(3); // a single synchronous transaction allows none
+    expect(await store.countTasksByState('big')).toEqual({ ready: 1, pending: BULK_TASKS * 2 - 1 });
+    expect((await store.getTask('small', 0))?.state).toBe('queued');
+    await store.close();
+  });
+
+  it('rolls a bulk write back whole when it fails (a workflow id that exists): no task of it is kept', async () => {
+    const store = await openFile();
+    const first = makeWorkflow('dup', 3);
+    await store.createWorkflow(first.workflow, first.tasks);
+    const again = makeWorkflow('dup', BULK_TASKS);
+    await expect(store.createWorkflow(again.workflow, again.tasks)).rejects.toBeInstanceOf(
+      StoreConflictError,
+    );
+    expect(await store.countTasksByState('dup')).toEqual({ ready: 1, pending: 2 });
+    // The bulk connection is usable again after the rollback.
+    const other = makeWorkflow('other', BULK_TASKS);
+    await store.createWorkflow(other.workflow, other.tasks);
+    expect((await store.getWorkflow('other'))?.state).toBe('running');
     await store.close();
   });
 

@@ -19,6 +19,7 @@ import { tokenExists } from './conflicts.js';
 import { pendingMigrations } from './migrations.js';
 import * as Rows from './rows.js';
 import { placeholders, SQL, SqliteStatements } from './sqlite-statements.js';
+import { BULK_TASKS, SqliteBulkWriter } from './sqlite-bulk.js';
 import { DEFAULT_BUSY_RETRY, retryBusy, type BusyRetry } from './sqlite-busy.js';
 import { applyChanges, checkLeases, insertWorkflow } from './sqlite-writes.js';
 import type * as S from './store.js';
@@ -33,6 +34,8 @@ export class SqliteStore implements S.Store {
   private readonly createTx: (workflow: S.NewWorkflow, tasks: S.NewTask[]) => S.WorkflowRecord;
 
   private readonly busy: BusyRetry;
+  /** Writes workflows of `BULK_TASKS` tasks or more in steps (undefined for `:memory:`). */
+  private readonly bulk: SqliteBulkWriter | undefined;
 
   /**
    * Opens (creating if missing) the database file; the directory must exist. Call `migrate()` next.
@@ -60,6 +63,7 @@ export class SqliteStore implements S.Store {
     // wait for another process's lock and fails with SQLITE_BUSY instead.
     this.commitTx = (changes) => commitTx.immediate(changes);
     this.createTx = (workflow, tasks) => createTx.immediate(workflow, tasks);
+    this.bulk = path === ':memory:' ? undefined : new SqliteBulkWriter(path, this.db, this.busy);
   }
 
   async migrate(): Promise<void> {
@@ -91,10 +95,12 @@ export class SqliteStore implements S.Store {
   }
 
   async close(): Promise<void> {
+    this.bulk?.close();
     if (this.db.open) this.db.close();
   }
 
   async createWorkflow(workflow: S.NewWorkflow, tasks: S.NewTask[]): Promise<S.WorkflowRecord> {
+    if (this.bulk && tasks.length >= BULK_TASKS) return this.bulk.createWorkflow(workflow, tasks);
     return retryBusy(() => this.createTx(workflow, tasks), this.busy);
   }
 
@@ -225,7 +231,7 @@ export class SqliteStore implements S.Store {
 
   async createToken(token: S.TokenRecord): Promise<void> {
     try {
-      this.statements.get(SQL.insertToken).run(...Rows.tokenValues(token));
+      await retryBusy(() => this.statements.get(SQL.insertToken).run(...Rows.tokenValues(token)), this.busy);
     } catch (error) {
       if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw tokenExists(token.id);
@@ -244,14 +250,17 @@ export class SqliteStore implements S.Store {
   }
 
   async revokeToken(id: string, at: number): Promise<S.TokenRecord | undefined> {
-    const row = this.statements.get(SQL.revokeToken).get(at, id) as Rows.TokenRow | undefined;
+    const revoke = this.statements.get(SQL.revokeToken);
+    const row = (await retryBusy(() => revoke.get(at, id), this.busy)) as Rows.TokenRow | undefined;
     return row && Rows.toToken(row);
   }
 
   async appendAudit(e: S.NewAuditEvent): Promise<S.EventRecord> {
-    const row = this.statements
-      .get(SQL.insertAudit)
-      .get(e.workflowId, e.action, e.at, e.detail, e.actor) as Rows.EventRow;
+    const insert = this.statements.get(SQL.insertAudit);
+    const row = (await retryBusy(
+      () => insert.get(e.workflowId, e.action, e.at, e.detail, e.actor),
+      this.busy,
+    )) as Rows.EventRow;
     return Rows.toEvent(row);
   }
 

@@ -17,6 +17,23 @@ import type { ChangeSet, NewTask, NewWorkflow, TaskChange, WorkflowRecord } from
 
 /** Writes the workflow, its tasks and its `submitted` event. */
 export function insertWorkflow(s: SqliteStatements, workflow: NewWorkflow, tasks: NewTask[]): WorkflowRecord {
+  const steps = insertWorkflowSteps(s, workflow, tasks);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `insertWorkflow` a chunk of rows at a time: it pauses (yields) after each multi-row INSERT, so that
+ * a caller holding the transaction open on a connection of its own can let the event loop run
+ * between chunks (sqlite-bulk.ts).
+ */
+export function* insertWorkflowSteps(
+  s: SqliteStatements,
+  workflow: NewWorkflow,
+  tasks: NewTask[],
+): Generator<void, WorkflowRecord> {
   const at = workflow.createdAt;
   try {
     s.get(SQL.insertWorkflow).run(...workflowValues(workflow, tasks.length), at);
@@ -29,7 +46,10 @@ export function insertWorkflow(s: SqliteStatements, workflow: NewWorkflow, tasks
   for (const task of tasks) {
     taskRows.push(workflow.id, task.idx, task.state, at);
     specRows.push(workflow.id, task.idx, task.name, JSON.stringify(task.deps), JSON.stringify(task.spec));
-    if (taskRows.length === INSERT_CHUNK * 4) flushTasks(s, taskRows, specRows);
+    if (taskRows.length === INSERT_CHUNK * 4) {
+      flushTasks(s, taskRows, specRows);
+      yield;
+    }
   }
   if (taskRows.length > 0) flushTasks(s, taskRows, specRows);
   s.get(SQL.insertEvent).run(workflow.id, null, null, null, 'running', at, 'submitted');
