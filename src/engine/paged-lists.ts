@@ -68,15 +68,7 @@ export function pageOfEvents(
   workflowId: string,
   filter: { afterSeq?: number } & PageRequest,
 ): Promise<Page<EventRecord>> {
-  const afterSeq =
-    filter.cursor !== undefined
-      ? (decodeCursor(filter.cursor, 'events', ['n'])[0] as number)
-      : (filter.afterSeq ?? 0);
-  return pageOf(
-    pageSize(filter.limit),
-    (limit) => store.listEvents({ workflowId, afterSeq, limit }),
-    (last) => encodeCursor('events', [last.seq]),
-  );
+  return pageBySeq('events', filter, (afterSeq, limit) => store.listEvents({ workflowId, afterSeq, limit }));
 }
 
 /** Audit events (every workflow's and the token routes'), after `afterSeq` or the cursor. */
@@ -84,13 +76,22 @@ export function pageOfAudit(
   store: Store,
   filter: { afterSeq?: number } & PageRequest,
 ): Promise<Page<EventRecord>> {
+  return pageBySeq('audit', filter, (afterSeq, limit) => store.listAudit({ afterSeq, limit }));
+}
+
+/** A page of an event list ordered by `seq`: after the cursor's seq, else after `afterSeq`. */
+function pageBySeq(
+  kind: 'events' | 'audit',
+  filter: { afterSeq?: number } & PageRequest,
+  read: (afterSeq: number, limit: number) => Promise<EventRecord[]>,
+): Promise<Page<EventRecord>> {
   const afterSeq =
     filter.cursor !== undefined
-      ? (decodeCursor(filter.cursor, 'audit', ['n'])[0] as number)
+      ? (decodeCursor(filter.cursor, kind, ['n'])[0] as number)
       : (filter.afterSeq ?? 0);
   return pageOf(
     pageSize(filter.limit),
-    (limit) => store.listAudit({ afterSeq, limit }),
-    (last) => encodeCursor('audit', [last.seq]),
+    (limit) => read(afterSeq, limit),
+    (last) => encodeCursor(kind, [last.seq]),
   );
 }

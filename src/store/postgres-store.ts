@@ -181,9 +181,7 @@ export class PostgresStore implements S.Store {
             'SELECT state, count(*)::int AS n FROM tasks WHERE workflow_id = $1 GROUP BY state',
             [workflowId],
           );
-    const counts: Partial<Record<TaskState, number>> = {};
-    for (const row of result.rows) counts[row.state] = row.n;
-    return counts;
+    return Rows.toStateCounts(result.rows);
   }
 
   async listAttempts(

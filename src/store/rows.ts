@@ -272,3 +272,12 @@ export function toToken(r: TokenRow): TokenRecord {
     revokedAt: numOrNull(r.revoked_at),
   };
 }
+
+/** `SELECT state, count(*) … GROUP BY state` rows as counts by state. */
+export function toStateCounts(
+  rows: ReadonlyArray<{ state: TaskState; n: number }>,
+): Partial<Record<TaskState, number>> {
+  const counts: Partial<Record<TaskState, number>> = {};
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+}

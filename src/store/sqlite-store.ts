@@ -160,9 +160,7 @@ export class SqliteStore implements S.Store {
         : 'SELECT state, count(*) AS n FROM tasks WHERE workflow_id = ? GROUP BY state';
     const args = workflowId === undefined ? [] : [workflowId];
     const rows = this.statements.get(sql).all(...args) as Array<{ state: TaskState; n: number }>;
-    const counts: Partial<Record<TaskState, number>> = {};
-    for (const row of rows) counts[row.state] = row.n;
-    return counts;
+    return Rows.toStateCounts(rows);
   }
 
   async listAttempts(
