@@ -271,6 +271,13 @@ if (!slurm.ok && requireSlurm()) {
           if (readdirSync(baseDir).some((f) => f.startsWith('ledger'))) break;
           await sleep(100);
         }
+        // Every member in Slurm (its job id recorded): one still being submitted cannot be in the same
+        // scancel, and would get one of its own once its id is known.
+        for (let i = 0; i < 300; i++) {
+          const attempts = await store.listAttempts(wf.id);
+          if (attempts.length === 12 && attempts.every((a) => a.handle !== null)) break;
+          await sleep(100);
+        }
         const before = executor.stats.scancel;
         await engine.cancel(wf.id);
         expect(await engine.waitFor(wf.id)).toBe('cancelled');
