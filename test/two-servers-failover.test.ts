@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreTokenAdmin } from '../src/server/tokens.js';
@@ -47,10 +48,6 @@ afterAll(async () => {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** Starts `strata server` with its own home on the shared database; resolves with its URL. */
 async function startServer(name: string): Promise<{ proc: RunningCli; url: string }> {

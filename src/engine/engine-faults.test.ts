@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../executors/local-executor.js';
 import { NoopExecutor } from '../executors/noop-executor.js';
@@ -109,10 +110,6 @@ async function holdWriteLock(ms: number): Promise<{ released: Promise<void> }> {
     child.once('close', () => rej(new Error('the lock holder exited before taking the lock')));
   });
   return { released: done };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {

@@ -25,16 +25,17 @@ import type { Executor } from '../executors/executor.js';
 import { TERMINAL_WORKFLOW_STATES } from '../model/index.js';
 import type { TaskState, WorkflowSpec, WorkflowState } from '../model/index.js';
 import { IndexedFirstFitPolicy } from '../scheduler/index.js';
-import type { NodeView, Scheduler } from '../scheduler/index.js';
-import type { NewTask, Store, TaskChange, WorkflowChange, WorkflowRecord } from '../store/store.js';
+import type { NodeView } from '../scheduler/index.js';
+import type { NewTask, Store, WorkflowRecord } from '../store/store.js';
 import { newTaskRecord } from '../store/attempt-record.js';
 import { AttemptLauncher } from './attempt-launcher.js';
-import type { AttemptEndedInfo, Reattach } from './attempt-launcher.js';
+import type { Reattach } from './attempt-launcher.js';
 import { CapacityLedger } from './capacity-ledger.js';
 import { coerceError } from '../model/index.js';
 import { EngineError } from './errors.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { workflowsRefused } from './refused-commit.js';
+import { commitFenced } from './refused-commit.js';
+import type { DroppedEvent, EngineObserver, EngineOptions, TurnEvent } from './engine-options.js';
 import { currentOwnerId } from './owner.js';
 import { Turn } from './turn.js';
 import type { TurnRequest } from './turn.js';
@@ -43,47 +44,13 @@ import { countsOf, descendantsOf, loadRuntime } from './workflow-runtime.js';
 import type { StopMode, TaskRuntime, WorkflowRuntime } from './workflow-runtime.js';
 
 export type { AttemptEndedInfo } from './attempt-launcher.js';
-
-/** Hooks for metrics (the server wires prom-client to these). */
-export interface EngineObserver {
-  committed?(changes: { tasks: readonly TaskChange[]; workflows: readonly WorkflowChange[] }): void;
-  attemptEnded?(info: AttemptEndedInfo): void;
-}
-
-export interface EngineOptions {
-  store: Store;
-  executor: Executor;
-  /** Where attempt logs go: `<stateDir>/logs/<workflow>/<task>.<attempt>/`. */
-  stateDir: string;
-  scheduler?: Scheduler;
-  /** Lease owner id; default `host:pid:start` of this process. */
-  owner?: string;
-  leaseTtlMs?: number;
-  /** Most tasks considered for dispatch per turn. */
-  maxDispatchPerTurn?: number;
-  clock?: () => number;
-  random?: () => number;
-  observer?: EngineObserver;
-}
-
-/** Emitted after each committed turn, with the changes it carried (progress bars, live views). */
-export interface TurnEvent {
-  kind: 'turn';
-  tasks: readonly TaskChange[];
-  workflows: readonly WorkflowChange[];
-}
+export type { DroppedEvent, EngineObserver, EngineOptions, TurnEvent } from './engine-options.js';
 
 /**
  * The coordinator: owns the loop, the requests and the store; what a turn decides is the
  * `TurnReducer`'s, what is free where the `CapacityLedger`'s, the leases the `LeaseKeeper`'s, and
  * talking to the executor the `AttemptLauncher`'s.
  */
-/** A workflow this engine stopped driving without finishing it (its lease was lost, or a conflict). */
-export interface DroppedEvent {
-  workflowId: string;
-  reason: string;
-}
-
 export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dropped: [DroppedEvent] }> {
   readonly owner: string;
   private readonly store: Store;
@@ -428,27 +395,9 @@ export class Engine extends EventEmitter<{ turn: [TurnEvent]; error: [Error]; dr
    * of the turn is committed again; any other failure is thrown (and stops the engine).
    */
   private async commitTurn(first: Turn): Promise<void> {
-    let turn = first;
-    while (!turn.empty) {
-      const changes = {
-        owner: this.owner,
-        tasks: turn.tasks,
-        attempts: turn.attempts,
-        workflows: turn.workflows,
-      };
-      try {
-        await this.store.commit(changes);
-        break;
-      } catch (e) {
-        const lost = workflowsRefused(e, changes);
-        if (!lost) throw e;
-        const error = coerceError(e);
-        for (const id of lost) this.drop(id, error.message, turn.letGo.get(id));
-        const rest = turn.without(lost);
-        for (const r of rest.dropped) r.reject(error);
-        turn = rest.turn;
-      }
-    }
+    const turn = await commitFenced(this.store, this.owner, first, (lost, error, refused) => {
+      for (const id of lost) this.drop(id, error.message, refused.letGo.get(id));
+    });
     for (const action of turn.after) action.run();
     for (const r of turn.requests.splice(0)) r.resolve();
     this.observer?.committed?.({ tasks: turn.tasks, workflows: turn.workflows });

@@ -11,7 +11,39 @@
  */
 import { StoreConflictError, StoreLeaseLostError } from '../store/errors.js';
 import { workflowsTouched } from '../store/lease-fence.js';
-import type { ChangeSet } from '../store/store.js';
+import { coerceError } from '../model/index.js';
+import type { ChangeSet, Store } from '../store/store.js';
+import type { Turn } from './turn.js';
+
+/**
+ * Commits `first` fenced by `owner`'s leases. A commit refused for some workflows calls `onRefused`
+ * (to drop them), rejects their requests, and commits the rest of the turn again; any other failure
+ * is thrown. Returns the turn that was committed.
+ */
+export async function commitFenced(
+  store: Store,
+  owner: string,
+  first: Turn,
+  onRefused: (lost: Set<string>, error: Error, turn: Turn) => void,
+): Promise<Turn> {
+  let turn = first;
+  while (!turn.empty) {
+    const changes = { owner, tasks: turn.tasks, attempts: turn.attempts, workflows: turn.workflows };
+    try {
+      await store.commit(changes);
+      break;
+    } catch (e) {
+      const lost = workflowsRefused(e, changes);
+      if (!lost) throw e;
+      const error = coerceError(e);
+      onRefused(lost, error, turn);
+      const rest = turn.without(lost);
+      for (const r of rest.dropped) r.reject(error);
+      turn = rest.turn;
+    }
+  }
+  return turn;
+}
 
 export function workflowsRefused(error: unknown, changes: ChangeSet): Set<string> | null {
   const touched = workflowsTouched(changes);

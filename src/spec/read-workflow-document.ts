@@ -260,13 +260,6 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
     const env = new Map<string, TemplateField>();
     if (!this.check(field)) return env;
     for (const entry of this.src.entries(field.node)) {
-      if (entry.key === ENV_INHERIT_KEY) {
-        const keyPos = this.src.pos(entry.keyNode);
-        const pos = this.valuePos(entry.value, keyPos);
-        const path = fieldPath(field.path, entry.key);
-        settings.envInherit = this.readInherit({ key: entry.key, node: entry.value, pos, keyPos, path });
-        continue;
-      }
       const keyPos = this.src.pos(entry.keyNode);
       if (entry.key === undefined) {
         const keyNode = this.src.resolve(entry.keyNode);
@@ -280,6 +273,12 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
         continue;
       }
       const path = fieldPath(field.path, entry.key);
+      const pos = this.valuePos(entry.value, keyPos);
+      const child: Field = { key: entry.key, node: entry.value, pos, keyPos, path };
+      if (entry.key === ENV_INHERIT_KEY) {
+        settings.envInherit = this.readInherit(child);
+        continue;
+      }
       if (!ENV_NAME_RE.test(entry.key)) {
         this.errors.add(
           'SPEC_INVALID_NAME',
@@ -291,8 +290,7 @@ class DocumentReader extends SchemaFieldReader<SpecErrorCode> {
         continue;
       }
       if (env.has(entry.key)) continue; // the YAML layer reported the duplicate
-      const pos = this.valuePos(entry.value, keyPos);
-      const value = this.readTemplate({ key: entry.key, node: entry.value, pos, keyPos, path }, scope);
+      const value = this.readTemplate(child, scope);
       if (value) env.set(entry.key, value);
     }
     return env;

@@ -29,7 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AttemptOutcome, NodeInfo } from '../../model/index.js';
-import { emptyOutcome, errorText, executorCapabilities, notifyListeners } from '../executor.js';
+import { errorText, executorCapabilities, notifyListeners } from '../executor.js';
 import type { Executor, ExecutorCapabilities, ExecutorEvent, LaunchRequest } from '../executor.js';
 import {
   batchComment,
@@ -42,83 +42,23 @@ import {
   STDERR_FILE,
   STDOUT_FILE,
 } from './batch-script.js';
-import {
-  LocalCommandRunner,
-  SshCommandRunner,
-  type CommandRunner,
-  type SshOptions,
-} from './command-runner.js';
+import { LocalCommandRunner, SshCommandRunner, type CommandRunner } from './command-runner.js';
 import { JobHistory } from './job-history.js';
 import { findByAttempt, findByToken, parseHandle, type SlurmHandle } from './job-lookup.js';
 import { jobOutcome } from './job-outcome.js';
 import { QueueReader } from './queue-reader.js';
 import { isTransient, readSbatchAnswer } from './slurm-answers.js';
 import { isEndState, isRunningState, type SlurmJobRecord, type StopIntent } from './slurm-records.js';
+import {
+  clearTimer,
+  endedNow,
+  queueNode,
+  type Batch,
+  type SlurmExecutorOptions,
+  type Tracked,
+} from './slurm-tracked.js';
 
-export interface SlurmExecutorOptions {
-  partition?: string;
-  account?: string;
-  qos?: string;
-  /** Run Slurm's commands on a login node over SSH (ignored when `runner` is given). */
-  ssh?: SshOptions;
-  /** The command layer (default: local, or SSH when `ssh` is set). */
-  runner?: CommandRunner;
-  /** Default 2000. One `squeue --json` per poll, whatever the number of jobs. */
-  pollIntervalMs?: number;
-  /** How long starts are gathered before they are submitted (default 0: those of the same tick). */
-  batchWindowMs?: number;
-  /** Most attempts in one job array (default 1000, Slurm's default MaxArraySize is 1001). */
-  maxArraySize?: number;
-  /**
-   * What the engine may have in flight at once (Slurm queues the rest and schedules them on the real
-   * nodes). Default 4096 CPUs, 64 TiB, 64 GPUs.
-   */
-  queueCapacity?: { cpus?: number; memoryBytes?: number; gpus?: number };
-  /** Default `slurm` (`slurm:<partition>` when a partition is set). */
-  nodeId?: string;
-  /** More `sbatch` options, e.g. `['--constraint=haswell']` (argv words, never shell text). */
-  sbatchArgs?: string[];
-  /**
-   * Where the outcome of a job comes from once `squeue` no longer lists it: `sacct`, the job
-   * completion log, or `auto` (what `scontrol show config` says is configured). Default `auto`.
-   */
-  completion?: 'auto' | 'sacct' | 'jobcomp';
-  /** Polls a submitted job may be missing from every source before it is reported `lost`. Default 3. */
-  missingPollsBeforeLost?: number;
-  /** Diagnostics (controller unreachable, back again, ...); default: none. */
-  log?: (message: string) => void;
-  /**
-   * GNU time on the compute nodes, to measure each attempt's CPU time and peak memory (the batch
-   * script uses it where it is executable there). Default `/usr/bin/time`; null: never.
-   */
-  gnuTime?: string | null;
-}
-
-type Phase = 'waiting' | 'submitting' | 'submitted';
-
-interface Tracked {
-  req: LaunchRequest;
-  phase: Phase;
-  batch: Batch | null;
-  /** `123` or `120_4` once submitted. */
-  jobId: string | null;
-  startedEmitted: boolean;
-  /** Strata asked for it to stop; `sent` once `scancel` went through. */
-  stop: (StopIntent & { sent: boolean }) | null;
-  timeoutTimer: NodeJS.Timeout | null;
-  /** Consecutive polls in which no source knew the job. */
-  missing: number;
-  /** Re-attached without handle while the controller was unreachable: found later by comment. */
-  searching: boolean;
-  ending: boolean;
-}
-
-interface Batch {
-  token: string;
-  members: Tracked[];
-  /** The last sbatch may have reached the controller: look for the token before submitting again. */
-  uncertain: boolean;
-}
+export type { SlurmExecutorOptions } from './slurm-tracked.js';
 
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm';
@@ -160,23 +100,7 @@ export class SlurmExecutor implements Executor {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    const q = this.options.queueCapacity ?? {};
-    const gpus = q.gpus ?? 64;
-    return [
-      {
-        id: this.nodeId,
-        executor: this.name,
-        capacity: {
-          cpus: q.cpus ?? 4096,
-          memoryBytes: q.memoryBytes ?? 64 * 2 ** 40,
-          gpuIds: Array.from({ length: gpus }, (_, i) => i),
-        },
-        labels: {
-          runner: this.runner.where,
-          ...(this.options.partition ? { partition: this.options.partition } : {}),
-        },
-      },
-    ];
+    return [queueNode(this.options, this.nodeId, this.name, this.runner.where)];
   }
 
   onEvent(listener: (event: ExecutorEvent) => void): void {
@@ -573,14 +497,4 @@ export class SlurmExecutor implements Executor {
   private assertOpen(): void {
     if (this.closed) throw new Error('this SlurmExecutor is closed');
   }
-}
-
-/** An outcome of now with nothing measured, saying why (Slurm ran nothing of it, or forgot it). */
-function endedNow(status: AttemptOutcome['status'], message: string): AttemptOutcome {
-  return { ...emptyOutcome(status, null, Date.now()), message };
-}
-
-function clearTimer(t: Tracked): void {
-  if (t.timeoutTimer) clearTimeout(t.timeoutTimer);
-  t.timeoutTimer = null;
 }
