@@ -252,7 +252,7 @@ if (!slurm.ok && requireSlurm()) {
 
     it(
       'cancels a running workflow with one scancel for all its jobs, running or queued in Slurm',
-      { timeout: 120_000 },
+      { timeout: 240_000 },
       async () => {
         const executor = new SlurmExecutor({ pollIntervalMs: 300 });
         const engine = await engineOn(executor);
@@ -267,7 +267,9 @@ if (!slurm.ok && requireSlurm()) {
         const { wf, baseDir } = await submit(engine, 'cancel-all', yaml);
         // Running in Slurm is not yet running the command (with --export=NONE, slurmd first loads the
         // user's login environment): wait until one has written its ledger.
-        for (let i = 0; i < 300; i++) {
+        // Up to 90 s: with --export=NONE, slurmd loads the user's login environment before each job,
+        // which on a loaded machine takes seconds a job.
+        for (let i = 0; i < 900; i++) {
           if (readdirSync(baseDir).some((f) => f.startsWith('ledger'))) break;
           await sleep(100);
         }
@@ -382,7 +384,7 @@ if (!slurm.ok && requireSlurm()) {
 
     it(
       'reads a NODE_FAIL as lost, and the engine retries it for free (retries: 0)',
-      { timeout: 120_000 },
+      { timeout: 240_000 },
       async () => {
         const executor = new SlurmExecutor({ pollIntervalMs: 300 });
         const engine = new Engine({ store, executor, stateDir: join(dir, 'state') });
@@ -400,7 +402,8 @@ if (!slurm.ok && requireSlurm()) {
         ].join('\n');
         const loaded = loadSpecText(yaml, { file: 'nodefail.yaml', baseDir });
         const wf = await engine.submit(loaded.spec, { baseDir, source: loaded.source });
-        for (let i = 0; i < 300 && !existsSync(join(baseDir, 'ledger.txt')); i++) await sleep(100);
+        // Up to 90 s for the job to run its command (slurmd loads the login environment first).
+        for (let i = 0; i < 900 && !existsSync(join(baseDir, 'ledger.txt')); i++) await sleep(100);
         const node = (await readFile('/proc/sys/kernel/hostname', 'utf8')).trim().split('.')[0]!;
         setNodeState(node, 'down');
         try {
